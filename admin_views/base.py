@@ -1,0 +1,64 @@
+"""The one place that says who may open an admin page: every view derives from these."""
+
+from flask import abort, redirect, request, url_for
+from flask_admin import AdminIndexView, BaseView, expose
+from flask_admin.contrib.sqla import ModelView
+from flask_login import current_user
+
+from admin_views.i18n import AdminBaseForm
+
+
+def _refuse():
+    """Send an anonymous visitor to the login page; refuse a logged-in one with 403."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path))
+    abort(403)
+
+
+class RoleRequired:
+    """Mixin: the view opens only for logged-in active users whose role is in `roles`.
+
+    An empty `roles` means every logged-in official.
+    """
+
+    roles: tuple[str, ...] = ()
+
+    def is_accessible(self) -> bool:
+        if not current_user.is_authenticated or not current_user.active:
+            return False
+        return not self.roles or current_user.role in self.roles
+
+    def inaccessible_callback(self, name, **kwargs):
+        return _refuse()
+
+
+class HomeView(RoleRequired, AdminIndexView):
+    """The admin home page; every logged-in official may open it."""
+
+    @expose("/")
+    def index(self):
+        return self.render("admin/home.html")
+
+
+class SecureView(RoleRequired, BaseView):
+    """A plain admin page behind the role check."""
+
+
+class SecureModelView(RoleRequired, ModelView):
+    """A model list behind the role check, with Indonesian forms and no silent inline edits."""
+
+    form_base_class = AdminBaseForm
+    column_editable_list = ()  # /ajax/update/ does not check can_edit
+    can_set_page_size = False
+    page_size = 25
+
+    def handle_view_exception(self, exc):
+        # Never show SQL to the user; Flask-Admin would flash str(exc).
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            from flask import flash
+
+            flash("Data tidak dapat disimpan karena bertentangan dengan data lain.", "error")
+            return True
+        return super().handle_view_exception(exc)

@@ -1,0 +1,215 @@
+"""User management and acting appointments (Plt./Plh.): the admin's pages only."""
+
+import re
+
+from flask_admin.contrib.sqla.fields import QuerySelectField
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+
+from admin_views.base import SecureModelView
+from admin_views.i18n import AdminBaseForm
+from models import Role, User, db
+from models.accounts import APPOINTMENT_KINDS, ROLE_LABELS, format_nip, normalize_nip
+
+ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
+USERNAME_RE = re.compile(r"^[a-z0-9._-]{2,40}$")
+MIN_PASSWORD = 8
+
+
+def password_problem(password: str) -> str | None:
+    """Return why a password is not acceptable, in Indonesian, or None."""
+    if len(password) < MIN_PASSWORD:
+        return f"Kata sandi minimal {MIN_PASSWORD} karakter."
+    if password.isdigit() or password.isalpha():
+        return "Kata sandi harus memuat huruf dan angka."
+    return None
+
+
+def _role_label(_view, _context, model, _name):
+    return ROLE_LABELS[Role(model.role)]
+
+
+class UserForm(AdminBaseForm):
+    username = StringField(
+        "Nama pengguna",
+        validators=[DataRequired("Nama pengguna wajib diisi.")],
+        description="Huruf kecil, angka, titik, garis bawah atau tanda hubung; 2–40 karakter.",
+    )
+    full_name = StringField(
+        "Nama lengkap dan gelar",
+        validators=[DataRequired("Nama lengkap wajib diisi."), Length(max=120)],
+    )
+    nip = StringField("NIP", description="18 digit, boleh ditulis dengan spasi.")
+    position = StringField(
+        "Jabatan", validators=[DataRequired("Jabatan wajib diisi."), Length(max=200)]
+    )
+    rank = StringField("Pangkat/golongan", validators=[Length(max=80)])
+    role = SelectField("Peran", choices=ROLE_CHOICES)
+    active = BooleanField("Aktif", default=True)
+    password = PasswordField(
+        "Kata sandi baru",
+        validators=[Optional()],
+        description="Wajib untuk akun baru. Pada akun lama, kosongkan bila tidak diganti.",
+    )
+    password_confirm = PasswordField(
+        "Ulangi kata sandi baru",
+        validators=[EqualTo("password", "Kedua kata sandi tidak sama.")],
+    )
+
+    def populate_obj(self, obj):
+        # The password fields are not columns: on_model_change hashes the new one.
+        for name, field in self._fields.items():
+            if name not in ("password", "password_confirm"):
+                field.populate_obj(obj, name)
+
+    def _editing_id(self):
+        return getattr(self._obj, "id", None)
+
+    def validate_username(self, field):
+        field.data = (field.data or "").strip().lower()
+        if not USERNAME_RE.match(field.data):
+            raise ValidationError(
+                "Nama pengguna hanya boleh huruf kecil, angka, titik, garis bawah atau tanda "
+                "hubung (2–40 karakter)."
+            )
+        query = select(User.id).where(User.username == field.data)
+        if self._editing_id():
+            query = query.where(User.id != self._editing_id())
+        if db.session.scalar(query):
+            raise ValidationError("Nama pengguna ini sudah dipakai.")
+
+    def validate_nip(self, field):
+        try:
+            field.data = normalize_nip(field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        if field.data is None:
+            return
+        query = select(User.id).where(User.nip == field.data)
+        if self._editing_id():
+            query = query.where(User.id != self._editing_id())
+        if db.session.scalar(query):
+            raise ValidationError("NIP ini sudah terdaftar pada pengguna lain.")
+
+    def validate_password(self, field):
+        if not field.data:
+            if self._editing_id() is None:
+                raise ValidationError("Kata sandi wajib diisi untuk akun baru.")
+            return
+        if problem := password_problem(field.data):
+            raise ValidationError(problem)
+
+    def validate_role(self, field):
+        if self._obj is not None and self._obj.id == current_user.id and field.data != "admin":
+            raise ValidationError("Anda tidak dapat mencabut peran administrator Anda sendiri.")
+
+    def validate_active(self, field):
+        if self._obj is not None and self._obj.id == current_user.id and not field.data:
+            raise ValidationError("Anda tidak dapat menonaktifkan akun Anda sendiri.")
+
+
+class UserView(SecureModelView):
+    """Accounts: create, edit role/position/NIP, reset password, deactivate — never delete."""
+
+    roles = ("admin",)
+    can_delete = False
+    can_view_details = True
+    form = UserForm
+    column_list = ("username", "full_name", "nip", "position", "rank", "role", "active")
+    column_details_list = (*column_list, "created_at")
+    column_labels = {
+        "username": "Nama pengguna",
+        "full_name": "Nama lengkap",
+        "nip": "NIP",
+        "position": "Jabatan",
+        "rank": "Pangkat/golongan",
+        "role": "Peran",
+        "active": "Aktif",
+        "created_at": "Dibuat",
+    }
+    column_searchable_list = ("username", "full_name", "nip")
+    column_filters = ("role", "active")
+    column_default_sort = "full_name"
+    column_formatters = {
+        "role": _role_label,
+        "nip": lambda v, c, m, n: format_nip(m.nip),
+        "created_at": lambda v, c, m, n: _wib(m.created_at),
+    }
+    column_formatters_detail = column_formatters
+
+    def on_model_change(self, form, model, is_created):
+        if form.password.data:
+            model.set_password(form.password.data)
+
+
+
+def _wib(moment):
+    from models.dates import format_moment
+
+    return format_moment(moment)
+
+
+class AppointmentForm(AdminBaseForm):
+    user = QuerySelectField(
+        "Pegawai",
+        query_factory=lambda: db.session.scalars(
+            select(User).where(User.active.is_(True)).order_by(User.full_name)
+        ).all(),
+        get_label="full_name",
+        validators=[DataRequired("Pilih pegawai yang ditugaskan.")],
+    )
+    kind = SelectField(
+        "Jenis penugasan",
+        choices=[("Plt.", "Plt. (pelaksana tugas — jabatan kosong)"),
+                 ("Plh.", "Plh. (pelaksana harian — pejabat berhalangan)")],
+    )  # fmt: skip
+    role = SelectField("Bertindak sebagai", choices=ROLE_CHOICES)
+    position = StringField(
+        "Jabatan yang dilaksanakan",
+        validators=[DataRequired("Jabatan wajib diisi."), Length(max=200)],
+    )
+    starts_on = DateField(
+        "Mulai tanggal", validators=[DataRequired("Tanggal mulai wajib diisi (tttt-bb-hh).")]
+    )
+    ends_on = DateField(
+        "Sampai tanggal", validators=[DataRequired("Tanggal selesai wajib diisi (tttt-bb-hh).")]
+    )
+    basis = TextAreaField("Dasar (nomor surat perintah)", validators=[Length(max=500)])
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError("Tanggal selesai tidak boleh sebelum tanggal mulai.")
+
+    def validate_role(self, field):
+        user = self.user.data
+        if user is not None and user.role == field.data:
+            raise ValidationError("Pegawai ini sudah memegang peran tersebut.")
+        if field.data == "admin":
+            raise ValidationError("Peran administrator tidak dapat dilaksanakan sebagai Plt./Plh.")
+
+    def validate_kind(self, field):
+        if field.data not in APPOINTMENT_KINDS:
+            raise ValidationError("Jenis penugasan tidak dikenal.")
+
+
+class AppointmentView(SecureModelView):
+    """Acting appointments: who signs as Plt./Plh. of which post, and when."""
+
+    roles = ("admin",)
+    can_delete = False  # end an appointment by setting its end date
+    form = AppointmentForm
+    column_list = ("user", "kind", "role", "position", "starts_on", "ends_on", "basis")
+    column_labels = {
+        "user": "Pegawai",
+        "kind": "Jenis",
+        "role": "Bertindak sebagai",
+        "position": "Jabatan",
+        "starts_on": "Mulai",
+        "ends_on": "Sampai",
+        "basis": "Dasar",
+    }
+    column_default_sort = ("starts_on", True)
+    column_formatters = {"role": _role_label}
+

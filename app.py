@@ -1,0 +1,221 @@
+"""The application factory and its command-line interface (`flask --app app ...`)."""
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask_babel import Babel
+from flask_login import LoginManager
+from flask_migrate import Migrate, upgrade
+from flask_wtf.csrf import CSRFProtect
+
+from models import User, db
+from models.dates import format_date_long, format_moment
+
+PROJECT_DIR = Path(__file__).resolve().parent
+MIGRATIONS_DIR = PROJECT_DIR / "migrations"
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+migrate = Migrate()
+babel = Babel()
+
+
+def _production() -> bool:
+    return os.environ.get("PENGADUAN_ENV", os.environ.get("FLASK_ENV", "")) == "production"
+
+
+def _secret_key(instance: Path) -> str:
+    """Return SECRET_KEY from the environment, else a key generated once in the instance folder.
+
+    :raise RuntimeError: production without SECRET_KEY set.
+    """
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    if _production():
+        raise RuntimeError("SECRET_KEY wajib diisi di lingkungan produksi (PENGADUAN_ENV).")
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the back-office application.
+
+    :param config: settings that override the environment (tests pass their database here).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    production = _production()
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'pengaduan.db'}"
+        ),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=production,
+        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_UPLOAD_MB", "25")) * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="id",
+        BABEL_DEFAULT_TIMEZONE="Asia/Jakarta",
+        WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the session
+    )
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
+    login_manager.login_message_category = "warning"
+
+    _sqlite_pragmas(app)
+
+    from admin_views import init_app as init_admin
+    from admin_views.auth import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+    init_admin(app)
+
+    app.jinja_env.filters["wib"] = format_moment
+    app.jinja_env.filters["tanggal"] = format_date_long
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(sop_group)
+    return app
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    """Enforce foreign keys and allow readers beside a writer on SQLite."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name != "sqlite":
+            return
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+@click.command("init-db")
+def init_db_command():
+    """Upgrade the database to the newest migration and load the SOPs and letterhead."""
+    from seeds.loader import init_data
+
+    upgrade(directory=str(MIGRATIONS_DIR))
+    summary = init_data()
+    added = ", ".join(summary["sops"]) or "tidak ada (sudah ada)"
+    click.echo(f"Basis data siap. SOP ditambahkan: {added}.")
+    click.echo(f"Kop surat dibuat: {'ya' if summary['agency'] else 'tidak (sudah ada)'}.")
+    click.echo(f"Data master ditambahkan: {summary['masterdata']} baris.")
+
+
+@click.command("create-user")
+@click.option("--username", prompt="Nama pengguna")
+@click.option("--full-name", prompt="Nama lengkap")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "fo", "kadis", "kabid", "kasi", "tim_teknis"]),
+    default="admin",
+    show_default=True,
+)
+@click.option("--nip", default="", help="NIP 18 digit (boleh dengan spasi).")
+@click.option("--position", default="Administrator Sistem")
+@click.option("--rank", default="")
+@click.password_option("--password", prompt="Kata sandi", confirmation_prompt="Ulangi kata sandi")
+def create_user_command(username, full_name, role, nip, position, rank, password):
+    """Create an account, e.g. the first admin."""
+    from sqlalchemy import select
+
+    from admin_views.users import password_problem
+
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise click.ClickException(f"Nama pengguna '{username}' sudah dipakai.")
+    if problem := password_problem(password):
+        raise click.ClickException(problem)
+    try:
+        user = User(
+            username=username, full_name=full_name, role=role, nip=nip or None,
+            position=position, rank=rank,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Akun '{username}' ({user.role_label}) dibuat.")
+
+
+@click.command("seed-demo")
+@click.option("--password", default=None, help="Kata sandi semua akun demo (default: dibuat acak).")
+def seed_demo_command(password):
+    """Create the demo officials (fo, kadis, kabid, kasi, teknis1-3, admin)."""
+    from seeds.loader import create_demo_accounts
+
+    generated = password is None
+    if generated:
+        password = secrets.token_urlsafe(9)
+    created = create_demo_accounts(password)
+    if not created:
+        click.echo("Akun demo sudah ada; tidak ada yang diubah.")
+        return
+    click.echo(f"Akun demo dibuat: {', '.join(created)}.")
+    if generated:
+        click.echo(f"Kata sandi akun demo: {password}")
+
+
+@click.group("sop")
+def sop_group():
+    """Read the SOPs loaded in the database."""
+
+
+@sop_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Cetak sebagai JSON untuk skrip.")
+def sop_list_command(as_json):
+    """Print every loaded SOP revision with its header and steps."""
+    from sqlalchemy import select
+
+    from models import Sop
+    from models.sop import sop_as_dict
+
+    sops = db.session.scalars(select(Sop).order_by(Sop.code, Sop.revision)).all()
+    if as_json:
+        click.echo(json.dumps([sop_as_dict(s) for s in sops], ensure_ascii=False, indent=2))
+        return
+    for sop in sops:
+        click.echo(f"{sop.number}  rev. {sop.revision}  efektif {sop.effective_on:%d-%m-%Y}")
+        click.echo(f"  {sop.name}")
+        for step in sop.steps:
+            targets = ", ".join(f"{o.label} → {o.leads_to_label}" for o in step.outcomes)
+            click.echo(
+                f"  {step.no:>2}. [{step.actor_label}] {step.short_name} "
+                f"({step.time_label}; output: {step.output}) — {targets}"
+            )

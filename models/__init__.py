@@ -1,0 +1,46 @@
+"""Database models of the complaint back-office, and the one `db` they share."""
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    # Stable constraint names so that Alembic migrations read the same on SQLite and PostgreSQL.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+db = SQLAlchemy(model_class=Base)
+
+from models.accounts import ActingAppointment, Role, User  # noqa: E402
+from models.complaint import Attachment, Complaint, NumberSequence, StepRecord  # noqa: E402
+from models.masterdata import Channel, DispositionMark, Jenis, Platform  # noqa: E402
+from models.settings import AgencySettings  # noqa: E402
+from models.sop import Sop, SopOutcome, SopStep  # noqa: E402
+
+__all__ = [
+    "ActingAppointment",
+    "AgencySettings",
+    "Attachment",
+    "Channel",
+    "Complaint",
+    "DispositionMark",
+    "Jenis",
+    "NumberSequence",
+    "Platform",
+    "Role",
+    "Sop",
+    "SopOutcome",
+    "SopStep",
+    "StepRecord",
+    "User",
+    "db",
+]

@@ -1,0 +1,179 @@
+"""Officials who use the back-office, their roles and their acting appointments (Plt./Plh.)."""
+
+import re
+from datetime import date
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models import db
+from models.types import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    """The roles of the SOPs' swim lanes that have a seat at a computer, plus the admin."""
+
+    FO = "fo"
+    KADIS = "kadis"
+    KABID = "kabid"
+    KASI = "kasi"
+    TIM_TEKNIS = "tim_teknis"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.FO: "Petugas FO",
+    Role.KADIS: "Kepala Dinas",
+    Role.KABID: "Kabid PKPL",
+    Role.KASI: "Kasi Monev & Pengaduan",
+    Role.TIM_TEKNIS: "Tim Teknis",
+    Role.ADMIN: "Administrator",
+}
+
+ROLE_VALUES = tuple(r.value for r in Role)
+APPOINTMENT_KINDS = ("Plt.", "Plh.")
+
+NIP_RE = re.compile(r"^\d{18}$")
+
+
+def normalize_nip(raw: str | None) -> str | None:
+    """Return the 18 digits of a NIP written with or without spaces, or None when empty.
+
+    :raise ValueError: not 18 digits after removing spaces.
+    """
+    if raw is None or not raw.strip():
+        return None
+    digits = re.sub(r"[\s.]", "", raw)
+    if not NIP_RE.match(digits):
+        raise ValueError("NIP harus terdiri dari 18 digit angka.")
+    return digits
+
+
+def format_nip(nip: str | None) -> str:
+    """Write a NIP the way documents do: ``19780727 199703 1 002``."""
+    if not nip:
+        return "-"
+    return f"{nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}"
+
+
+def _role_check(column: str) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in ROLE_VALUES)})"
+
+
+class User(UserMixin, db.Model):
+    """An official with one role; acting appointments may add another for a period."""
+
+    __tablename__ = "user"
+    __table_args__ = (CheckConstraint(_role_check("role"), name="role_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    nip: Mapped[str | None] = mapped_column(String(18), unique=True)
+    position: Mapped[str] = mapped_column(String(200), default="")
+    rank: Mapped[str] = mapped_column(String(80), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+
+    appointments: Mapped[list["ActingAppointment"]] = relationship(
+        back_populates="user", order_by="ActingAppointment.starts_on", cascade="all, delete-orphan"
+    )
+
+    @validates("nip")
+    def _validate_nip(self, _key, value):
+        return normalize_nip(value)
+
+    @validates("role")
+    def _validate_role(self, _key, value):
+        if value not in ROLE_VALUES:
+            raise ValueError(f"Peran tidak dikenal: {value}")
+        return value
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return bool(self.active)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[Role(self.role)]
+
+    @property
+    def nip_display(self) -> str:
+        return format_nip(self.nip)
+
+    def appointment_for(self, role: str, on: date) -> "ActingAppointment | None":
+        """Return the appointment under which this user acts in `role` on `on`, if any."""
+        for a in self.appointments:
+            if a.role == role and a.covers(on):
+                return a
+        return None
+
+    def holds(self, role: str, on: date) -> bool:
+        """Tell whether the user may act in `role` on `on`, directly or as Plt./Plh."""
+        return self.active and (self.role == role or self.appointment_for(role, on) is not None)
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class ActingAppointment(db.Model):
+    """A user acting in another role for a date range: Plt. (vacant post) or Plh. (absence)."""
+
+    __tablename__ = "acting_appointment"
+    __table_args__ = (
+        CheckConstraint(_role_check("role"), name="role_known"),
+        CheckConstraint("kind IN ('Plt.', 'Plh.')", name="kind_known"),
+        CheckConstraint("ends_on >= starts_on", name="period_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(4), default="Plt.")
+    position: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    basis: Mapped[str] = mapped_column(Text, default="")  # e.g. the decree (SK) number
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="appointments")
+
+    def covers(self, on: date) -> bool:
+        return self.starts_on <= on <= self.ends_on
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.position}"
+
+
+def users_holding(role: str, on: date) -> list[User]:
+    """Return the active users who may act in `role` on `on`, own role first."""
+    own = db.session.scalars(
+        select(User).where(User.role == role, User.active.is_(True)).order_by(User.full_name)
+    ).all()
+    acting = db.session.scalars(
+        select(User)
+        .join(ActingAppointment)
+        .where(
+            ActingAppointment.role == role,
+            ActingAppointment.starts_on <= on,
+            ActingAppointment.ends_on >= on,
+            User.active.is_(True),
+        )
+        .order_by(User.full_name)
+    ).all()
+    return list(dict.fromkeys([*own, *acting]))

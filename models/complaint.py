@@ -1,0 +1,194 @@
+"""Complaints, the append-only history of their steps, attachments and gap-free numbering."""
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from models import db
+from models.accounts import User
+from models.masterdata import Channel, Jenis, Platform
+from models.sop import Sop
+from models.types import UTCDateTime, utcnow
+
+# Where a complaint stands: at a numbered SOP step, drafting the answer letter, waiting for the
+# letter to be sent, or closed (selesai).
+STATUSES = {
+    "in_progress": "Dalam proses",
+    "answer": "Penyusunan jawaban",
+    "dispatch": "Menunggu pengiriman jawaban",
+    "closed": "Selesai",
+}
+
+
+class Complaint(db.Model):
+    """A citizen's submission as registered by the front office (SPEC §4.1)."""
+
+    __tablename__ = "complaint"
+    __table_args__ = (
+        UniqueConstraint("reg_year", "reg_seq"),
+        CheckConstraint(
+            "status IN (" + ", ".join(repr(s) for s in STATUSES) + ")", name="status_known"
+        ),
+        CheckConstraint(
+            "(status = 'in_progress') = (current_step_no IS NOT NULL)", name="step_iff_in_progress"
+        ),
+        Index("ix_complaint_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reg_year: Mapped[int]
+    reg_seq: Mapped[int]
+    reg_number: Mapped[str] = mapped_column(String(40), unique=True)
+
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"), index=True)
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id"))
+    jenis_id: Mapped[int] = mapped_column(ForeignKey("jenis.id"), index=True)
+    lapor_tracking_no: Mapped[str | None] = mapped_column(String(40))
+    received_at = mapped_column(UTCDateTime, nullable=False, index=True)
+
+    complainant_name: Mapped[str] = mapped_column(String(200))
+    complainant_contact: Mapped[str] = mapped_column(String(200), default="")
+    complainant_address: Mapped[str] = mapped_column(Text, default="")
+    is_anonymous: Mapped[bool] = mapped_column(default=False)  # identity hidden (anonim)
+    is_confidential: Mapped[bool] = mapped_column(default=False)  # whole report restricted
+    subject: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+
+    sop_id: Mapped[int] = mapped_column(ForeignKey("sop.id"), index=True)  # the revision followed
+    status: Mapped[str] = mapped_column(String(20), default="in_progress")
+    current_step_no: Mapped[int | None]
+    step_started_at = mapped_column(UTCDateTime)  # when the open step or phase began
+    due_at = mapped_column(UTCDateTime)  # due moment of the open step
+
+    registered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at = mapped_column(UTCDateTime, default=utcnow)
+    closed_at = mapped_column(UTCDateTime)
+    # Bumped by every move; an UPDATE that finds another value lost a race.
+    version: Mapped[int] = mapped_column(default=1)
+
+    channel: Mapped[Channel] = relationship()
+    platform: Mapped[Platform | None] = relationship()
+    jenis: Mapped[Jenis] = relationship()
+    sop: Mapped[Sop] = relationship()
+    registered_by: Mapped[User] = relationship()
+    history: Mapped[list["StepRecord"]] = relationship(
+        back_populates="complaint", order_by="StepRecord.seq"
+    )
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="complaint", order_by="Attachment.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+    @property
+    def current_step(self):
+        return self.sop.step(self.current_step_no) if self.current_step_no else None
+
+    def __str__(self) -> str:
+        return self.reg_number
+
+
+class StepRecord(db.Model):
+    """One finished step of a complaint: who did what, when, under which appointment.
+
+    Rows are only ever inserted; nothing in the application updates or deletes them.
+    """
+
+    __tablename__ = "step_record"
+    __table_args__ = (UniqueConstraint("complaint_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
+    seq: Mapped[int]  # 1, 2, 3 … within the complaint
+    sop_id: Mapped[int] = mapped_column(ForeignKey("sop.id"))
+    step_no: Mapped[int | None]  # None for the answer-letter and dispatch phases
+    phase: Mapped[str] = mapped_column(String(20), default="in_progress")
+    outcome: Mapped[str] = mapped_column(String(40))
+    outcome_label: Mapped[str] = mapped_column(String(200))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # None: the complainant
+    actor_role: Mapped[str] = mapped_column(String(20))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("acting_appointment.id"))
+    acting_kind: Mapped[str | None] = mapped_column(String(4))  # Plt. / Plh.
+    started_at = mapped_column(UTCDateTime, nullable=False)
+    finished_at = mapped_column(UTCDateTime, nullable=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)  # the step form's fields
+    document: Mapped[str | None] = mapped_column(String(40))
+    document_number: Mapped[str | None] = mapped_column(String(60))
+    working_minutes: Mapped[int | None]
+    met_standard: Mapped[bool | None]
+
+    complaint: Mapped[Complaint] = relationship(back_populates="history")
+    actor: Mapped[User | None] = relationship()
+    sop: Mapped[Sop] = relationship()
+
+
+class Attachment(db.Model):
+    """A file attached to a complaint (a screenshot of the post, a scanned form, a PDF)."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("step_record.id"))
+    filename: Mapped[str] = mapped_column(String(255))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    uploaded_at = mapped_column(UTCDateTime, default=utcnow)
+
+    complaint: Mapped[Complaint] = relationship(back_populates="attachments")
+
+
+class NumberSequence(db.Model):
+    """The last number given out per series and year, for gap-free numbering."""
+
+    __tablename__ = "number_sequence"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_value: Mapped[int] = mapped_column(default=0)
+
+
+def next_number(name: str, year: int) -> int:
+    """Take the next number of series `name` in `year`, inside the caller's transaction.
+
+    The UPDATE locks the counter row until the transaction ends, so concurrent callers queue
+    up and a rolled-back transaction gives its number back: no gaps, no duplicates.
+    """
+    session = db.session
+    result = session.execute(
+        update(NumberSequence)
+        .where(NumberSequence.name == name, NumberSequence.year == year)
+        .values(last_value=NumberSequence.last_value + 1)
+        .returning(NumberSequence.last_value)
+    ).scalar()
+    if result is not None:
+        return result
+    session.add(NumberSequence(name=name, year=year, last_value=1))
+    session.flush()
+    return 1
+
+
+def last_number(name: str, year: int) -> int:
+    return db.session.scalar(
+        select(NumberSequence.last_value).where(
+            NumberSequence.name == name, NumberSequence.year == year
+        )
+    ) or 0

@@ -1,0 +1,48 @@
+"""Dates and times as the office reads them: Indonesian names, Asia/Jakarta (WIB)."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+WIB = ZoneInfo("Asia/Jakarta")
+MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+MONTHS_SHORT = tuple(m[:3] for m in MONTHS[:7]) + ("Agu", "Sep", "Okt", "Nov", "Des")
+DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def to_wib(moment: datetime) -> datetime:
+    """Return an aware moment on the office clock."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: its zone is unknown")
+    return moment.astimezone(WIB)
+
+
+def format_moment(moment: datetime | None) -> str:
+    """``28 Nov 2026 14.05 WIB`` — the short form used in lists and pages."""
+    if moment is None:
+        return "-"
+    m = to_wib(moment)
+    return f"{m.day} {MONTHS_SHORT[m.month - 1]} {m.year} {m:%H.%M} WIB"
+
+
+def format_date_long(day: date | datetime | None) -> str:
+    """``28 November 2026`` — the form of letters and documents."""
+    if day is None:
+        return "-"
+    if isinstance(day, datetime):
+        day = to_wib(day).date()
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_day_date(day: date | datetime) -> str:
+    """``Sabtu, 28 November 2026``."""
+    if isinstance(day, datetime):
+        day = to_wib(day).date()
+    return f"{DAYS[day.weekday()]}, {format_date_long(day)}"
+
+
+def format_date_short(day: date | None) -> str:
+    """``28-11-2026`` — the form of the SOP sheets' header."""
+    return "-" if day is None else f"{day:%d-%m-%Y}"

@@ -1,0 +1,44 @@
+"""Lookup lists the front office picks from: channels, platforms, jenis, disposition marks."""
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models import db
+
+
+class _Lookup:
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    ordering: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Channel(_Lookup, db.Model):
+    """Where a complaint came in (Curhat Ning Ita, Kantor, Media Sosial, LAPOR!); names its SOP."""
+
+    __tablename__ = "channel"
+    sop_code: Mapped[str] = mapped_column(String(20))
+    needs_platform: Mapped[bool] = mapped_column(default=False)
+    needs_tracking_number: Mapped[bool] = mapped_column(default=False)
+
+
+class Platform(_Lookup, db.Model):
+    """A social-media platform of the Media Sosial channel."""
+
+    __tablename__ = "platform"
+
+
+class Jenis(_Lookup, db.Model):
+    """The kind of submission: pengaduan, keluhan, masalah, saran, pertanyaan, informasi."""
+
+    __tablename__ = "jenis"
+
+
+class DispositionMark(_Lookup, db.Model):
+    """A tick box of the lembar disposisi ("Untuk ditindaklanjuti", ...)."""
+
+    __tablename__ = "disposition_mark"

@@ -1,0 +1,58 @@
+"""The agency's letterhead and numbering as printed on its SOP sheets, and its pick lists."""
+
+AGENCY = dict(
+    id=1,
+    government="PEMERINTAH KOTA MOJOKERTO",
+    agency="DINAS PENANAMAN MODAL PELAYANAN TERPADU SATU PINTU DAN TENAGA KERJA",
+    agency_short="DPMPTSP dan Naker",
+    division="BIDANG PENGADUAN, KEBIJAKAN DAN PELAPORAN LAYANAN",
+    address="GEDUNG GAJAH MADA LANTAI 2, Jl. Gajah Mada No.100",
+    phone="(0321) 330900",
+    fax="(0321) 5885551",
+    website="dpmptsp.kotamojokerto.go.id",
+    city="MOJOKERTO",
+    place="Mojokerto",
+    head_position="KEPALA DINAS PENANAMAN MODAL PELAYANAN TERPADU SATU PINTU DAN TENAGA KERJA "
+    "KOTA MOJOKERTO",
+    paper_size="F4",
+    unit_code="417.514.3",
+    # {seq} is gap-free per year; documented in the README.
+    registration_number_pattern="{seq:04d}/PGD/{unit_code}/{year}",
+    letter_number_pattern="065/{seq}/{unit_code}/{year}",
+)
+
+# (code, name, SOP that follows, needs platform, needs LAPOR! tracking number)
+CHANNELS = (
+    ("curhat_ning_ita", "Curhat Ning Ita", "SOP.48", False, False),
+    ("kantor", "Datang ke kantor", "SOP.49", False, False),
+    ("media_sosial", "Media sosial", "SOP.50", True, False),
+    # An online channel: handled like social media until the agency decides otherwise.
+    ("lapor", "SP4N-LAPOR!", "SOP.50", False, True),
+)
+PLATFORMS = (
+    ("instagram", "Instagram"),
+    ("facebook", "Facebook"),
+    ("x", "X/Twitter"),
+    ("tiktok", "TikTok"),
+    ("youtube", "YouTube"),
+    ("whatsapp", "WhatsApp"),
+    ("website", "Situs web"),
+)
+JENIS = (
+    ("pengaduan", "Pengaduan"),
+    ("keluhan", "Keluhan"),
+    ("masalah", "Masalah"),
+    ("saran", "Saran"),
+    ("pertanyaan", "Pertanyaan"),
+    ("informasi", "Informasi"),
+)
+DISPOSITION_MARKS = (
+    ("diketahui", "Untuk diketahui"),
+    ("ditindaklanjuti", "Untuk ditindaklanjuti"),
+    ("dipelajari", "Untuk dipelajari"),
+    ("dijawab", "Untuk dijawab"),
+    ("dikoordinasikan", "Untuk dikoordinasikan"),
+    ("tanggapan_saran", "Tanggapan dan saran"),
+    ("siapkan_bahan", "Siapkan bahan"),
+    ("arsip", "Arsip"),
+)

@@ -1,0 +1,144 @@
+"""Load the seeds into the database; every loader adds only what is missing."""
+
+from sqlalchemy import select
+
+from models import (
+    AgencySettings,
+    Channel,
+    DispositionMark,
+    Jenis,
+    Platform,
+    Sop,
+    SopOutcome,
+    SopStep,
+    User,
+    db,
+)
+from seeds import agency, demo_accounts
+from seeds.sop_48_curhat_ning_ita import SOP as SOP_48
+from seeds.sop_49_kantor import SOP as SOP_49
+from seeds.sop_50_media_sosial import SOP as SOP_50
+from seeds.sop_format import SopSeed
+
+SOP_SEEDS: tuple[SopSeed, ...] = (SOP_48, SOP_49, SOP_50)
+
+
+def build_sop(seed: SopSeed) -> Sop:
+    """Turn a seed into unsaved model rows."""
+    h = seed.header
+    sop = Sop(
+        code=h.code,
+        revision=h.revision,
+        number=h.number,
+        name=h.name,
+        unit=h.unit,
+        made_on=h.made_on,
+        revised_on=h.revised_on,
+        effective_on=h.effective_on,
+        approver_position=h.approver_position,
+        approver_name=h.approver_name,
+        approver_rank=h.approver_rank,
+        approver_nip=h.approver_nip,
+        legal_basis="\n".join(h.legal_basis),
+        qualifications="\n".join(h.qualifications),
+        related="\n".join(h.related),
+        equipment="\n".join(h.equipment),
+        warnings="\n".join(h.warnings),
+        records="\n".join(h.records),
+        procedure_title=h.procedure_title,
+        reconstructed=h.reconstructed,
+        note=h.note,
+    )
+    for s in seed.steps:
+        step = SopStep(
+            no=s.no,
+            actor=s.actor,
+            co_actor=s.co_actor,
+            activity=s.activity,
+            short_name=s.short,
+            input_doc=s.input,
+            time_minutes=s.time.get("minutes"),
+            time_working_days=s.time.get("working_days"),
+            output=s.output,
+        )
+        for position, o in enumerate(x for x in seed.outcomes if x.step == s.no):
+            step.outcomes.append(
+                SopOutcome(
+                    position=position,
+                    code=o.code,
+                    label=o.label,
+                    form=o.form,
+                    next_step_no=o.to if isinstance(o.to, int) else None,
+                    ends=o.to if isinstance(o.to, str) else None,
+                    document=o.document,
+                    only_after=",".join(o.only_after) or None,
+                )
+            )
+        sop.steps.append(step)
+    return sop
+
+
+def load_sops() -> list[str]:
+    """Add each seeded SOP revision that the database lacks; return what was added."""
+    added = []
+    for seed in SOP_SEEDS:
+        h = seed.header
+        exists = db.session.scalar(
+            select(Sop.id).where(Sop.code == h.code, Sop.revision == h.revision)
+        )
+        if exists is None:
+            db.session.add(build_sop(seed))
+            added.append(f"{h.code} rev. {h.revision}")
+    return added
+
+
+def load_agency() -> bool:
+    """Create the letterhead settings row when missing; never overwrite the admin's edits."""
+    if db.session.get(AgencySettings, 1) is not None:
+        return False
+    db.session.add(AgencySettings(**agency.AGENCY))
+    return True
+
+
+def load_masterdata() -> int:
+    """Add the channels, platforms, jenis and disposition marks that are missing."""
+    added = 0
+    tables = (
+        (Channel, [
+            dict(code=c, name=n, sop_code=s, needs_platform=p, needs_tracking_number=t)
+            for c, n, s, p, t in agency.CHANNELS
+        ]),
+        (Platform, [dict(code=c, name=n) for c, n in agency.PLATFORMS]),
+        (Jenis, [dict(code=c, name=n) for c, n in agency.JENIS]),
+        (DispositionMark, [dict(code=c, name=n) for c, n in agency.DISPOSITION_MARKS]),
+    )  # fmt: skip
+    for model, rows in tables:
+        have = set(db.session.scalars(select(model.code)))
+        for ordering, row in enumerate(rows):
+            if row["code"] not in have:
+                db.session.add(model(ordering=ordering, **row))
+                added += 1
+    return added
+
+
+def init_data() -> dict:
+    """Load SOPs, letterhead and pick lists; commit. Running it twice changes nothing."""
+    summary = {"sops": load_sops(), "agency": load_agency(), "masterdata": load_masterdata()}
+    db.session.commit()
+    return summary
+
+
+def create_demo_accounts(password: str) -> list[str]:
+    """Create the demo officials that do not exist yet; return their usernames."""
+    created = []
+    for username, name, nip, position, rank, role in demo_accounts.DEMO_ACCOUNTS:
+        if db.session.scalar(select(User.id).where(User.username == username)) is not None:
+            continue
+        user = User(
+            username=username, full_name=name, nip=nip, position=position, rank=rank, role=role
+        )
+        user.set_password(password)
+        db.session.add(user)
+        created.append(username)
+    db.session.commit()
+    return created
