@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import AppGroup, with_appcontext
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate, upgrade
@@ -126,6 +127,7 @@ def _load_user(user_id: str) -> User | None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Upgrade the database to the newest migration and load the SOPs and letterhead."""
     from seeds.loader import init_data
@@ -139,6 +141,7 @@ def init_db_command():
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--username", prompt="Nama pengguna")
 @click.option("--full-name", prompt="Nama lengkap")
 @click.option(
@@ -175,6 +178,7 @@ def create_user_command(username, full_name, role, nip, position, rank, password
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--password", default=None, help="Kata sandi semua akun demo (default: dibuat acak).")
 def seed_demo_command(password):
     """Create the demo officials (fo, kadis, kabid, kasi, teknis1-3, admin)."""
@@ -192,7 +196,7 @@ def seed_demo_command(password):
         click.echo(f"Kata sandi akun demo: {password}")
 
 
-@click.group("sop")
+@click.group("sop", cls=AppGroup)
 def sop_group():
     """Read the SOPs loaded in the database."""
 

@@ -5,7 +5,7 @@ from flask_admin import expose
 from sqlalchemy.orm import selectinload
 
 from admin_views.base import SecureModelView
-from models import Sop, SopStep
+from models import Sop, SopStep, db
 from models.dates import format_date_short
 from models.sop import ACTOR_LABELS, ACTORS
 
@@ -37,16 +37,15 @@ class SopView(SecureModelView):
     def details_view(self):
         """Show one SOP revision as the paper shows it."""
         sop_id = request.args.get("id", type=int)
-        sop = self.session.get(
+        sop = db.session.get(
             Sop, sop_id, options=[selectinload(Sop.steps).selectinload(SopStep.outcomes)]
         ) if sop_id else None  # fmt: skip
         if sop is None:
             abort(404)
-        lanes = [a for a in ACTORS]
         return self.render(
             "admin/sop_details.html",
             sop=sop,
-            lanes=lanes,
+            lanes=ACTORS,
             lane_labels=ACTOR_LABELS,
             date_short=format_date_short,
         )

@@ -2,18 +2,25 @@
 
 import re
 
-from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from admin_views.base import SecureModelView
 from admin_views.i18n import AdminBaseForm
 from models import Role, User, db
 from models.accounts import APPOINTMENT_KINDS, ROLE_LABELS, format_nip, normalize_nip
 
-ROLE_CHOICES = [(r.value, ROLE_LABELS[r]) for r in Role]
+ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{2,40}$")
 MIN_PASSWORD = 8
 
@@ -50,7 +57,6 @@ class UserForm(AdminBaseForm):
     active = BooleanField("Aktif", default=True)
     password = PasswordField(
         "Kata sandi baru",
-        validators=[Optional()],
         description="Wajib untuk akun baru. Pada akun lama, kosongkan bila tidak diganti.",
     )
     password_confirm = PasswordField(
@@ -152,18 +158,13 @@ def _wib(moment):
 
 
 class AppointmentForm(AdminBaseForm):
-    user = QuerySelectField(
-        "Pegawai",
-        query_factory=lambda: db.session.scalars(
-            select(User).where(User.active.is_(True)).order_by(User.full_name)
-        ).all(),
-        get_label="full_name",
-        validators=[DataRequired("Pilih pegawai yang ditugaskan.")],
+    user_id = SelectField(
+        "Pegawai", coerce=int, validators=[DataRequired("Pilih pegawai yang ditugaskan.")]
     )
     kind = SelectField(
         "Jenis penugasan",
-        choices=[("Plt.", "Plt. (pelaksana tugas — jabatan kosong)"),
-                 ("Plh.", "Plh. (pelaksana harian — pejabat berhalangan)")],
+        choices=[SelectChoice("Plt.", "Plt. (pelaksana tugas — jabatan kosong)"),
+                 SelectChoice("Plh.", "Plh. (pelaksana harian — pejabat berhalangan)")],
     )  # fmt: skip
     role = SelectField("Bertindak sebagai", choices=ROLE_CHOICES)
     position = StringField(
@@ -178,12 +179,19 @@ class AppointmentForm(AdminBaseForm):
     )
     basis = TextAreaField("Dasar (nomor surat perintah)", validators=[Length(max=500)])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = db.session.scalars(
+            select(User).where(User.active.is_(True)).order_by(User.full_name)
+        )
+        self.user_id.choices = [SelectChoice(u.id, f"{u.full_name} — {u.position}") for u in users]
+
     def validate_ends_on(self, field):
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
             raise ValidationError("Tanggal selesai tidak boleh sebelum tanggal mulai.")
 
     def validate_role(self, field):
-        user = self.user.data
+        user = db.session.get(User, self.user_id.data) if self.user_id.data else None
         if user is not None and user.role == field.data:
             raise ValidationError("Pegawai ini sudah memegang peran tersebut.")
         if field.data == "admin":

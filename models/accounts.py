@@ -4,6 +4,7 @@ import re
 from datetime import date
 from enum import StrEnum
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -56,6 +57,12 @@ def normalize_nip(raw: str | None) -> str | None:
     return digits
 
 
+def hash_password(password: str) -> str:
+    """Hash with the configured method (scrypt unless PASSWORD_HASH_METHOD says otherwise)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if current_app else "scrypt"
+    return generate_password_hash(password, method=method)
+
+
 def format_nip(nip: str | None) -> str:
     """Write a NIP the way documents do: ``19780727 199703 1 002``."""
     if not nip:
@@ -103,7 +110,7 @@ class User(UserMixin, db.Model):
         return bool(self.active)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -14,6 +14,7 @@ from models import (
     User,
     db,
 )
+from models.accounts import hash_password
 from seeds import agency, demo_accounts
 from seeds.sop_48_curhat_ning_ita import SOP as SOP_48
 from seeds.sop_49_kantor import SOP as SOP_49
@@ -131,13 +132,14 @@ def init_data() -> dict:
 def create_demo_accounts(password: str) -> list[str]:
     """Create the demo officials that do not exist yet; return their usernames."""
     created = []
+    password_hash = hash_password(password)  # one hash serves every demo account
     for username, name, nip, position, rank, role in demo_accounts.DEMO_ACCOUNTS:
         if db.session.scalar(select(User.id).where(User.username == username)) is not None:
             continue
         user = User(
             username=username, full_name=name, nip=nip, position=position, rank=rank, role=role
         )
-        user.set_password(password)
+        user.password_hash = password_hash
         db.session.add(user)
         created.append(username)
     db.session.commit()

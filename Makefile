@@ -1,0 +1,42 @@
+# The two commands a new user needs: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_PASSWORD ?= pengaduan2026
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run test lint translations clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+## Install, create/upgrade the database, load the SOPs and demo accounts, serve on 127.0.0.1:5000.
+run: install
+	$(BIN)/flask --app app init-db
+	$(BIN)/flask --app app seed-demo --password '$(DEMO_PASSWORD)'
+	@echo "Masuk di http://$(HOST):$(PORT)/login dengan akun demo (mis. kadis) dan kata sandi '$(DEMO_PASSWORD)'."
+	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+## Install and run the whole suite: lint, then pytest (PostgreSQL too when TEST_DATABASE_URL is set).
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+## Recompile the Indonesian catalogs after editing translations/id/LC_MESSAGES/*.po.
+translations: install
+	$(BIN)/pybabel compile -d translations -D admin -l id
+	$(BIN)/pybabel compile -d translations -D wtforms -l id
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,62 @@
+"""The migrations build exactly the models' schema, and init-db is idempotent."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, inspect, select
+
+from models import Channel, Sop, SopOutcome, SopStep, db
+
+
+def _schema_diff(app):
+    with app.app_context():
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "render_as_batch": True}
+            )
+            return compare_metadata(context, db.metadata)
+
+
+def test_migrations_produce_exactly_the_models_schema(empty_app):
+    runner = empty_app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with empty_app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+    assert set(db.metadata.tables) <= tables
+    assert _schema_diff(empty_app) == []
+
+
+def test_a_model_change_without_migration_is_detected(empty_app):
+    """The diff check can fail: a column the migrations lack shows up."""
+    from sqlalchemy import Column, Integer
+
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    column = Column("not_migrated", Integer)
+    db.metadata.tables["jenis"].append_column(column)
+    try:
+        diff = _schema_diff(empty_app)
+    finally:
+        db.metadata.tables["jenis"]._columns.remove(column)
+    assert any(d[0] == "add_column" and d[3].name == "not_migrated" for d in diff)
+
+
+def _counts(app):
+    with app.app_context():
+        return tuple(
+            db.session.scalar(select(func.count()).select_from(m))
+            for m in (Sop, SopStep, SopOutcome, Channel)
+        )
+
+
+def test_init_db_upgrades_loads_and_is_idempotent(empty_app):
+    runner = empty_app.test_cli_runner()
+    first = runner.invoke(args=["init-db"])
+    assert first.exit_code == 0, first.output
+    assert "SOP.48 rev. 1, SOP.49 rev. 1, SOP.50 rev. 1" in first.output
+    after_first = _counts(empty_app)
+    assert after_first[:2] == (3, 20)
+    second = runner.invoke(args=["init-db"])
+    assert second.exit_code == 0, second.output
+    assert "tidak ada (sudah ada)" in second.output
+    assert _counts(empty_app) == after_first

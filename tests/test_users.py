@@ -1,0 +1,232 @@
+"""User management is the admin's: create, edit, reset password, deactivate, never delete."""
+
+import pytest
+from sqlalchemy import select
+
+from models import ActingAppointment, User, db
+from tests.conftest import PASSWORD, user_id
+
+NEW_USER = {
+    "username": "fo2",
+    "full_name": "Lina Marlina, A.Md.",
+    "nip": "19950101 202012 2 001",
+    "position": "Petugas Front Office",
+    "rank": "Pengatur (II/c)",
+    "role": "fo",
+    "active": "y",
+    "password": "Loket-2026",
+    "password_confirm": "Loket-2026",
+}
+
+
+def _user(app, username):
+    with app.app_context():
+        return db.session.scalar(select(User).where(User.username == username))
+
+
+def test_admin_creates_an_account_that_can_log_in(app, client, auth):
+    auth.login("admin")
+    response = auth.post("/admin/pengguna/new/", NEW_USER)
+    assert response.status_code == 302
+    user = _user(app, "fo2")
+    assert user.nip == "199501012020122001"
+    assert user.nip_display == "19950101 202012 2 001"
+    assert user.role == "fo" and user.active
+    assert user.password_hash != "Loket-2026"
+    auth.logout()
+    assert auth.login("fo2", "Loket-2026").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"nip": "12345"}, "NIP harus terdiri dari 18 digit angka."),
+        ({"nip": "19780727 199703 1 00x"}, "NIP harus terdiri dari 18 digit angka."),
+        ({"nip": "197502101998031004"}, "NIP ini sudah terdaftar pada pengguna lain."),
+        ({"username": "kadis"}, "Nama pengguna ini sudah dipakai."),
+        ({"username": "Nama Spasi"}, "Nama pengguna hanya boleh huruf kecil"),
+        ({"full_name": ""}, "Nama lengkap wajib diisi."),
+        ({"password": "", "password_confirm": ""}, "Kata sandi wajib diisi untuk akun baru."),
+        ({"password": "pendek1", "password_confirm": "pendek1"}, "Kata sandi minimal 8 karakter."),
+        ({"password_confirm": "lain-2026"}, "Kedua kata sandi tidak sama."),
+    ],
+)
+def test_bad_input_on_the_user_form_is_explained_and_nothing_is_saved(app, auth, change, message):
+    auth.login("admin")
+    with app.app_context():
+        before = db.session.scalar(select(db.func.count(User.id)))
+    response = auth.post("/admin/pengguna/new/", {**NEW_USER, **change})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(User.id))) == before
+
+
+def test_admin_resets_a_password_and_the_old_one_stops_working(app, client, auth):
+    kasi = user_id(app, "kasi")
+    auth.login("admin")
+    url = f"/admin/pengguna/edit/?id={kasi}"
+    user = _user(app, "kasi")
+    form = {
+        "username": "kasi", "full_name": user.full_name, "nip": user.nip,
+        "position": user.position, "rank": user.rank, "role": "kasi", "active": "y",
+        "password": "Baru-12345", "password_confirm": "Baru-12345",
+    }  # fmt: skip
+    assert auth.post(url, form).status_code == 302
+    auth.logout()
+    assert auth.login("kasi", PASSWORD).status_code == 400
+    assert auth.login("kasi", "Baru-12345").status_code == 302
+
+
+def test_editing_without_a_new_password_keeps_the_old_one(app, auth):
+    kabid = user_id(app, "kabid")
+    auth.login("admin")
+    user = _user(app, "kabid")
+    form = {
+        "username": "kabid", "full_name": user.full_name, "nip": user.nip,
+        "position": "Kepala Bidang PKPL", "rank": user.rank, "role": "kabid", "active": "y",
+        "password": "", "password_confirm": "",
+    }  # fmt: skip
+    assert auth.post(f"/admin/pengguna/edit/?id={kabid}", form).status_code == 302
+    assert _user(app, "kabid").position == "Kepala Bidang PKPL"
+    auth.logout()
+    assert auth.login("kabid", PASSWORD).status_code == 302
+
+
+def test_admin_deactivates_an_account_and_it_can_no_longer_log_in(app, auth):
+    fo = user_id(app, "fo")
+    auth.login("admin")
+    user = _user(app, "fo")
+    form = {
+        "username": "fo", "full_name": user.full_name, "nip": user.nip,
+        "position": user.position, "rank": user.rank, "role": "fo",
+        "password": "", "password_confirm": "",
+    }  # fmt: skip  (no "active": the box is unticked)
+    assert auth.post(f"/admin/pengguna/edit/?id={fo}", form).status_code == 302
+    assert _user(app, "fo").active is False
+    auth.logout()
+    assert auth.login("fo").status_code == 400
+
+
+def test_admin_cannot_lock_themselves_out(app, auth):
+    admin_id = user_id(app, "admin")
+    auth.login("admin")
+    user = _user(app, "admin")
+    form = {
+        "username": "admin", "full_name": user.full_name, "nip": user.nip,
+        "position": user.position, "rank": user.rank, "role": "fo", "active": "",
+        "password": "", "password_confirm": "",
+    }  # fmt: skip
+    response = auth.post(f"/admin/pengguna/edit/?id={admin_id}", form)
+    html = response.get_data(as_text=True)
+    assert "Anda tidak dapat mencabut peran administrator Anda sendiri." in html
+    assert "Anda tidak dapat menonaktifkan akun Anda sendiri." in html
+    assert _user(app, "admin").role == "admin"
+
+
+def test_users_cannot_be_deleted_by_any_url(app, client, auth):
+    fo = user_id(app, "fo")
+    auth.login("admin")
+    response = auth.post("/admin/pengguna/delete/", {"id": str(fo)}, form_page="/admin/pengguna/")
+    assert response.status_code in (302, 404)
+    assert _user(app, "fo") is not None
+    assert "/admin/pengguna/delete/" not in client.get("/admin/pengguna/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["fo", "kadis", "kabid", "kasi", "teknis1"])
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/pengguna/", "/admin/pengguna/new/", "/admin/pengguna/edit/?id=1",
+     "/admin/penugasan/", "/admin/penugasan/new/"],
+)  # fmt: skip
+def test_other_roles_get_403_on_user_management(client, auth, role, path):
+    auth.login(role)
+    assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["fo", "kasi"])
+def test_other_roles_cannot_create_users_by_post(app, auth, role):
+    auth.login(role)
+    response = auth.post("/admin/pengguna/new/", NEW_USER, form_page="/admin/")
+    assert response.status_code == 403
+    assert _user(app, "fo2") is None
+
+
+def test_admin_appoints_a_plt_kepala_dinas(app, auth):
+    kabid = user_id(app, "kabid")
+    auth.login("admin")
+    response = auth.post(
+        "/admin/penugasan/new/",
+        {"user_id": str(kabid), "kind": "Plt.", "role": "kadis",
+         "position": "Kepala Dinas Penanaman Modal PTSP dan Tenaga Kerja",
+         "starts_on": "2026-12-01", "ends_on": "2026-12-31", "basis": "SP 800/123/2026"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    from datetime import date
+
+    with app.app_context():
+        user = db.session.get(User, kabid)
+        assert user.holds("kadis", date(2026, 12, 15))
+        assert not user.holds("kadis", date(2027, 1, 1))
+        assert user.appointment_for("kadis", date(2026, 12, 1)).kind == "Plt."
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"ends_on": "2026-11-01"}, "Tanggal selesai tidak boleh sebelum tanggal mulai."),
+        ({"role": "kabid"}, "Pegawai ini sudah memegang peran tersebut."),
+        ({"starts_on": "kemarin"}, "Tanggal mulai wajib diisi"),
+    ],
+)
+def test_bad_appointments_are_refused_with_a_reason(app, auth, change, message):
+    kabid = user_id(app, "kabid")
+    auth.login("admin")
+    form = {"user_id": str(kabid), "kind": "Plt.", "role": "kadis", "position": "Kepala Dinas",
+            "starts_on": "2026-12-01", "ends_on": "2026-12-31", "basis": ""}  # fmt: skip
+    response = auth.post("/admin/penugasan/new/", {**form, **change})
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(ActingAppointment.id))) == 0
+
+
+def test_create_user_command_makes_the_first_admin(app, runner):
+    result = runner.invoke(
+        args=["create-user", "--username", "superadmin", "--full-name", "Admin Kedua",
+              "--nip", "19900101 201501 1 001", "--password", "Kuat-2026"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = _user(app, "superadmin")
+    assert user.role == "admin" and user.check_password("Kuat-2026")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--username", "admin"], "sudah dipakai"),
+        (["--username", "x1", "--nip", "123"], "NIP harus terdiri dari 18 digit angka."),
+        (["--username", "x2", "--password", "pendek"], "Kata sandi minimal 8 karakter."),
+    ],
+)
+def test_create_user_command_refuses_bad_input(app, runner, args, message):
+    base = {"--full-name": "Seseorang", "--password": "Kuat-2026"}
+    extra = [x for k, v in base.items() if k not in args for x in (k, v)]
+    result = runner.invoke(args=["create-user", *args, *extra])
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_seed_demo_prints_a_generated_password_that_works(empty_app):
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "fo, kadis, kabid, kasi, teknis1, teknis2, teknis3, admin" in result.output
+    password = result.output.split("Kata sandi akun demo: ")[1].strip()
+    with empty_app.app_context():
+        for username in ("fo", "kadis", "teknis3", "admin"):
+            user = db.session.scalar(select(User).where(User.username == username))
+            assert user.check_password(password)
+            assert len(user.nip) == 18
+    again = runner.invoke(args=["seed-demo"])
+    assert "sudah ada" in again.output
