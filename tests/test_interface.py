@@ -94,9 +94,12 @@ def test_every_official_reads_the_sops_as_on_paper(app, client, auth, role):
     page = client.get(f"/admin/sop/details/?id={sop50.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    for text in ("Nomor SOP", "Tgl Efektif", "03-01-2022", "HERYANA DODIK MURTONO",
-                 "NIP. 19780727 199703 1 002", "Kelengkapan", "Waktu", "Output",
-                 "Tim Teknis berkoordinasi dipimpin Kepala Bidang", "1 hari", "180 menit"):  # fmt: skip
+    expected = (
+        "Nomor SOP", "Tgl Efektif", "03-01-2022", "HERYANA DODIK MURTONO",
+        "NIP. 19780727 199703 1 002", "Kelengkapan", "Waktu", "Output",
+        "Tim Teknis berkoordinasi dipimpin Kepala Bidang", "1 hari", "180 menit",
+    )  # fmt: skip
+    for text in expected:
         assert text in html, text
     assert html.count('id="langkah-') == 10
 
