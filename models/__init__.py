@@ -21,7 +21,13 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 from models.accounts import ActingAppointment, Role, User  # noqa: E402
-from models.complaint import Attachment, Complaint, NumberSequence, StepRecord  # noqa: E402
+from models.complaint import (  # noqa: E402
+    Attachment,
+    Complaint,
+    MeetingInvitee,
+    NumberSequence,
+    StepRecord,
+)
 from models.masterdata import Channel, DispositionMark, Jenis, Platform  # noqa: E402
 from models.settings import AgencySettings  # noqa: E402
 from models.sop import Sop, SopOutcome, SopStep  # noqa: E402
@@ -34,6 +40,7 @@ __all__ = [
     "Complaint",
     "DispositionMark",
     "Jenis",
+    "MeetingInvitee",
     "NumberSequence",
     "Platform",
     "Role",

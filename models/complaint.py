@@ -12,6 +12,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from models import db
@@ -67,6 +69,10 @@ class Complaint(db.Model):
     sop_id: Mapped[int] = mapped_column(ForeignKey("sop.id"), index=True)  # the revision followed
     status: Mapped[str] = mapped_column(String(20), default="in_progress")
     current_step_no: Mapped[int | None]
+    # Who must act now (a role), kept by the engine so that a queue is one indexed clause.
+    current_actor: Mapped[str | None] = mapped_column(String(20), index=True)
+    current_co_actor: Mapped[str | None] = mapped_column(String(20))
+    last_outcome: Mapped[str | None] = mapped_column(String(40))  # how the open step was entered
     step_started_at = mapped_column(UTCDateTime)  # when the open step or phase began
     due_at = mapped_column(UTCDateTime)  # due moment of the open step
 
@@ -137,6 +143,20 @@ class StepRecord(db.Model):
     sop: Mapped[Sop] = relationship()
 
 
+class MeetingInvitee(db.Model):
+    """A Tim Teknis member invited to a coordination meeting (rakor) of a complaint."""
+
+    __tablename__ = "meeting_invitee"
+    __table_args__ = (UniqueConstraint("record_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("step_record.id"))  # the invitation
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+
+    user: Mapped[User] = relationship()
+
+
 class Attachment(db.Model):
     """A file attached to a complaint (a screenshot of the post, a scanned form, a PDF)."""
 
@@ -173,17 +193,19 @@ def next_number(name: str, year: int) -> int:
     up and a rolled-back transaction gives its number back: no gaps, no duplicates.
     """
     session = db.session
-    result = session.execute(
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+    session.execute(
+        insert(NumberSequence)
+        .values(name=name, year=year, last_value=0)
+        .on_conflict_do_nothing(index_elements=["name", "year"])
+    )
+    return session.execute(
         update(NumberSequence)
         .where(NumberSequence.name == name, NumberSequence.year == year)
         .values(last_value=NumberSequence.last_value + 1)
         .returning(NumberSequence.last_value)
-    ).scalar()
-    if result is not None:
-        return result
-    session.add(NumberSequence(name=name, year=year, last_value=1))
-    session.flush()
-    return 1
+    ).scalar_one()
 
 
 def last_number(name: str, year: int) -> int:

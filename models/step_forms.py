@@ -1,0 +1,504 @@
+"""The small form of every kind of step outcome (SopOutcome.form), and attachment checks.
+
+Each form knows which complaint it is for; `record_data()` is what the history keeps.
+"""
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import func, select
+from werkzeug.utils import secure_filename
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    Form,
+    MultipleFileField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from models import db
+from models.accounts import Role, User, users_holding
+from models.complaint import MeetingInvitee, StepRecord
+from models.dates import WIB, to_wib
+from models.masterdata import Channel, DispositionMark, Jenis, Platform
+from models.types import utcnow
+
+SIFAT = ("Biasa", "Segera", "Sangat Segera", "Rahasia")
+MEDIA = ("Surat melalui pos", "Diserahkan langsung", "Surat elektronik (email)", "WhatsApp",
+         "Balasan di media sosial", "Aplikasi LAPOR!")  # fmt: skip
+MAX_FILES = 5
+MAX_FILE_BYTES = 5 * 1024 * 1024
+SIGNATURES = (  # what a file's first bytes must be, by the type it claims
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"GIF87a", "image/gif", ".gif"),
+    (b"GIF89a", "image/gif", ".gif"),
+)
+
+
+def _required(label: str):
+    return DataRequired(f"{label} wajib diisi.")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class StepForm(Form):
+    """Base of the step forms: Indonesian messages, the complaint, the outcome's addressee."""
+
+    class Meta:
+        def get_translations(self, form):
+            from admin_views.i18n import wtforms_translations
+
+            return wtforms_translations()
+
+    def __init__(self, formdata=None, complaint=None, to_role: str | None = None, **kwargs):
+        self.complaint = complaint
+        self.to_role = to_role
+        super().__init__(formdata=formdata, **kwargs)
+        self.setup()
+
+    def setup(self) -> None:
+        """Fill choices from the database."""
+
+    def record_data(self) -> dict:
+        return {}
+
+    def note_text(self) -> str:
+        return ""
+
+    def after_record(self, record: StepRecord) -> None:
+        """Write rows that belong to the record (e.g. meeting invitations)."""
+
+
+def _user_choices(role: str) -> list[SelectChoice]:
+    today = to_wib(utcnow()).date()
+    return [SelectChoice(u.id, f"{u.full_name} — {u.position}") for u in users_holding(role, today)]
+
+
+def _user_snapshot(user_id: int) -> dict:
+    user = db.session.get(User, user_id)
+    return {"id": user.id, "name": user.full_name, "position": user.position,
+            "rank": user.rank, "nip": user.nip}  # fmt: skip
+
+
+class AddresseeMixin:
+    """A "to" field listing whoever holds the role of the stage the outcome leads to."""
+
+    def _setup_addressee(self):
+        role = self.to_role or Role.KABID
+        self.to_user.choices = _user_choices(role)
+        if self.to_user.data is None and self.to_user.choices:
+            self.to_user.data = self.to_user.choices[0].value
+
+    def validate_to_user(self, field):
+        if field.data not in {c.value for c in field.choices}:
+            raise ValidationError("Pilih pejabat tujuan dari daftar.")
+
+
+class SubmitForm(StepForm):
+    """Step 1: the complainant's submission; nothing to fill in."""
+
+
+class RegisterForm(StepForm):
+    """Step 2: the front office registers what came in."""
+
+    channel_id = SelectField("Kanal", coerce=int, validators=[InputRequired("Pilih kanal.")])
+    platform_id = SelectField("Platform media sosial", coerce=int, validate_choice=False)
+    lapor_tracking_no = StringField("Nomor pelacakan LAPOR!", validators=[Length(max=40)])
+    jenis_id = SelectField("Jenis", coerce=int, validators=[InputRequired("Pilih jenis.")])
+    received_at = DateTimeLocalField(
+        "Diterima pada (WIB)", format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired("Waktu diterima wajib diisi (tanggal dan jam).")],
+    )  # fmt: skip
+    complainant_name = StringField("Nama pengadu", validators=[Length(max=200)])
+    complainant_contact = StringField("Kontak (telepon/email/akun)", validators=[Length(max=200)])
+    complainant_address = TextAreaField("Alamat", validators=[Length(max=1000)])
+    is_anonymous = BooleanField("Anonim (identitas pengadu dirahasiakan)")
+    is_confidential = BooleanField("Rahasia (seluruh laporan terbatas)")
+    subject = StringField("Pokok pengaduan", validators=[_required("Pokok pengaduan"),
+                                                         Length(max=300)])  # fmt: skip
+    description = TextAreaField(
+        "Uraian", validators=[_required("Uraian pengaduan"), Length(max=20000)]
+    )
+    attachments = MultipleFileField("Lampiran (gambar atau PDF, maks. 5 berkas @ 5 MB)")
+
+    def setup(self):
+        def active(model):
+            return db.session.scalars(
+                select(model).where(model.active.is_(True)).order_by(model.ordering)
+            ).all()
+
+        self.channel_id.choices = [SelectChoice(c.id, c.name) for c in active(Channel)]
+        self.platform_id.choices = [SelectChoice(0, "—")] + [
+            SelectChoice(p.id, p.name) for p in active(Platform)
+        ]
+        self.jenis_id.choices = [SelectChoice(j.id, j.name) for j in active(Jenis)]
+        if self.received_at.data is None and not self.received_at.raw_data:
+            self.received_at.data = to_wib(utcnow()).replace(second=0, microsecond=0, tzinfo=None)
+
+    def _channel(self) -> Channel | None:
+        return db.session.get(Channel, self.channel_id.data) if self.channel_id.data else None
+
+    def validate_platform_id(self, field):
+        channel = self._channel()
+        if channel is not None and channel.needs_platform and not field.data:
+            raise ValidationError(f"Pilih platform untuk kanal {channel.name}.")
+        if field.data and field.data not in {c.value for c in field.choices}:
+            raise ValidationError("Platform tidak dikenal.")
+
+    def validate_lapor_tracking_no(self, field):
+        field.data = (field.data or "").strip()
+        channel = self._channel()
+        if channel is not None and channel.needs_tracking_number and not field.data:
+            raise ValidationError("Nomor pelacakan LAPOR! wajib diisi untuk kanal ini.")
+
+    def validate_received_at(self, field):
+        if field.data is None:
+            return
+        moment = field.data.replace(tzinfo=WIB)
+        if moment > utcnow().astimezone(WIB):
+            raise ValidationError("Waktu diterima tidak boleh di masa depan.")
+        if moment.year < 2000:
+            raise ValidationError("Waktu diterima tidak masuk akal.")
+
+    def validate_complainant_name(self, field):
+        field.data = (field.data or "").strip()
+        if not field.data and not self.is_anonymous.data:
+            raise ValidationError("Nama pengadu wajib diisi, atau tandai sebagai anonim.")
+
+    def received_at_utc(self) -> datetime:
+        return self.received_at.data.replace(tzinfo=WIB)
+
+    def complaint_fields(self) -> dict:
+        return {
+            "channel_id": self.channel_id.data,
+            "platform_id": self.platform_id.data or None,
+            "jenis_id": self.jenis_id.data,
+            "lapor_tracking_no": self.lapor_tracking_no.data or None,
+            "received_at": self.received_at_utc(),
+            "complainant_name": self.complainant_name.data or "Anonim",
+            "complainant_contact": (self.complainant_contact.data or "").strip(),
+            "complainant_address": (self.complainant_address.data or "").strip(),
+            "is_anonymous": self.is_anonymous.data,
+            "is_confidential": self.is_confidential.data,
+            "subject": self.subject.data.strip(),
+            "description": self.description.data.strip(),
+        }
+
+
+class DispositionForm(AddresseeMixin, StepForm):
+    """The Kepala Dinas's lembar disposisi: marks, instruction, to the Kabid."""
+
+    sifat = SelectField("Sifat", choices=[SelectChoice(s, s) for s in SIFAT])
+    marks = MultiCheckboxField("Dengan hormat harap", validate_choice=False)
+    to_user = SelectField("Diteruskan kepada", coerce=int, validate_choice=False)
+    instruction = TextAreaField(
+        "Catatan / arahan", validators=[_required("Catatan disposisi"), Length(max=5000)]
+    )
+
+    def setup(self):
+        self._setup_addressee()
+        self.marks.choices = [
+            SelectChoice(m.code, m.name)
+            for m in db.session.scalars(
+                select(DispositionMark).where(DispositionMark.active.is_(True))
+                .order_by(DispositionMark.ordering)
+            )
+        ]  # fmt: skip
+
+    def validate_marks(self, field):
+        if not field.data:
+            raise ValidationError("Centang sedikitnya satu isian 'Dengan hormat harap'.")
+        known = {c.value for c in field.choices}
+        if set(field.data) - known:
+            raise ValidationError("Ada isian disposisi yang tidak dikenal.")
+
+    def record_data(self):
+        labels = {c.value: c.label for c in self.marks.choices}
+        return {"sifat": self.sifat.data, "marks": [labels[m] for m in self.marks.data],
+                "to": _user_snapshot(self.to_user.data),
+                "instruction": self.instruction.data.strip()}  # fmt: skip
+
+    def note_text(self):
+        return self.instruction.data.strip()
+
+
+class OrderForm(AddresseeMixin, StepForm):
+    """The Kabid's order (disposisi penyelesaian) to the Kasi."""
+
+    sifat = SelectField("Sifat", choices=[SelectChoice(s, s) for s in SIFAT])
+    to_user = SelectField("Kepada", coerce=int, validate_choice=False)
+    instruction = TextAreaField(
+        "Perintah / arahan", validators=[_required("Perintah"), Length(max=5000)]
+    )
+
+    def setup(self):
+        self._setup_addressee()
+
+    def record_data(self):
+        return {"sifat": self.sifat.data, "to": _user_snapshot(self.to_user.data),
+                "instruction": self.instruction.data.strip()}  # fmt: skip
+
+    def note_text(self):
+        return self.instruction.data.strip()
+
+
+class ResumeForm(StepForm):
+    """The Kabid's resume to the Kepala Dinas (telaahan staf, short form)."""
+
+    matter = TextAreaField(
+        "Pokok persoalan", validators=[_required("Pokok persoalan"), Length(max=5000)]
+    )
+    facts = TextAreaField("Fakta dan data", validators=[Length(max=10000)])
+    analysis = TextAreaField("Analisis", validators=[Length(max=10000)])
+    conclusion = TextAreaField(
+        "Kesimpulan", validators=[_required("Kesimpulan"), Length(max=5000)]
+    )
+    recommendation = TextAreaField(
+        "Saran tindak", validators=[_required("Saran tindak"), Length(max=5000)]
+    )
+
+    def record_data(self):
+        keys = ("matter", "facts", "analysis", "conclusion", "recommendation")
+        return {k: (getattr(self, k).data or "").strip() for k in keys}
+
+    def note_text(self):
+        return self.conclusion.data.strip()
+
+
+class StudyForm(StepForm):
+    """The Kepala Dinas studies the resume (SOP.50 step 8)."""
+
+    note = TextAreaField(
+        "Catatan Kepala Dinas", validators=[_required("Catatan"), Length(max=5000)]
+    )
+
+    def record_data(self):
+        return {"note": self.note.data.strip()}
+
+    def note_text(self):
+        return self.note.data.strip()
+
+
+class AnswerForm(StepForm):
+    """The written answer to the complainant: the content of the Surat Dinas."""
+
+    sifat = SelectField("Sifat", choices=[SelectChoice(s, s) for s in SIFAT])
+    enclosure = StringField("Lampiran", default="-", validators=[Length(max=100)])
+    subject = StringField("Hal", validators=[_required("Hal"), Length(max=300)])
+    addressee = StringField("Kepada Yth.", validators=[_required("Penerima"), Length(max=200)])
+    addressee_place = StringField("di", default="Tempat", validators=[Length(max=200)])
+    body = TextAreaField("Isi jawaban", validators=[_required("Isi jawaban"), Length(max=20000)])
+    signatory = SelectField("Penandatangan", coerce=int, validate_choice=False)
+    copies = TextAreaField("Tembusan (satu per baris)", validators=[Length(max=2000)])
+
+    def setup(self):
+        self.signatory.choices = _user_choices(Role.KADIS) + _user_choices(Role.KABID)
+        if self.signatory.data is None and self.signatory.choices:
+            self.signatory.data = self.signatory.choices[0].value
+        c = self.complaint
+        if c is not None and not self.subject.data:
+            self.subject.data = f"Jawaban atas pengaduan nomor {c.reg_number}"
+        if c is not None and not self.addressee.data and not c.is_anonymous:
+            self.addressee.data = f"Sdr. {c.complainant_name}"
+
+    def validate_signatory(self, field):
+        if field.data not in {c.value for c in field.choices}:
+            raise ValidationError("Pilih penandatangan dari daftar.")
+
+    def record_data(self):
+        return {
+            "sifat": self.sifat.data,
+            "enclosure": (self.enclosure.data or "-").strip(),
+            "subject": self.subject.data.strip(),
+            "addressee": self.addressee.data.strip(),
+            "addressee_place": (self.addressee_place.data or "").strip(),
+            "body": self.body.data.strip(),
+            "signatory": _user_snapshot(self.signatory.data),
+            "copies": [x.strip() for x in (self.copies.data or "").splitlines() if x.strip()],
+        }
+
+    def note_text(self):
+        return self.subject.data.strip()
+
+
+class MeetingForm(StepForm):
+    """The Kasi calls a coordination meeting (rakor) of the Tim Teknis."""
+
+    day = DateField("Hari/tanggal", validators=[InputRequired("Tanggal rapat wajib diisi.")])
+    start = TimeField("Pukul (WIB)", validators=[InputRequired("Jam rapat wajib diisi.")])
+    place = StringField("Tempat", validators=[_required("Tempat rapat"), Length(max=200)])
+    agenda = TextAreaField("Acara", validators=[_required("Acara rapat"), Length(max=2000)])
+    invitees = MultiCheckboxField("Anggota Tim Teknis yang diundang", coerce=int,
+                                  validate_choice=False)  # fmt: skip
+
+    def setup(self):
+        self.invitees.choices = _user_choices(Role.TIM_TEKNIS)
+
+    def validate_invitees(self, field):
+        if not field.data:
+            raise ValidationError("Undang sedikitnya satu anggota Tim Teknis.")
+        if set(field.data) - {c.value for c in field.choices}:
+            raise ValidationError("Yang diundang harus anggota Tim Teknis.")
+
+    def validate_day(self, field):
+        if field.data and field.data < to_wib(utcnow()).date() and not self.allow_past:
+            raise ValidationError("Tanggal rapat tidak boleh sebelum hari ini.")
+
+    allow_past = False  # seeds and tests of past meetings turn this on
+
+    def record_data(self):
+        return {"day": self.day.data.isoformat(), "start": self.start.data.strftime("%H:%M"),
+                "place": self.place.data.strip(), "agenda": self.agenda.data.strip(),
+                "invitees": [_user_snapshot(i) for i in self.invitees.data]}  # fmt: skip
+
+    def note_text(self):
+        return self.agenda.data.strip()
+
+    def after_record(self, record):
+        for user_id in self.invitees.data:
+            db.session.add(MeetingInvitee(complaint_id=record.complaint_id, record_id=record.id,
+                                          user_id=user_id))  # fmt: skip
+
+
+class MinutesForm(StepForm):
+    """The Berita Acara of the coordination meeting."""
+
+    attendees = MultiCheckboxField("Yang hadir", coerce=int, validate_choice=False)
+    discussion = TextAreaField(
+        "Pembahasan", validators=[_required("Pembahasan"), Length(max=20000)]
+    )
+    considerations = TextAreaField(
+        "Pertimbangan pemecahan masalah", validators=[_required("Pertimbangan"), Length(max=20000)]
+    )
+    conclusion = TextAreaField("Kesimpulan", validators=[_required("Kesimpulan"),
+                                                         Length(max=10000)])  # fmt: skip
+
+    def setup(self):
+        today = to_wib(utcnow()).date()
+        people = []
+        if self.complaint is not None:
+            latest = db.session.scalar(
+                select(func.max(MeetingInvitee.record_id))
+                .where(MeetingInvitee.complaint_id == self.complaint.id)
+            )  # fmt: skip
+            people = list(db.session.scalars(
+                select(User).join(MeetingInvitee, MeetingInvitee.user_id == User.id)
+                .where(MeetingInvitee.record_id == latest).order_by(User.full_name)
+            ))  # fmt: skip
+        for role in (Role.KABID, Role.KASI):
+            people += users_holding(role, today)
+        unique = list(dict.fromkeys(people))
+        self.attendees.choices = [SelectChoice(u.id, f"{u.full_name} — {u.position}")
+                                  for u in unique]  # fmt: skip
+
+    def validate_attendees(self, field):
+        if not field.data:
+            raise ValidationError("Centang sedikitnya satu peserta yang hadir.")
+        if set(field.data) - {c.value for c in field.choices}:
+            raise ValidationError("Peserta harus dari daftar undangan rapat.")
+
+    def record_data(self):
+        return {"attendees": [_user_snapshot(i) for i in self.attendees.data],
+                "discussion": self.discussion.data.strip(),
+                "considerations": self.considerations.data.strip(),
+                "conclusion": self.conclusion.data.strip()}  # fmt: skip
+
+    def note_text(self):
+        return self.conclusion.data.strip()
+
+
+class DispatchForm(StepForm):
+    """The front office records that the answer letter was sent."""
+
+    sent_on = DateField("Tanggal kirim", validators=[InputRequired("Tanggal kirim wajib diisi.")])
+    medium = SelectField("Dikirim melalui", choices=[SelectChoice(m, m) for m in MEDIA])
+    note = TextAreaField("Keterangan (mis. nomor resi)", validators=[Optional(), Length(max=1000)])
+
+    def setup(self):
+        if self.sent_on.data is None and not self.sent_on.raw_data:
+            self.sent_on.data = to_wib(utcnow()).date()
+
+    def validate_sent_on(self, field):
+        if field.data and field.data > to_wib(utcnow()).date():
+            raise ValidationError("Tanggal kirim tidak boleh di masa depan.")
+        if field.data and self.complaint is not None and self.complaint.step_started_at:
+            if field.data < to_wib(self.complaint.step_started_at).date():
+                raise ValidationError("Tanggal kirim tidak boleh sebelum jawaban dibuat.")
+
+    def record_data(self):
+        return {"sent_on": self.sent_on.data.isoformat(), "medium": self.medium.data,
+                "note": (self.note.data or "").strip()}  # fmt: skip
+
+    def note_text(self):
+        return f"{self.medium.data}, {self.sent_on.data:%d-%m-%Y}"
+
+
+FORM_CLASSES = {
+    "submit": SubmitForm,
+    "register": RegisterForm,
+    "disposition": DispositionForm,
+    "order": OrderForm,
+    "resume": ResumeForm,
+    "study": StudyForm,
+    "answer": AnswerForm,
+    "meeting": MeetingForm,
+    "minutes": MinutesForm,
+    "dispatch": DispatchForm,
+}
+
+
+def read_upload(storage) -> dict | str:
+    """Read an uploaded file; return its attachment fields, or why it is refused."""
+    name = storage.filename or "lampiran"
+    content = storage.read(MAX_FILE_BYTES + 1)
+    if len(content) > MAX_FILE_BYTES:
+        return f"Berkas '{name}' melebihi 5 MB."
+    if not content:
+        return f"Berkas '{name}' kosong."
+    found = next(((m, e) for magic, m, e in SIGNATURES if content.startswith(magic)), None)
+    if found is None:
+        return f"Berkas '{name}' bukan gambar (PNG/JPEG/GIF) atau PDF."
+    mime, ext = found
+    safe = secure_filename(name)[:200] or "lampiran"
+    if not safe.lower().endswith(ext) and not (ext == ".jpg" and safe.lower().endswith(".jpeg")):
+        safe = safe.rsplit(".", 1)[0] + ext
+    return {"filename": safe, "mime_type": mime, "size": len(content),
+            "sha256": hashlib.sha256(content).hexdigest(), "content": content}  # fmt: skip
+
+
+def read_uploads(storages) -> tuple[list[dict], list[str]]:
+    """Read every non-empty upload; return the files and the problems found."""
+    files, problems = [], []
+    storages = [s for s in storages if s and s.filename]
+    if len(storages) > MAX_FILES:
+        return [], [f"Paling banyak {MAX_FILES} berkas lampiran."]
+    for storage in storages:
+        result = read_upload(storage)
+        (problems.append if isinstance(result, str) else files.append)(result)
+    return files, problems
+
+
+def attachment_problems(files) -> list[str]:
+    """Problems of already-read files (given as dicts, e.g. by tests and seeds)."""
+    problems = []
+    if len(files) > MAX_FILES:
+        problems.append(f"Paling banyak {MAX_FILES} berkas lampiran.")
+    for f in files:
+        if f["size"] > MAX_FILE_BYTES:
+            problems.append(f"Berkas '{f['filename']}' melebihi 5 MB.")
+    return problems
+
+

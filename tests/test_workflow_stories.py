@@ -1,0 +1,266 @@
+"""Stories of complaints through the SOPs, asserting the SOP steps each one passed."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Complaint, StepRecord, db
+from models.workflow import ActionRefused, FormInvalid, advance, step_numbers
+from tests.workflow_helpers import act, register_complaint, registration, user
+
+
+def _reload(complaint):
+    db.session.expire_all()
+    return db.session.get(Complaint, complaint.id)
+
+
+def test_sop_48_answered_directly(app):
+    with app.app_context():
+        c = register_complaint("curhat_ning_ita")
+        assert c.sop.code == "SOP.48" and c.current_step_no == 3
+        act(c, "kadis", "arahan")
+        act(c, "kabid", "perintah_kasi")
+        act(c, "kasi", "jawab")
+        c = _reload(c)
+        assert c.status == "dispatch" and c.current_actor == "fo"
+        act(c, "fo", "terkirim")
+        c = _reload(c)
+        assert c.status == "closed" and c.closed_at is not None
+        assert step_numbers(c) == [1, 2, 3, 4, 5, "dispatch"]
+
+
+def test_sop_48_with_the_opinion_loop(app):
+    with app.app_context():
+        c = register_complaint("curhat_ning_ita")
+        act(c, "kadis", "minta_pendapat")
+        act(c, "kabid", "resume")
+        act(c, "kadis", "arahan")
+        act(c, "kabid", "perintah_kasi")
+        act(c, "kasi", "jawab")
+        act(c, "fo", "terkirim")
+        c = _reload(c)
+        assert step_numbers(c) == [1, 2, 3, 4, 3, 4, 5, "dispatch"]
+        outcomes = [r.outcome for r in c.history]
+        assert outcomes[2:6] == ["minta_pendapat", "resume", "arahan", "perintah_kasi"]
+
+
+def test_sop_50_through_all_ten_steps_with_a_meeting(app):
+    with app.app_context():
+        c = register_complaint("media_sosial")
+        assert c.sop.code == "SOP.50"
+        for who, outcome in [
+            ("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "rakor"),
+            ("teknis1", "berita_acara"), ("kabid", "resume_ba"), ("kadis", "dipelajari"),
+            ("kadis", "perintah_kabid"), ("kabid", "perintah_jawab"),
+            ("kasi", "jawaban_tertulis"), ("fo", "terkirim"),
+        ]:  # fmt: skip
+            act(_reload(c), who, outcome)
+        c = _reload(c)
+        assert step_numbers(c) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, "answer", "dispatch"]
+        assert c.status == "closed"
+        actors = [r.actor.username if r.actor else None for r in c.history]
+        assert actors == [None, "fo", "kadis", "kabid", "kasi", "teknis1", "kabid", "kadis",
+                          "kadis", "kabid", "kasi", "fo"]  # fmt: skip
+
+
+def test_sop_50_berita_acara_may_be_recorded_by_the_kabid_leading_the_team(app):
+    with app.app_context():
+        c = register_complaint("media_sosial")
+        act(c, "kadis", "arahan")
+        act(c, "kabid", "perintah_kasi")
+        act(c, "kasi", "rakor")
+        record = act(_reload(c), "kabid", "berita_acara")
+        assert record.actor_role == "kabid" and record.step_no == 6
+
+
+def test_an_uninvited_team_member_cannot_record_the_minutes(app):
+    with app.app_context():
+        c = register_complaint("media_sosial")
+        act(c, "kadis", "arahan")
+        act(c, "kabid", "perintah_kasi")
+        act(c, "kasi", "rakor")  # invites teknis1 and teknis2
+        with pytest.raises(ActionRefused) as refused:
+            act(_reload(c), "teknis3", "berita_acara")
+        assert "tidak diundang" in refused.value.message
+        assert _reload(c).current_step_no == 6
+
+
+def test_sop_49_at_the_office(app):
+    with app.app_context():
+        c = register_complaint("kantor")
+        assert c.sop.code == "SOP.49" and c.sop.reconstructed
+        act(c, "kadis", "arahan")
+        act(c, "kabid", "perintah_kasi")
+        act(c, "kasi", "rakor")
+        act(_reload(c), "kasi", "berita_acara")
+        act(_reload(c), "kasi", "jawab")
+        act(_reload(c), "fo", "terkirim")
+        c = _reload(c)
+        assert step_numbers(c) == [1, 2, 3, 4, 5, 5, 5, "dispatch"]
+        assert [r.outcome for r in c.history][4:7] == ["rakor", "berita_acara", "jawab"]
+
+
+PATH_50 = [("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "rakor"),
+           ("teknis1", "berita_acara"), ("kabid", "resume_ba"), ("kadis", "dipelajari"),
+           ("kadis", "perintah_kabid"), ("kabid", "perintah_jawab"),
+           ("kasi", "jawaban_tertulis"), ("fo", "terkirim")]  # fmt: skip
+OTHERS = ["fo", "kadis", "kabid", "kasi", "teknis1", "admin"]
+
+
+@pytest.mark.parametrize("position", range(len(PATH_50)))
+def test_every_other_role_is_refused_at_every_step_and_nothing_moves(app, position):
+    with app.app_context():
+        c = register_complaint("media_sosial")
+        for who, outcome in PATH_50[:position]:
+            act(_reload(c), who, outcome)
+        owner, outcome = PATH_50[position]
+        c = _reload(c)
+        before = (c.status, c.current_step_no, c.version, len(c.history))
+        allowed = {owner, "kabid"} if outcome == "berita_acara" else {owner}
+        if outcome == "berita_acara":
+            allowed.add("teknis2")
+        for other in OTHERS:
+            if other in allowed or (owner == "kadis" and other == "kadis"):
+                continue
+            with pytest.raises(ActionRefused) as refused:
+                act(_reload(c), other, outcome)
+            assert refused.value.status == 403
+            assert refused.value.message.startswith("Menunggu")
+            c = _reload(c)
+            assert (c.status, c.current_step_no, c.version, len(c.history)) == before
+
+
+def test_an_outcome_the_step_does_not_offer_is_refused(app):
+    with app.app_context():
+        c = register_complaint("curhat_ning_ita")
+        with pytest.raises(ActionRefused):
+            act(c, "kadis", "jawab")
+        act(c, "kadis", "arahan")
+        with pytest.raises(ActionRefused):  # resume answers only a request for an opinion
+            act(_reload(c), "kabid", "resume")
+        assert _reload(c).current_step_no == 4
+
+
+def test_a_double_action_on_one_step_moves_it_once(app):
+    with app.app_context():
+        c = register_complaint("curhat_ning_ita")
+        version = c.version
+        act(c, "kadis", "arahan")
+        with pytest.raises(ActionRefused) as refused:
+            advance(c.id, user("kadis"), "arahan",
+                    {"sifat": "Biasa", "marks": ["diketahui"], "to_user": str(user("kabid").id),
+                     "instruction": "Dua kali"}, expected_version=version)  # fmt: skip
+        assert refused.value.message.startswith("Sudah ditindaklanjuti oleh Dr. Bambang")
+        c = _reload(c)
+        assert step_numbers(c) == [1, 2, 3]
+
+
+def test_invalid_step_form_saves_nothing(app):
+    with app.app_context():
+        c = register_complaint("curhat_ning_ita")
+        with pytest.raises(FormInvalid) as invalid:
+            act(c, "kadis", "arahan", instruction="", marks=[])
+        errors = invalid.value.form.errors
+        assert errors["instruction"] == ["Catatan disposisi wajib diisi."]
+        assert "Centang sedikitnya satu" in errors["marks"][0]
+        c = _reload(c)
+        assert c.current_step_no == 3 and len(c.history) == 2
+
+
+def test_registration_numbers_are_gap_free_and_follow_the_pattern(app):
+    from models.dates import to_wib
+    from models.types import utcnow
+
+    with app.app_context():
+        numbers = [register_complaint("curhat_ning_ita").reg_number for _ in range(3)]
+        year = to_wib(utcnow()).year
+        assert numbers == [f"{n:04d}/PGD/417.514.3/{year}" for n in (1, 2, 3)]
+
+
+def test_a_refused_registration_takes_no_number(app):
+    from models.workflow import register
+
+    with app.app_context():
+        register_complaint("curhat_ning_ita")
+        with pytest.raises(FormInvalid):
+            register(user("fo"), registration("curhat_ning_ita", subject=""))
+        with pytest.raises(ActionRefused):
+            register(user("kasi"), registration("curhat_ning_ita"))
+        assert register_complaint("curhat_ning_ita").reg_seq == 2
+        assert db.session.scalar(select(func.count(Complaint.id))) == 2
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"platform_id": "0"}, "platform_id", "Pilih platform untuk kanal Media sosial."),
+        ({"complainant_name": ""}, "complainant_name", "Nama pengadu wajib diisi"),
+        ({"subject": ""}, "subject", "Pokok pengaduan wajib diisi."),
+        ({"received_at": "kemarin"}, "received_at", "Nilai tanggal dan waktu tidak valid."),
+    ],
+)
+def test_registration_form_explains_bad_input(app, overrides, field, message):
+    from models.workflow import register
+
+    with app.app_context():
+        with pytest.raises(FormInvalid) as invalid:
+            register(user("fo"), registration("media_sosial", **overrides))
+        assert message in invalid.value.form.errors[field][0]
+
+
+def test_registration_in_the_future_is_refused(app):
+    from models.dates import to_wib
+    from models.types import utcnow
+    from models.workflow import register
+
+    with app.app_context():
+        future = to_wib(utcnow() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+        with pytest.raises(FormInvalid) as invalid:
+            register(user("fo"), registration(received_at=future))
+        assert invalid.value.form.errors["received_at"] == [
+            "Waktu diterima tidak boleh di masa depan."
+        ]
+
+
+def test_lapor_needs_its_tracking_number(app):
+    from models.workflow import register
+
+    with app.app_context():
+        with pytest.raises(FormInvalid) as invalid:
+            register(user("fo"), registration("lapor", lapor_tracking_no=""))
+        assert "LAPOR!" in invalid.value.form.errors["lapor_tracking_no"][0]
+        c = register_complaint("lapor")
+        assert c.lapor_tracking_no == "LPR-2026-000123"
+
+
+def test_anonymous_complaint_needs_no_name(app):
+    with app.app_context():
+        c = register_complaint("media_sosial", complainant_name="", is_anonymous="y")
+        assert c.is_anonymous and c.complainant_name == "Anonim"
+
+
+def test_history_records_actor_times_due_and_acting_appointment(app):
+    from datetime import date
+
+    from models import ActingAppointment
+    from models.dates import to_wib
+    from models.types import utcnow
+
+    with app.app_context():
+        today = to_wib(utcnow()).date()
+        db.session.add(ActingAppointment(user_id=user("kabid").id, role="kadis", kind="Plt.",
+                                         position="Kepala Dinas", starts_on=today,
+                                         ends_on=date(today.year + 1, 1, 31)))  # fmt: skip
+        db.session.commit()
+        c = register_complaint("curhat_ning_ita")
+        record = act(c, "kabid", "arahan")  # the Kabid disposes as Plt. Kepala Dinas
+        assert record.actor_role == "kadis" and record.acting_kind == "Plt."
+        assert record.step_no == 3 and record.finished_at >= record.started_at
+        c = _reload(c)
+        assert c.due_at - c.step_started_at == timedelta(minutes=120)  # SOP.48 step 4
+        step2 = db.session.scalar(
+            select(StepRecord).where(StepRecord.complaint_id == c.id, StepRecord.step_no == 2)
+        )
+        assert step2.actor.username == "fo" and step2.working_minutes >= 20
+        assert step2.met_standard is True  # registered 20 minutes after receipt (30 allowed)
