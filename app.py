@@ -14,7 +14,8 @@ from flask_migrate import Migrate, upgrade
 from flask_wtf.csrf import CSRFProtect
 
 from models import User, db
-from models.dates import format_date_long, format_moment
+from models.dates import format_date_long, format_moment, to_wib
+from models.types import utcnow
 
 PROJECT_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PROJECT_DIR / "migrations"
@@ -95,6 +96,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.jinja_env.filters["wib"] = format_moment
     app.jinja_env.filters["tanggal"] = format_date_long
+    app.jinja_env.globals["today_wib"] = lambda: to_wib(utcnow()).date()
     app.cli.add_command(init_db_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
@@ -181,7 +183,8 @@ def create_user_command(username, full_name, role, nip, position, rank, password
 @with_appcontext
 @click.option("--password", default=None, help="Kata sandi semua akun demo (default: dibuat acak).")
 def seed_demo_command(password):
-    """Create the demo officials (fo, kadis, kabid, kasi, teknis1-3, admin)."""
+    """Create the demo officials (fo, kadis, …, admin) and about forty complaints."""
+    from seeds.demo_complaints import create_demo_complaints
     from seeds.loader import create_demo_accounts
 
     generated = password is None
@@ -190,10 +193,12 @@ def seed_demo_command(password):
     created = create_demo_accounts(password)
     if not created:
         click.echo("Akun demo sudah ada; tidak ada yang diubah.")
-        return
-    click.echo(f"Akun demo dibuat: {', '.join(created)}.")
-    if generated:
-        click.echo(f"Kata sandi akun demo: {password}")
+    else:
+        click.echo(f"Akun demo dibuat: {', '.join(created)}.")
+        if generated:
+            click.echo(f"Kata sandi akun demo: {password}")
+    made = create_demo_complaints()
+    click.echo(f"Pengaduan contoh dibuat: {made}." if made else "Pengaduan sudah ada.")
 
 
 @click.group("sop", cls=AppGroup)

@@ -11,9 +11,10 @@ from admin_views.i18n import TRANSLATIONS_DIR, use_project_catalogs
 
 def init_app(app: Flask) -> Admin:
     """Create the admin on `app`: the home page, the SOP pages and user management."""
+    from admin_views.complaints import ComplaintListView, QueueView
     from admin_views.sops import SopView
     from admin_views.users import AppointmentView, UserView
-    from models import ActingAppointment, Sop, User, db
+    from models import ActingAppointment, Complaint, Role, Sop, User, db
 
     use_project_catalogs()
     admin = Admin(
@@ -24,7 +25,19 @@ def init_app(app: Flask) -> Admin:
         translations_path=str(TRANSLATIONS_DIR),
     )
     admin_category = "Administrasi"
+    queues = (
+        (Role.KADIS, "kadis", "Antrian Kepala Dinas"),
+        (Role.KABID, "kabid", "Antrian Kabid"),
+        (Role.KASI, "kasi", "Antrian Kasi"),
+        (Role.TIM_TEKNIS, "tim-teknis", "Antrian Tim Teknis"),
+        (Role.FO, "fo", "Antrian FO (pengiriman jawaban)"),
+    )
     views = (
+        *(QueueView(role, Complaint, db, name=label, endpoint=f"queue_{role}",
+                    url=f"antrian/{slug}")
+          for role, slug, label in queues),
+        ComplaintListView(Complaint, db, name="Semua pengaduan", endpoint="complaints",
+                          url="pengaduan"),
         SopView(Sop, db, name="SOP", endpoint="sop", url="sop"),
         UserView(User, db, name="Pengguna", category=admin_category, endpoint="users",
                  url="pengguna"),

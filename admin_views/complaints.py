@@ -1,0 +1,346 @@
+"""Complaint lists: each official's queue, all complaints, the complaint page and its actions.
+
+A queue is a query: `scope()` is the one clause that `get_query`, `get_count_query`,
+`get_one` and every action use.
+"""
+
+from datetime import datetime, time, timedelta
+
+from flask import abort, flash, has_app_context, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.sqla import filters
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from admin_views.base import SecureModelView
+from models import Attachment, Channel, Complaint, Jenis, MeetingInvitee, Sop, db
+from models.accounts import ROLE_LABELS, Role
+from models.dates import WIB, format_moment, to_wib
+from models.step_forms import RegisterForm, read_uploads
+from models.types import utcnow
+from models.workflow import (
+    PHASES,
+    ActionRefused,
+    FormInvalid,
+    advance,
+    form_for,
+    history_of,
+    offered_outcomes,
+    open_stage,
+    register,
+    role_label,
+    why_not,
+)
+
+DUE_SOON_SHARE = 0.25  # the last quarter of a step's time is "due soon" (SPEC §3)
+
+
+def deadline_state(complaint: Complaint, now: datetime | None = None) -> str | None:
+    """Return "overdue", "due_soon" or "on_time" for the open step; None without a due moment."""
+    if complaint.due_at is None or complaint.step_started_at is None:
+        return None
+    now = now or utcnow()
+    if now > complaint.due_at:
+        return "overdue"
+    allowed = complaint.due_at - complaint.step_started_at
+    if complaint.due_at - now <= allowed * DUE_SOON_SHARE:
+        return "due_soon"
+    return "on_time"
+
+
+DEADLINE_BADGES = {
+    "overdue": ("danger", "Terlambat"),
+    "due_soon": ("warning", "Segera jatuh tempo"),
+    "on_time": ("success", "Tepat waktu"),
+}
+
+
+def _deadline_badge(_view, _context, model, _name):
+    state = deadline_state(model)
+    if state is None:
+        return ""
+    css, label = DEADLINE_BADGES[state]
+    return Markup('<span class="badge badge-{}">{}</span>').format(css, label)
+
+
+def _stage_label(_view, _context, model, _name):
+    if model.status == "in_progress":
+        step = model.sop.step(model.current_step_no)
+        return f"{model.sop.code} · {step.no}. {step.short_name}"
+    if model.status in PHASES:
+        return f"{model.sop.code} · {PHASES[model.status].short_name}"
+    return f"{model.sop.code} · Selesai"
+
+
+def _moment(attr):
+    return lambda v, c, m, n: format_moment(getattr(m, attr))
+
+
+class IntEqualFilter(filters.FilterEqual):
+    def clean(self, value):
+        return int(value)
+
+    def validate(self, value):
+        return value.isdigit()
+
+
+class SopCodeFilter(filters.BaseSQLAFilter):
+    def apply(self, query, value, alias=None):
+        return query.filter(Complaint.sop_id.in_(select(Sop.id).where(Sop.code == value)))
+
+    def operation(self):
+        return "sama dengan"
+
+
+class OverdueFilter(filters.BaseSQLAFilter):
+    def apply(self, query, value, alias=None):
+        late = and_(Complaint.due_at.is_not(None), Complaint.due_at < utcnow())
+        return query.filter(late if value == "1" else ~late)
+
+    def operation(self):
+        return "adalah"
+
+
+class ReceivedBetweenFilter(filters.DateBetweenFilter):
+    """Dates picked are office (WIB) days; the column holds UTC moments."""
+
+    def apply(self, query, value, alias=None):
+        start, end = value
+        lo = datetime.combine(start, time.min, WIB)
+        hi = datetime.combine(end + timedelta(days=1), time.min, WIB)
+        return query.filter(Complaint.received_at >= lo, Complaint.received_at < hi)
+
+
+def _lookup_options(model):
+    def options():
+        if not has_app_context():  # Flask-Admin builds its filter cache at start-up
+            return []
+        rows = db.session.scalars(select(model).order_by(model.ordering))
+        return [(str(r.id), r.name) for r in rows]
+
+    return options
+
+
+def _sop_options():
+    if not has_app_context():
+        return []
+    codes = db.session.scalars(select(Sop.code).distinct().order_by(Sop.code))
+    return [(code, code) for code in codes]
+
+
+class ComplaintListView(SecureModelView):
+    """All complaints, for the officials who follow the whole register."""
+
+    roles = (Role.FO, Role.KADIS, Role.KABID, Role.KASI, Role.ADMIN)
+    can_create = can_edit = can_delete = False
+    can_export = False
+    list_template = "admin/complaint_list.html"
+    column_list = ("reg_number", "received_at", "channel", "jenis", "subject", "stage",
+                   "due_at", "deadline")  # fmt: skip
+    column_labels = {
+        "reg_number": "No. Registrasi",
+        "received_at": "Diterima",
+        "channel": "Kanal",
+        "jenis": "Jenis",
+        "subject": "Pokok pengaduan",
+        "stage": "Langkah saat ini",
+        "due_at": "Batas waktu",
+        "deadline": "Status waktu",
+    }
+    column_sortable_list = ("reg_number", "received_at", "due_at")
+    column_default_sort = [("due_at", False), ("id", False)]
+    column_searchable_list = ("reg_number", "subject")
+    column_formatters = {
+        "received_at": _moment("received_at"),
+        "due_at": _moment("due_at"),
+        "stage": _stage_label,
+        "deadline": _deadline_badge,
+    }
+
+    def __init__(self, *args, **kwargs):
+        self.column_filters = [
+            IntEqualFilter(Complaint.channel_id, "Kanal", options=_lookup_options(Channel)),
+            IntEqualFilter(Complaint.jenis_id, "Jenis", options=_lookup_options(Jenis)),
+            SopCodeFilter(Complaint.sop_id, "SOP", options=_sop_options),
+            OverdueFilter(Complaint.due_at, "Terlambat", options=[("1", "Ya"), ("0", "Tidak")]),
+            ReceivedBetweenFilter(Complaint.received_at, "Tanggal diterima"),
+        ]  # fmt: skip
+        super().__init__(*args, **kwargs)
+
+    @expose("/")
+    def index_view(self):
+        # Filter choices come from master data that the admin may change.
+        self._refresh_filters_cache()
+        return super().index_view()
+
+    # -- scope: the one clause ------------------------------------------------------------
+    def scope(self, query):
+        return query
+
+    def get_query(self):
+        query = self.scope(super().get_query())
+        return query.options(joinedload(Complaint.channel), joinedload(Complaint.jenis),
+                             joinedload(Complaint.sop).selectinload(Sop.steps))  # fmt: skip
+
+    def get_count_query(self):
+        return self.scope(super().get_count_query())
+
+    def get_one(self, id):
+        try:
+            complaint_id = int(id)
+        except (TypeError, ValueError):
+            return None
+        return self.scope(db.session.query(Complaint)).filter(Complaint.id == complaint_id).first()
+
+    def menu_badge(self) -> int | None:
+        return None
+
+    # -- the complaint page ---------------------------------------------------------------
+    def _complaint_or_404(self):
+        complaint = self.get_one(request.args.get("id"))
+        if complaint is None:
+            abort(404)
+        return complaint
+
+    def _render_complaint(self, complaint, failed=None, refused=None, status=200):
+        forms = []
+        reason = why_not(complaint, current_user)
+        if reason is None:
+            for outcome in offered_outcomes(complaint):
+                if failed is not None and failed[0] == outcome.code:
+                    forms.append((outcome, failed[1]))
+                else:
+                    forms.append((outcome, form_for(complaint, outcome)))
+        stage = open_stage(complaint)
+        return self.render(
+            "admin/complaint_page.html",
+            complaint=complaint,
+            stage=stage,
+            history=history_of(complaint),
+            forms=forms,
+            reason=refused or reason,
+            deadline=deadline_state(complaint),
+            badges=DEADLINE_BADGES,
+            role_label=role_label,
+            role_labels=ROLE_LABELS,
+            return_url=request.args.get("url") or url_for(".index_view"),
+        ), status
+
+    @expose("/details/")
+    def details_view(self):
+        """Show a complaint: its fields, attachments, history and the actions open to the user."""
+        complaint = self._complaint_or_404()
+        return self._render_complaint(complaint)
+
+    @expose("/aksi/", methods=("POST",))
+    def action_view(self):
+        """Finish the open step with the posted outcome.
+
+        :raise 403: the user does not act on this step now.
+        :raise 404: the complaint is not in this list.
+        """
+        complaint = self._complaint_or_404()
+        outcome = request.form.get("outcome", "")
+        version = request.form.get("version", type=int)
+        try:
+            record = advance(complaint.id, current_user, outcome, request.form,
+                             expected_version=version)  # fmt: skip
+        except FormInvalid as invalid:
+            flash("Isian belum lengkap atau belum benar; periksa pesan di bawah.", "error")
+            return self._render_complaint(complaint, failed=(outcome, invalid.form), status=400)
+        except ActionRefused as refused:
+            db.session.rollback()
+            complaint = self._complaint_or_404()
+            return self._render_complaint(complaint, refused=refused.message,
+                                          status=refused.status)  # fmt: skip
+        db.session.refresh(complaint)
+        flash(f"Tersimpan: {record.outcome_label}. {_next_text(complaint)}", "success")
+        return redirect(url_for(".index_view"))
+
+    @expose("/lampiran/<int:attachment_id>")
+    def attachment_view(self, attachment_id):
+        """Download an attachment of a complaint in this list."""
+        complaint = self._complaint_or_404()
+        attachment = db.session.get(Attachment, attachment_id)
+        if attachment is None or attachment.complaint_id != complaint.id:
+            abort(404)
+        response = self.admin.app.response_class(attachment.content, mimetype=attachment.mime_type)
+        response.headers["Content-Disposition"] = f'attachment; filename="{attachment.filename}"'
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @expose("/registrasi/", methods=("GET", "POST"))
+    def register_view(self):
+        """Register a new complaint (Petugas FO).
+
+        :raise 403: the user is not (acting as) Petugas FO.
+        """
+        if not current_user.holds(Role.FO, to_wib(utcnow()).date()):
+            abort(403)
+        form = RegisterForm(formdata=request.form if request.method == "POST" else None)
+        status = 200
+        if request.method == "POST":
+            files, problems = read_uploads(request.files.getlist("attachments"))
+            try:
+                if problems:
+                    form.validate()
+                    form.attachments.errors = problems
+                    raise FormInvalid(form)
+                complaint = register(current_user, request.form, files)
+            except FormInvalid as invalid:
+                form, status = invalid.form, 400
+                flash("Registrasi belum tersimpan; periksa pesan di bawah.", "error")
+            except ActionRefused as refused:
+                flash(refused.message, "error")
+                status = refused.status
+            else:
+                flash(f"Pengaduan {complaint.reg_number} tersimpan dan diteruskan ke Kepala "
+                      "Dinas untuk disposisi.", "success")  # fmt: skip
+                return redirect(url_for("complaints.details_view", id=complaint.id))
+        return self.render("admin/complaint_register.html", form=form), status
+
+
+def _next_text(complaint: Complaint) -> str:
+    if complaint.status == "closed":
+        return "Pengaduan selesai."
+    return f"Diteruskan kepada {ROLE_LABELS[Role(complaint.current_actor)]}."
+
+
+class QueueView(ComplaintListView):
+    """One official's queue: the complaints whose open step waits on `queue_role`."""
+
+    def __init__(self, queue_role: str, *args, **kwargs):
+        self.queue_role = queue_role
+        super().__init__(*args, **kwargs)
+
+    def is_accessible(self):
+        if not current_user.is_authenticated or not current_user.active:
+            return False
+        return current_user.holds(self.queue_role, to_wib(utcnow()).date())
+
+    def scope(self, query):
+        role = self.queue_role
+        clause = or_(Complaint.current_actor == role, Complaint.current_co_actor == role)
+        if role == Role.TIM_TEKNIS:
+            latest = (
+                select(func.max(MeetingInvitee.record_id))
+                .where(MeetingInvitee.complaint_id == Complaint.id)
+                .scalar_subquery()
+            )
+            clause = and_(
+                Complaint.current_actor == role,
+                exists().where(
+                    MeetingInvitee.complaint_id == Complaint.id,
+                    MeetingInvitee.record_id == latest,
+                    MeetingInvitee.user_id == current_user.id,
+                ),
+            )
+        return query.filter(clause)
+
+    def menu_badge(self) -> int | None:
+        return self.get_count_query().scalar() or None
+
+
+__all__ = ["ComplaintListView", "QueueView", "selectinload"]

@@ -1,0 +1,136 @@
+"""About forty demo complaints spread over the three SOPs and every step, made by the engine."""
+
+import random
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from models import Channel, Complaint, Jenis, Platform, User, db
+from models.dates import to_wib
+from models.types import utcnow
+from models.workflow import advance, register
+
+TOPICS = (
+    ("NIB belum terbit setelah dua minggu",
+     "Saya mengajukan NIB melalui OSS untuk usaha katering sejak dua minggu lalu, statusnya "
+     "masih menunggu verifikasi. Mohon dibantu."),
+    ("Antrean Mal Pelayanan Publik terlalu lama",
+     "Hari Senin saya antre lebih dari tiga jam di MPP untuk mengurus izin, loket yang buka "
+     "hanya dua."),
+    ("Persyaratan PBG tidak jelas",
+     "Informasi persyaratan Persetujuan Bangunan Gedung di situs berbeda dengan yang "
+     "disampaikan petugas."),
+    ("Pelatihan kerja menjahit untuk warga Prajurit Kulon",
+     "Apakah ada jadwal pelatihan menjahit gratis dari Disnaker tahun ini? Bagaimana cara "
+     "mendaftarnya?"),
+    ("Upah di bawah UMK Kota Mojokerto",
+     "Pabrik tempat saya bekerja membayar upah di bawah UMK 2026 tanpa kesepakatan."),
+    ("Kartu pencari kerja (AK/1) belum jadi",
+     "Saya sudah mendaftar kartu kuning secara daring seminggu lalu tetapi belum bisa dicetak."),
+    ("Izin reklame di Jl. Gajah Mada",
+     "Ada papan reklame besar yang menutupi rambu lalu lintas, apakah sudah berizin?"),
+    ("Aplikasi OSS gagal unggah dokumen",
+     "Setiap unggah dokumen lingkungan di OSS muncul galat. Mohon informasi solusinya."),
+    ("Saran: layanan izin keliling di kelurahan",
+     "Usul agar ada layanan perizinan keliling di kelurahan untuk pelaku UMKM lanjut usia."),
+    ("PHK sepihak tanpa pesangon",
+     "Saya diberhentikan tanpa surat dan tanpa pesangon setelah lima tahun bekerja."),
+)  # fmt: skip
+NAMES = ("Siti Aminah", "Budi Santoso", "Ahmad Fauzan", "Rina Kartika", "Joko Susilo",  # fmt: skip
+         "Nur Hidayati", "Eko Prasetyo", "Lilik Suryani", "Yudi Hartono", "Wahyu Ningsih")
+KELURAHAN = ("Prajurit Kulon", "Magersari", "Kranggan", "Gunung Gedangan", "Surodinawan",
+             "Wates", "Balongsari", "Meri", "Pulorejo", "Blooto")  # fmt: skip
+
+# The path each SOP takes in the demo: (username, outcome).
+PATHS = {
+    "SOP.50": [("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "rakor"),
+               ("teknis1", "berita_acara"), ("kabid", "resume_ba"), ("kadis", "dipelajari"),
+               ("kadis", "perintah_kabid"), ("kabid", "perintah_jawab"),
+               ("kasi", "jawaban_tertulis"), ("fo", "terkirim")],
+    "SOP.48": [("kadis", "minta_pendapat"), ("kabid", "resume"), ("kadis", "arahan"),
+               ("kabid", "perintah_kasi"), ("kasi", "jawab"), ("fo", "terkirim")],
+    "SOP.49": [("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "rakor"),
+               ("kasi", "berita_acara"), ("kasi", "jawab"), ("fo", "terkirim")],
+}  # fmt: skip
+CHANNELS = ("media_sosial", "media_sosial", "curhat_ning_ita", "kantor", "media_sosial",
+            "curhat_ning_ita", "lapor", "kantor")  # fmt: skip
+
+
+def _users():
+    return {u.username: u for u in db.session.scalars(select(User))}
+
+
+def _form(outcome, users, topic, name, when):
+    day = to_wib(when).date().isoformat()
+    ids = {k: str(v.id) for k, v in users.items()}
+    disposition = {"sifat": "Segera", "marks": ["ditindaklanjuti", "dijawab"],
+                   "to_user": ids["kabid"],
+                   "instruction": f"Mohon ditindaklanjuti: {topic[0].lower()}."}
+    order = {"sifat": "Segera", "to_user": ids["kasi"],
+             "instruction": "Tindak lanjuti sesuai arahan Kepala Dinas dan jawab pengadu."}
+    resume = {"matter": topic[0], "facts": topic[1], "analysis": "Perlu klarifikasi teknis.",
+              "conclusion": "Pengaduan beralasan dan dapat ditindaklanjuti.",
+              "recommendation": "Kasi menjawab secara tertulis."}
+    answer = {"sifat": "Biasa", "enclosure": "-", "subject": f"Jawaban pengaduan: {topic[0]}",
+              "addressee": f"Sdr. {name}", "addressee_place": "Mojokerto",
+              "body": "Dengan hormat, menindaklanjuti pengaduan Saudara, bersama ini kami "
+                      "sampaikan bahwa permasalahan telah kami tangani.",
+              "signatory": ids["kadis"], "copies": "Wali Kota Mojokerto"}
+    return {
+        "arahan": disposition, "minta_pendapat": {**disposition, "marks": ["dipelajari"]},
+        "perintah_kabid": disposition, "perintah_kasi": order, "perintah_jawab": order,
+        "resume": resume, "resume_ba": resume, "dipelajari": {"note": "Setuju, lanjutkan."},
+        "jawab": answer, "jawaban_tertulis": answer,
+        "rakor": {"day": day, "start": "09:00", "place": "Ruang Rapat Lt. 2 Gedung Gajah Mada",
+                  "agenda": f"Pembahasan pengaduan: {topic[0]}",
+                  "invitees": [ids["teknis1"], ids["teknis2"]]},
+        "berita_acara": {"attendees": [ids["teknis1"], ids["teknis2"], ids["kabid"]],
+                         "discussion": topic[1], "considerations": "Sesuai ketentuan berlaku.",
+                         "conclusion": "Pengadu diberi jawaban tertulis."},
+        "terkirim": {"sent_on": day, "medium": "Surat melalui pos", "note": ""},
+    }[outcome]  # fmt: skip
+
+
+def create_demo_complaints(count: int = 40, seed: int = 2026) -> int:
+    """Create `count` complaints at varied steps (some overdue); skip if any exist."""
+    if db.session.scalar(select(func.count(Complaint.id))):
+        return 0
+    rnd = random.Random(seed)
+    users = _users()
+    channels = {c.code: c for c in db.session.scalars(select(Channel))}
+    platforms = list(db.session.scalars(select(Platform)))
+    jenis = list(db.session.scalars(select(Jenis)))
+    now = utcnow().replace(second=0, microsecond=0)
+    for i in range(count):
+        channel = channels[CHANNELS[i % len(CHANNELS)]]
+        path = PATHS[channel.sop_code]
+        done = i % (len(path) + 1)  # 0 … all steps: every stage of every SOP appears
+        topic, name = TOPICS[i % len(TOPICS)], NAMES[(i * 3) % len(NAMES)]
+        gaps = [rnd.randint(10, 100) for _ in range(done + 1)]
+        overdue = i % 3 == 0
+        tail = rnd.randint(600, 4000) if overdue else rnd.randint(1, 20)
+        received = now - timedelta(minutes=sum(gaps) + tail)
+        when = received + timedelta(minutes=gaps[0])
+        anonymous = i % 11 == 5
+        complaint = register(users["fo"], {
+            "channel_id": str(channel.id),
+            "platform_id": str(rnd.choice(platforms).id) if channel.needs_platform else "0",
+            "lapor_tracking_no": f"LPR-{to_wib(received):%Y%m}-{1000 + i}"
+                                 if channel.needs_tracking_number else "",
+            "jenis_id": str(jenis[i % len(jenis)].id),
+            "received_at": to_wib(received).strftime("%Y-%m-%dT%H:%M"),
+            "complainant_name": "" if anonymous else name,
+            "is_anonymous": "y" if anonymous else "",
+            "is_confidential": "y" if i % 13 == 7 else "",
+            "complainant_contact": f"08{rnd.randint(11, 99)}-{rnd.randint(1000, 9999)}-"
+                                   f"{rnd.randint(1000, 9999)}",
+            "complainant_address": f"Kel. {KELURAHAN[i % len(KELURAHAN)]}, Kota Mojokerto",
+            "subject": topic[0],
+            "description": topic[1],
+        }, now=when)  # fmt: skip
+        for (username, outcome), gap in zip(path[:done], gaps[1:], strict=True):
+            when += timedelta(minutes=gap)
+            advance(complaint.id, users[username], outcome,
+                    _form(outcome, users, topic, name, when), now=when,
+                    allow_past_meeting=True)  # fmt: skip
+    return count
