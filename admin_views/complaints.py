@@ -6,13 +6,21 @@ A queue is a query: `scope()` is the one clause that `get_query`, `get_count_que
 
 from datetime import datetime, time, timedelta
 
-from flask import abort, flash, has_app_context, redirect, request, url_for
+from flask import (
+    abort,
+    flash,
+    has_app_context,
+    has_request_context,
+    redirect,
+    request,
+    url_for,
+)
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from admin_views.base import SecureModelView
 from models import Attachment, Channel, Complaint, Jenis, MeetingInvitee, Sop, db
@@ -181,6 +189,9 @@ class ComplaintListView(SecureModelView):
 
     def get_query(self):
         query = self.scope(super().get_query())
+        if has_request_context() and not request.args.get("sort"):
+            # Open steps by due moment first, on SQLite and PostgreSQL alike (NULLs last).
+            query = query.order_by(Complaint.due_at.is_(None))
         return query.options(joinedload(Complaint.channel), joinedload(Complaint.jenis),
                              joinedload(Complaint.sop).selectinload(Sop.steps))  # fmt: skip
 
@@ -324,9 +335,11 @@ class QueueView(ComplaintListView):
         role = self.queue_role
         clause = or_(Complaint.current_actor == role, Complaint.current_co_actor == role)
         if role == Role.TIM_TEKNIS:
+            earlier = aliased(MeetingInvitee)
             latest = (
-                select(func.max(MeetingInvitee.record_id))
-                .where(MeetingInvitee.complaint_id == Complaint.id)
+                select(func.max(earlier.record_id))
+                .where(earlier.complaint_id == Complaint.id)
+                .correlate(Complaint)
                 .scalar_subquery()
             )
             clause = and_(

@@ -464,6 +464,7 @@ def read_upload(storage) -> dict | str:
     """Read an uploaded file; return its attachment fields, or why it is refused."""
     name = storage.filename or "lampiran"
     content = storage.read(MAX_FILE_BYTES + 1)
+    storage.close()
     if len(content) > MAX_FILE_BYTES:
         return f"Berkas '{name}' melebihi 5 MB."
     if not content:
