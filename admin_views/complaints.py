@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.contrib.sqla import filters
 from flask_login import current_user
 from markupsafe import Markup
@@ -246,7 +247,7 @@ class ComplaintListView(SecureModelView):
         return self._render_complaint(complaint)
 
     @expose("/aksi/", methods=("POST",))
-    def action_view(self):
+    def act_view(self):
         """Finish the open step with the posted outcome.
 
         :raise 403: the user does not act on this step now.
@@ -319,6 +320,10 @@ def _next_text(complaint: Complaint) -> str:
     return f"Diteruskan kepada {ROLE_LABELS[Role(complaint.current_actor)]}."
 
 
+# Outcomes whose form is an instruction that reads the same for every complaint.
+BULK_FORMS = ("disposition", "order", "study")
+
+
 class QueueView(ComplaintListView):
     """One official's queue: the complaints whose open step waits on `queue_role`."""
 
@@ -354,6 +359,64 @@ class QueueView(ComplaintListView):
 
     def menu_badge(self) -> int | None:
         return self.get_count_query().scalar() or None
+
+    # -- acting on several complaints at once ---------------------------------------------
+    def _scoped_ids(self, raw_ids) -> list[int]:
+        """Keep only the posted ids that are in this queue: forged ones fall away."""
+        wanted = {int(x) for x in raw_ids if str(x).strip().isdigit()}
+        if not wanted:
+            return []
+        query = self.scope(select(Complaint.id)).where(Complaint.id.in_(wanted))
+        return list(db.session.scalars(query.order_by(Complaint.id)))
+
+    @action("bersama", "Tindak lanjuti bersama")
+    def action_together(self, ids):
+        """Open the shared form for the selected complaints of this queue."""
+        scoped = self._scoped_ids(ids)
+        if not scoped:
+            flash("Tidak ada pengaduan terpilih yang menunggu Anda.", "warning")
+            return redirect(url_for(".index_view"))
+        return redirect(url_for(".together_view", ids=",".join(map(str, scoped))))
+
+    @expose("/bersama/", methods=("GET", "POST"))
+    def together_view(self):
+        """Give one instruction (disposition, order, note) to several complaints of the queue."""
+        source = request.form if request.method == "POST" else request.args
+        ids = self._scoped_ids(source.get("ids", "").split(","))
+        complaints = [db.session.get(Complaint, i) for i in ids]
+        complaints = [c for c in complaints if why_not(c, current_user) is None]
+        if not complaints:
+            flash("Tidak ada pengaduan terpilih yang dapat Anda tindak lanjuti.", "warning")
+            return redirect(url_for(".index_view"))
+        common = None
+        for c in complaints:
+            codes = {o.code for o in offered_outcomes(c) if o.form in BULK_FORMS}
+            common = codes if common is None else common & codes
+        outcomes = [o for o in offered_outcomes(complaints[0]) if o.code in (common or set())]
+        if not outcomes:
+            flash("Pengaduan terpilih tidak berada pada langkah yang sama; tindak lanjuti satu "
+                  "per satu.", "warning")  # fmt: skip
+            return redirect(url_for(".index_view"))
+        chosen = source.get("outcome") or outcomes[0].code
+        outcome = next((o for o in outcomes if o.code == chosen), outcomes[0])
+        form = form_for(complaints[0], outcome, request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            done, refused = [], []
+            for c in complaints:
+                try:
+                    advance(c.id, current_user, outcome.code, request.form)
+                    done.append(c.reg_number)
+                except (ActionRefused, FormInvalid) as exc:
+                    db.session.rollback()
+                    refused.append(f"{c.reg_number}: {getattr(exc, 'message', exc)}")
+            if done:
+                flash(f"{outcome.label} tersimpan untuk {len(done)} pengaduan: "
+                      f"{', '.join(done)}.", "success")  # fmt: skip
+            for line in refused:
+                flash(line, "error")
+            return redirect(url_for(".index_view"))
+        return self.render("admin/complaint_bulk.html", complaints=complaints, outcomes=outcomes,
+                           outcome=outcome, form=form, ids=",".join(str(c.id) for c in complaints))
 
 
 __all__ = ["ComplaintListView", "QueueView", "selectinload"]

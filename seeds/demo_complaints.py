@@ -101,10 +101,12 @@ def create_demo_complaints(count: int = 40, seed: int = 2026) -> int:
     platforms = list(db.session.scalars(select(Platform)))
     jenis = list(db.session.scalars(select(Jenis)))
     now = utcnow().replace(second=0, microsecond=0)
+    made_per_sop: dict[str, int] = {}
     for i in range(count):
         channel = channels[CHANNELS[i % len(CHANNELS)]]
         path = PATHS[channel.sop_code]
-        done = i % (len(path) + 1)  # 0 … all steps: every stage of every SOP appears
+        k = made_per_sop[channel.sop_code] = made_per_sop.get(channel.sop_code, -1) + 1
+        done = k % (len(path) + 1)  # 0 … all steps: every stage of every SOP appears
         topic, name = TOPICS[i % len(TOPICS)], NAMES[(i * 3) % len(NAMES)]
         gaps = [rnd.randint(10, 100) for _ in range(done + 1)]
         overdue = i % 3 == 0

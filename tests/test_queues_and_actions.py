@@ -305,3 +305,42 @@ def test_queue_count_badge_in_the_menu(client, auth, office):
     auth.login("kabid")
     html = client.get("/admin/").get_data(as_text=True)
     assert re.search(r"Antrian Kabid\s*<span[^>]*queue-count[^>]*>2</span>", html)
+
+
+def test_kadis_disposes_several_at_once_and_forged_ids_are_ignored(app, client, auth, office):
+    with app.app_context():
+        second = register_complaint("media_sosial")
+        second_id = second.id
+    mine = [office["kadis"][0], second_id]
+    forged = [office["kasi"][0], office["team"][0], 987654]
+    auth.login("kadis")
+    response = auth.post("/admin/antrian/kadis/action/",
+                         {"action": "bersama", "rowid": [str(i) for i in mine + forged]},
+                         form_page="/admin/antrian/kadis/")  # fmt: skip
+    assert response.status_code == 302
+    target = response.headers["Location"]
+    assert "/admin/antrian/kadis/bersama/" in target
+    page = client.get(target).get_data(as_text=True)
+    assert office["kasi"][1] not in page and office["kadis"][1] in page
+    with app.app_context():
+        data = FORMS["arahan"]()
+    posted = auth.post("/admin/antrian/kadis/bersama/",
+                       {**data, "outcome": "arahan",
+                        "ids": ",".join(str(i) for i in mine + forged)},
+                       form_page=target)  # fmt: skip
+    assert posted.status_code == 302
+    with app.app_context():
+        for cid in mine:
+            assert db.session.get(Complaint, cid).current_step_no == 4
+        assert db.session.get(Complaint, office["kasi"][0]).current_step_no == 5
+        assert db.session.get(Complaint, office["team"][0]).current_step_no == 6
+
+
+def test_a_bulk_action_with_only_forged_ids_does_nothing(app, client, auth, office):
+    auth.login("kadis")
+    response = auth.post("/admin/antrian/kadis/bersama/",
+                         {"ids": f"{office['kasi'][0]},1;DROP", "outcome": "arahan"},
+                         form_page="/admin/antrian/kadis/")  # fmt: skip
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Complaint, office["kasi"][0]).current_step_no == 5

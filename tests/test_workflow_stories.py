@@ -264,3 +264,20 @@ def test_history_records_actor_times_due_and_acting_appointment(app):
         )
         assert step2.actor.username == "fo" and step2.working_minutes >= 20
         assert step2.met_standard is True  # registered 20 minutes after receipt (30 allowed)
+
+
+def test_demo_complaints_cover_every_sop_and_step_some_overdue(app):
+    from admin_views.complaints import deadline_state
+    from seeds.demo_complaints import create_demo_complaints
+
+    with app.app_context():
+        assert create_demo_complaints() == 40
+        complaints = db.session.scalars(select(Complaint)).all()
+        assert len(complaints) == 40
+        assert {c.sop.code for c in complaints} == {"SOP.48", "SOP.49", "SOP.50"}
+        open_50 = {c.current_step_no for c in complaints
+                   if c.sop.code == "SOP.50" and c.status == "in_progress"}  # fmt: skip
+        assert open_50 == {3, 4, 5, 6, 7, 8, 9, 10}
+        assert {c.status for c in complaints} == {"in_progress", "answer", "dispatch", "closed"}
+        assert sum(deadline_state(c) == "overdue" for c in complaints) >= 5
+        assert create_demo_complaints() == 0  # a second run adds nothing
