@@ -42,6 +42,11 @@ def root():
     return redirect(url_for("admin.index"))
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/login", methods=("GET", "POST"))
 def login():
     """Show the login form; on valid credentials start a session and go where the user was going."""

@@ -222,7 +222,8 @@ def test_seed_demo_prints_a_generated_password_that_works(empty_app):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "fo, kadis, kabid, kasi, teknis1, teknis2, teknis3, admin" in result.output
-    password = result.output.split("Kata sandi akun demo: ")[1].strip()
+    password = result.output.split("Kata sandi akun demo: ")[1].splitlines()[0].strip()
+    assert "Pengaduan contoh dibuat: 40." in result.output
     with empty_app.app_context():
         for username in ("fo", "kadis", "teknis3", "admin"):
             user = db.session.scalar(select(User).where(User.username == username))
