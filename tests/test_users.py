@@ -62,63 +62,46 @@ def test_bad_input_on_the_user_form_is_explained_and_nothing_is_saved(app, auth,
         assert db.session.scalar(select(db.func.count(User.id))) == before
 
 
-def test_admin_resets_a_password_and_the_old_one_stops_working(app, client, auth):
-    kasi = user_id(app, "kasi")
-    auth.login("admin")
-    url = f"/admin/pengguna/edit/?id={kasi}"
-    user = _user(app, "kasi")
+def _edit(app, auth, username, **changes):
+    """Post the user form for `username` as it stands, with `changes` (None drops a field)."""
+    user = _user(app, username)
     form = {
-        "username": "kasi", "full_name": user.full_name, "nip": user.nip,
-        "position": user.position, "rank": user.rank, "role": "kasi", "active": "y",
-        "password": "Baru-12345", "password_confirm": "Baru-12345",
+        "username": user.username, "full_name": user.full_name, "nip": user.nip,
+        "position": user.position, "rank": user.rank, "role": user.role, "active": "y",
+        "password": "", "password_confirm": "", **changes,
     }  # fmt: skip
-    assert auth.post(url, form).status_code == 302
+    form = {k: v for k, v in form.items() if v is not None}
+    return auth.post(f"/admin/pengguna/edit/?id={user.id}", form)
+
+
+def test_admin_resets_a_password_and_the_old_one_stops_working(app, auth):
+    auth.login("admin")
+    response = _edit(app, auth, "kasi", password="Baru-12345", password_confirm="Baru-12345")
+    assert response.status_code == 302
     auth.logout()
     assert auth.login("kasi", PASSWORD).status_code == 400
     assert auth.login("kasi", "Baru-12345").status_code == 302
 
 
 def test_editing_without_a_new_password_keeps_the_old_one(app, auth):
-    kabid = user_id(app, "kabid")
     auth.login("admin")
-    user = _user(app, "kabid")
-    form = {
-        "username": "kabid", "full_name": user.full_name, "nip": user.nip,
-        "position": "Kepala Bidang PKPL", "rank": user.rank, "role": "kabid", "active": "y",
-        "password": "", "password_confirm": "",
-    }  # fmt: skip
-    assert auth.post(f"/admin/pengguna/edit/?id={kabid}", form).status_code == 302
+    assert _edit(app, auth, "kabid", position="Kepala Bidang PKPL").status_code == 302
     assert _user(app, "kabid").position == "Kepala Bidang PKPL"
     auth.logout()
     assert auth.login("kabid", PASSWORD).status_code == 302
 
 
 def test_admin_deactivates_an_account_and_it_can_no_longer_log_in(app, auth):
-    fo = user_id(app, "fo")
     auth.login("admin")
-    user = _user(app, "fo")
-    form = {
-        "username": "fo", "full_name": user.full_name, "nip": user.nip,
-        "position": user.position, "rank": user.rank, "role": "fo",
-        "password": "", "password_confirm": "",
-    }  # fmt: skip  (no "active": the box is unticked)
-    assert auth.post(f"/admin/pengguna/edit/?id={fo}", form).status_code == 302
+    assert _edit(app, auth, "fo", active=None).status_code == 302  # the box unticked
     assert _user(app, "fo").active is False
     auth.logout()
     assert auth.login("fo").status_code == 400
 
 
 def test_admin_cannot_lock_themselves_out(app, auth):
-    admin_id = user_id(app, "admin")
     auth.login("admin")
-    user = _user(app, "admin")
-    form = {
-        "username": "admin", "full_name": user.full_name, "nip": user.nip,
-        "position": user.position, "rank": user.rank, "role": "fo", "active": "",
-        "password": "", "password_confirm": "",
-    }  # fmt: skip
-    response = auth.post(f"/admin/pengguna/edit/?id={admin_id}", form)
-    html = response.get_data(as_text=True)
+    html = _edit(app, auth, "admin", role="fo", active=None).get_data(as_text=True)
     assert "Anda tidak dapat mencabut peran administrator Anda sendiri." in html
     assert "Anda tidak dapat menonaktifkan akun Anda sendiri." in html
     assert _user(app, "admin").role == "admin"
