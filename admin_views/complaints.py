@@ -30,6 +30,7 @@ from models.dates import WIB, format_moment, to_wib
 from models.step_forms import RegisterForm, read_uploads
 from models.types import utcnow
 from models.workflow import (
+    PAUSE_ROLES,
     PHASES,
     ActionRefused,
     FormInvalid,
@@ -38,28 +39,30 @@ from models.workflow import (
     history_of,
     offered_outcomes,
     open_stage,
+    pause,
     register,
+    resume,
     role_label,
     why_not,
 )
 
-DUE_SOON_SHARE = 0.25  # the last quarter of a step's time is "due soon" (SPEC §3)
-
 
 def deadline_state(complaint: Complaint, now: datetime | None = None) -> str | None:
-    """Return "overdue", "due_soon" or "on_time" for the open step; None without a due moment."""
-    if complaint.due_at is None or complaint.step_started_at is None:
+    """Return "paused", "overdue", "due_soon" or "on_time"; None without a due moment."""
+    if complaint.due_at is None:
         return None
+    if complaint.paused_at is not None:
+        return "paused"
     now = now or utcnow()
     if now > complaint.due_at:
         return "overdue"
-    allowed = complaint.due_at - complaint.step_started_at
-    if complaint.due_at - now <= allowed * DUE_SOON_SHARE:
+    if complaint.due_soon_at is not None and now >= complaint.due_soon_at:
         return "due_soon"
     return "on_time"
 
 
 DEADLINE_BADGES = {
+    "paused": ("secondary", "Jam dihentikan"),
     "overdue": ("danger", "Terlambat"),
     "due_soon": ("warning", "Segera jatuh tempo"),
     "on_time": ("success", "Tepat waktu"),
@@ -105,7 +108,8 @@ class SopCodeFilter(filters.BaseSQLAFilter):
 
 class OverdueFilter(filters.BaseSQLAFilter):
     def apply(self, query, value, alias=None):
-        late = and_(Complaint.due_at.is_not(None), Complaint.due_at < utcnow())
+        late = and_(Complaint.due_at.is_not(None), Complaint.due_at < utcnow(),
+                    Complaint.paused_at.is_(None))  # fmt: skip
         return query.filter(late if value == "1" else ~late)
 
     def operation(self):
@@ -237,6 +241,8 @@ class ComplaintListView(SecureModelView):
             badges=DEADLINE_BADGES,
             role_label=role_label,
             role_labels=ROLE_LABELS,
+            may_pause=complaint.status == "in_progress"
+            and any(current_user.holds(r, to_wib(utcnow()).date()) for r in PAUSE_ROLES),
             return_url=request.args.get("url") or url_for(".index_view"),
         ), status
 
@@ -270,6 +276,35 @@ class ComplaintListView(SecureModelView):
         db.session.refresh(complaint)
         flash(f"Tersimpan: {record.outcome_label}. {_next_text(complaint)}", "success")
         return redirect(url_for(".index_view"))
+
+    @expose("/jeda/", methods=("POST",))
+    def pause_view(self):
+        """Stop the complaint's clock with a reason (Kasi or Kabid).
+
+        :raise 403: the user is neither (acting) Kasi nor Kabid.
+        """
+        complaint = self._complaint_or_404()
+        return self._clock(complaint, lambda: pause(complaint.id, current_user,
+                                                    request.form.get("reason", "")),
+                           "Jam penanganan dihentikan sementara.")  # fmt: skip
+
+    @expose("/lanjut/", methods=("POST",))
+    def resume_view(self):
+        """Restart the complaint's clock (Kasi or Kabid)."""
+        complaint = self._complaint_or_404()
+        return self._clock(complaint, lambda: resume(complaint.id, current_user),
+                           "Jam penanganan dilanjutkan.")  # fmt: skip
+
+    def _clock(self, complaint, change, message):
+        try:
+            change()
+        except ActionRefused as refused:
+            db.session.rollback()
+            complaint = self._complaint_or_404()
+            return self._render_complaint(complaint, refused=refused.message,
+                                          status=refused.status)  # fmt: skip
+        flash(message, "success")
+        return redirect(url_for(".details_view", id=complaint.id))
 
     @expose("/lampiran/<int:attachment_id>")
     def attachment_view(self, attachment_id):

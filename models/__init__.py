@@ -21,6 +21,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 from models.accounts import ActingAppointment, Role, User  # noqa: E402
+from models.calendar import CalendarDay, OfficeHours  # noqa: E402
 from models.complaint import (  # noqa: E402
     Attachment,
     Complaint,
@@ -35,6 +36,7 @@ from models.sop import Sop, SopOutcome, SopStep  # noqa: E402
 __all__ = [
     "ActingAppointment",
     "AgencySettings",
+    "CalendarDay",
     "Attachment",
     "Channel",
     "Complaint",
@@ -42,6 +44,7 @@ __all__ = [
     "Jenis",
     "MeetingInvitee",
     "NumberSequence",
+    "OfficeHours",
     "Platform",
     "Role",
     "Sop",

@@ -75,6 +75,10 @@ class Complaint(db.Model):
     last_outcome: Mapped[str | None] = mapped_column(String(40))  # how the open step was entered
     step_started_at = mapped_column(UTCDateTime)  # when the open step or phase began
     due_at = mapped_column(UTCDateTime)  # due moment of the open step
+    due_soon_at = mapped_column(UTCDateTime)  # from here on: the last 25% of the standard
+    paused_at = mapped_column(UTCDateTime)  # the clock is stopped since (None: running)
+    pause_reason: Mapped[str | None] = mapped_column(String(500))
+    paused_minutes: Mapped[int] = mapped_column(default=0, server_default="0")  # this step
 
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at = mapped_column(UTCDateTime, default=utcnow)
@@ -122,6 +126,8 @@ class StepRecord(db.Model):
     seq: Mapped[int]  # 1, 2, 3 … within the complaint
     sop_id: Mapped[int] = mapped_column(ForeignKey("sop.id"))
     step_no: Mapped[int | None]  # None for the answer-letter and dispatch phases
+    # in_progress / answer / dispatch: a finished stage; pause / resume: the clock stopped or
+    # restarted during the stage.
     phase: Mapped[str] = mapped_column(String(20), default="in_progress")
     outcome: Mapped[str] = mapped_column(String(40))
     outcome_label: Mapped[str] = mapped_column(String(200))

@@ -6,16 +6,18 @@ when the path did not already produce it, the front office records it as sent ("
 and the complaint is closed (selesai).
 """
 
+import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from models import db
 from models.accounts import ROLE_LABELS, Role, User
+from models.calendar import WorkCalendar, load_calendar
 from models.complaint import Attachment, Complaint, MeetingInvitee, StepRecord, next_number
 from models.dates import WIB, format_moment, to_wib
 from models.masterdata import Channel
@@ -84,11 +86,20 @@ class FormInvalid(Exception):
         self.form = form
 
 
-def due_moment(start: datetime, step: SopStep) -> datetime:
-    """Return when a step started at `start` is due: plain clock time for now."""
-    if step.time_minutes is not None:
-        return start + timedelta(minutes=step.time_minutes)
-    return start + timedelta(days=step.time_working_days)
+# Officials who may stop a complaint's clock (e.g. waiting for the complainant's data).
+PAUSE_ROLES = (Role.KASI, Role.KABID)
+DUE_SOON_SHARE = 0.25  # the last quarter of a step's standard is "due soon" (SPEC §3)
+
+
+def due_moments(start: datetime, step: SopStep, calendar: WorkCalendar,
+                paused_minutes: int = 0) -> tuple[datetime, datetime]:
+    """Return (due, due soon) of `step` started at `start`, shifted by paused working time."""
+    due = calendar.add(start, step.time_standard)
+    if paused_minutes:
+        due = calendar.add_minutes(due, paused_minutes)
+    total = calendar.between(start, due)
+    soon = calendar.add_minutes(start, math.ceil(total * (1 - DUE_SOON_SHARE)))
+    return due, min(soon, due)
 
 
 def open_stage(complaint: Complaint):
@@ -181,7 +192,8 @@ def _already_done(complaint_id: int) -> ActionRefused:
     return ActionRefused(f"Sudah ditindaklanjuti oleh {who} pada {when}. Muat ulang halaman.")
 
 
-def _write_record(complaint, stage, outcome, user, role, appointment, data, now, note=""):
+def _write_record(complaint, stage, outcome, user, role, appointment, data, now, calendar,
+                  note=""):  # fmt: skip
     seq = (
         db.session.scalar(
             select(func.max(StepRecord.seq)).where(StepRecord.complaint_id == complaint.id)
@@ -206,7 +218,7 @@ def _write_record(complaint, stage, outcome, user, role, appointment, data, now,
         note=note,
         data=data,
         document=outcome.document,
-        working_minutes=max(0, int((now - started).total_seconds() // 60)),
+        working_minutes=max(0, calendar.between(started, now) - complaint.paused_minutes),
         met_standard=(now <= complaint.due_at) if complaint.due_at else None,
     )
     db.session.add(record)
@@ -214,19 +226,21 @@ def _write_record(complaint, stage, outcome, user, role, appointment, data, now,
     return record
 
 
-def _move(complaint: Complaint, target, now: datetime) -> None:
+def _move(complaint: Complaint, target, now: datetime, calendar: WorkCalendar) -> None:
     """Open the stage `target` (a step number, "answer", "dispatch" or "closed")."""
     complaint.step_started_at = now
+    complaint.paused_at = complaint.pause_reason = None
+    complaint.paused_minutes = 0
     if isinstance(target, int):
         step = complaint.sop.step(target)
         complaint.status = "in_progress"
         complaint.current_step_no = target
         complaint.current_actor = step.actor
         complaint.current_co_actor = step.co_actor
-        complaint.due_at = due_moment(now, step)
+        complaint.due_at, complaint.due_soon_at = due_moments(now, step, calendar)
         return
     complaint.current_step_no = None
-    complaint.due_at = None
+    complaint.due_at = complaint.due_soon_at = None
     if target == "closed":
         complaint.status = "closed"
         complaint.current_actor = complaint.current_co_actor = None
@@ -244,22 +258,153 @@ def _target(stage, outcome):
     return outcome.next_step_no if outcome.next_step_no is not None else outcome.ends
 
 
-def _finish(complaint, outcome, user, role, data, now, note=""):
+def _appointment(user, role, now):
+    if user is None or user.role == role:
+        return None
+    return user.appointment_for(role, to_wib(now).date())
+
+
+def _finish(complaint, outcome, user, role, data, now, calendar, note=""):
     """Record the open stage as finished by `outcome` and open the next one."""
     stage = open_stage(complaint)
-    on = to_wib(now).date()
-    appointment = None if user is None or user.role == role else user.appointment_for(role, on)
-    record = _write_record(complaint, stage, outcome, user, role, appointment, data, now, note)
+    if complaint.paused_at is not None:  # finishing the step ends a pause
+        _restart_clock(complaint, user, role, now, calendar,
+                       "Dilanjutkan karena langkah diselesaikan.")  # fmt: skip
+    appointment = _appointment(user, role, now)
+    record = _write_record(complaint, stage, outcome, user, role, appointment, data, now,
+                           calendar, note)  # fmt: skip
     complaint.last_outcome = outcome.code
-    _move(complaint, _target(stage, outcome), now)
+    _move(complaint, _target(stage, outcome), now, calendar)
     # Steps of the public (step 1) are done by the complainant: recorded, never waited for.
     while complaint.status == "in_progress" and complaint.current_actor == PUBLIC:
         (public_outcome,) = open_stage(complaint).outcomes
         _write_record(complaint, open_stage(complaint), public_outcome, None, PUBLIC, None, {},
-                      complaint.step_started_at)  # fmt: skip
+                      complaint.step_started_at, calendar)  # fmt: skip
         complaint.last_outcome = public_outcome.code
-        _move(complaint, public_outcome.next_step_no, complaint.step_started_at)
+        _move(complaint, public_outcome.next_step_no, complaint.step_started_at, calendar)
     return record
+
+
+@dataclass(frozen=True)
+class ClockEvent:
+    """A pause or resume, written to the history like an outcome."""
+
+    code: str
+    label: str
+    document: None = None
+
+
+PAUSED = ClockEvent("jeda", "Jam penanganan dihentikan sementara")
+RESUMED = ClockEvent("lanjut", "Jam penanganan dilanjutkan")
+
+
+def _clock_record(complaint, event, user, role, now, calendar, note, data=None):
+    appointment = _appointment(user, role, now)
+    record = _write_record(complaint, open_stage(complaint), event, user, role, appointment,
+                           data or {}, now, calendar, note)  # fmt: skip
+    record.phase = "pause" if event is PAUSED else "resume"
+    record.started_at = record.finished_at = now
+    record.working_minutes = record.met_standard = None
+    return record
+
+
+def _restart_clock(complaint, user, role, now, calendar, note):
+    paused = calendar.between(complaint.paused_at, now)
+    complaint.paused_minutes += paused
+    step = complaint.sop.step(complaint.current_step_no)
+    complaint.due_at, complaint.due_soon_at = due_moments(
+        complaint.step_started_at, step, calendar, complaint.paused_minutes
+    )
+    _clock_record(complaint, RESUMED, user, role, now, calendar, note,
+                  {"paused_minutes": paused})  # fmt: skip
+    complaint.paused_at = complaint.pause_reason = None
+
+
+def _clock_role(complaint: Complaint, user: User, now: datetime) -> str:
+    if complaint.status != "in_progress":
+        raise ActionRefused("Jam hanya dapat dihentikan pada langkah SOP yang sedang berjalan.")
+    on = to_wib(now).date()
+    role = next((r for r in PAUSE_ROLES if user.holds(r, on)), None)
+    if role is None:
+        raise ActionRefused("Hanya Kasi atau Kabid PKPL yang dapat menghentikan atau "
+                            "melanjutkan jam penanganan.", status=403)  # fmt: skip
+    return role
+
+
+def pause(complaint_id: int, user: User, reason: str, now: datetime | None = None) -> None:
+    """Stop the complaint's clock, e.g. while waiting for the complainant's missing data.
+
+    :raise ActionRefused: not the Kasi or Kabid, no reason, or already paused.
+    """
+    now = now or utcnow()
+    complaint = db.session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise ActionRefused("Pengaduan tidak ditemukan.", status=404)
+    role = _clock_role(complaint, user, now)
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 500:
+        raise ActionRefused("Alasan penghentian jam wajib diisi (paling banyak 500 karakter).",
+                            status=400)  # fmt: skip
+    if complaint.paused_at is not None:
+        raise ActionRefused(f"Jam sudah dihentikan sejak {format_moment(complaint.paused_at)}.")
+    complaint.paused_at, complaint.pause_reason = now, reason
+    _clock_record(complaint, PAUSED, user, role, now, load_calendar(), reason)
+    _commit_or_refuse(complaint_id)
+
+
+def resume(complaint_id: int, user: User, now: datetime | None = None) -> int:
+    """Restart a stopped clock; return the working minutes it was stopped.
+
+    :raise ActionRefused: not the Kasi or Kabid, or the clock is running.
+    """
+    now = now or utcnow()
+    complaint = db.session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise ActionRefused("Pengaduan tidak ditemukan.", status=404)
+    role = _clock_role(complaint, user, now)
+    if complaint.paused_at is None:
+        raise ActionRefused("Jam penanganan tidak sedang dihentikan.")
+    before = complaint.paused_minutes
+    _restart_clock(complaint, user, role, now, load_calendar(), "Jam dilanjutkan.")
+    paused = complaint.paused_minutes - before
+    _commit_or_refuse(complaint_id)
+    return paused
+
+
+def _commit_or_refuse(complaint_id: int) -> None:
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        raise _already_done(complaint_id) from None
+
+
+def recompute_due_moments(calendar: WorkCalendar | None = None) -> int:
+    """Recompute the due moments of every open step (after a calendar change); return count."""
+    calendar = calendar or load_calendar()
+    rows = db.session.execute(
+        select(Complaint.id, Complaint.step_started_at, Complaint.paused_minutes,
+               Complaint.sop_id, Complaint.current_step_no)
+        .where(Complaint.status == "in_progress")
+    ).all()  # fmt: skip
+    steps = {(s.sop_id, s.no): s for s in db.session.scalars(select(SopStep))}
+    table = Complaint.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"))
+        .values(due_at=bindparam("new_due"), due_soon_at=bindparam("new_soon"))
+    )
+    batch = []
+    for row in rows:
+        due, soon = due_moments(row.step_started_at, steps[(row.sop_id, row.current_step_no)],
+                                calendar, row.paused_minutes)  # fmt: skip
+        batch.append({"row_id": row.id, "new_due": due, "new_soon": soon})
+        if len(batch) == 1000:
+            db.session.execute(statement, batch)
+            batch = []
+    if batch:
+        db.session.execute(statement, batch)
+    db.session.commit()
+    return len(rows)
 
 
 def form_for(complaint: Complaint, outcome, formdata=None):
@@ -314,7 +459,7 @@ def advance(complaint_id: int, user: User, outcome_code: str, formdata=None,
         raise FormInvalid(form)
     try:
         record = _finish(complaint, outcome, user, role, form.record_data(), now,
-                         note=form.note_text())  # fmt: skip
+                         load_calendar(), note=form.note_text())  # fmt: skip
         form.after_record(record)
         db.session.commit()
     except (StaleDataError, IntegrityError):
@@ -354,6 +499,7 @@ def register(user: User, formdata, files=(), now: datetime | None = None) -> Com
         raise ActionRefused("Hanya Petugas FO yang dapat meregistrasi pengaduan.", status=403)
     (outcome,) = [o for o in step.outcomes if o.form == "register"]
     settings = agency_settings()
+    calendar = load_calendar()
     year = to_wib(now).year
     try:
         seq = next_number("registrasi", year)
@@ -369,17 +515,20 @@ def register(user: User, formdata, files=(), now: datetime | None = None) -> Com
             current_step_no=1,
             current_actor=sop.step(1).actor,
             step_started_at=received,
-            due_at=due_moment(received, sop.step(1)),
+            paused_minutes=0,
             **form.complaint_fields(),
         )
+        complaint.due_at, complaint.due_soon_at = due_moments(received, sop.step(1), calendar)
         db.session.add(complaint)
         db.session.flush()
         first = sop.step(1)
         (public_outcome,) = first.outcomes
-        _write_record(complaint, first, public_outcome, None, PUBLIC, None, {}, received)
+        _write_record(complaint, first, public_outcome, None, PUBLIC, None, {}, received,
+                      calendar)  # fmt: skip
         complaint.last_outcome = public_outcome.code
-        _move(complaint, public_outcome.next_step_no, received)
-        record = _finish(complaint, outcome, user, step.actor, form.record_data(), now)
+        _move(complaint, public_outcome.next_step_no, received, calendar)
+        record = _finish(complaint, outcome, user, step.actor, form.record_data(), now,
+                         calendar)  # fmt: skip
         for f in files:
             db.session.add(Attachment(complaint_id=complaint.id, record_id=record.id,
                                       uploaded_by_id=user.id, **f))  # fmt: skip
@@ -402,7 +551,8 @@ def history_of(complaint: Complaint) -> list[StepRecord]:
 
 def step_numbers(complaint: Complaint) -> list:
     """The SOP step numbers (or closing phases) the complaint has passed, in order."""
-    return [r.step_no if r.step_no is not None else r.phase for r in history_of(complaint)]
+    return [r.step_no if r.step_no is not None else r.phase for r in history_of(complaint)
+            if r.phase not in ("pause", "resume")]  # fmt: skip
 
 
 def role_label(role: str) -> str:
@@ -411,5 +561,5 @@ def role_label(role: str) -> str:
 
 __all__ = [
     "ActionRefused", "FormInvalid", "PHASES", "WIB", "advance", "offered_outcomes",
-    "open_stage", "register", "why_not",
+    "open_stage", "pause", "recompute_due_moments", "register", "resume", "why_not",
 ]  # fmt: skip

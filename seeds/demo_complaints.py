@@ -110,7 +110,8 @@ def create_demo_complaints(count: int = 40, seed: int = 2026) -> int:
         topic, name = TOPICS[i % len(TOPICS)], NAMES[(i * 3) % len(NAMES)]
         gaps = [rnd.randint(10, 100) for _ in range(done + 1)]
         overdue = i % 3 == 0
-        tail = rnd.randint(600, 4000) if overdue else rnd.randint(1, 20)
+        # overdue ones wait 5-10 days, so that working time passes whatever the date today
+        tail = rnd.randint(5 * 1440, 10 * 1440) if overdue else rnd.randint(1, 20)
         received = now - timedelta(minutes=sum(gaps) + tail)
         when = received + timedelta(minutes=gaps[0])
         anonymous = i % 11 == 5

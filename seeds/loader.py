@@ -1,5 +1,7 @@
 """Load the seeds into the database; every loader adds only what is missing."""
 
+from datetime import time
+
 from sqlalchemy import select
 
 from models import (
@@ -7,6 +9,7 @@ from models import (
     Channel,
     DispositionMark,
     Jenis,
+    OfficeHours,
     Platform,
     Sop,
     SopOutcome,
@@ -122,9 +125,20 @@ def load_masterdata() -> int:
     return added
 
 
+def load_office_hours() -> int:
+    """Create the default office hours (Mon-Fri 07:30-16:00) when none are set."""
+    if db.session.scalar(select(OfficeHours.weekday).limit(1)) is not None:
+        return 0
+    for weekday in range(7):
+        db.session.add(OfficeHours(weekday=weekday, is_open=weekday < 5,
+                                   opens=time(7, 30), closes=time(16, 0)))  # fmt: skip
+    return 7
+
+
 def init_data() -> dict:
-    """Load SOPs, letterhead and pick lists; commit. Running it twice changes nothing."""
-    summary = {"sops": load_sops(), "agency": load_agency(), "masterdata": load_masterdata()}
+    """Load SOPs, letterhead, pick lists and office hours; commit. Twice changes nothing."""
+    summary = {"sops": load_sops(), "agency": load_agency(),
+               "masterdata": load_masterdata() + load_office_hours()}  # fmt: skip
     db.session.commit()
     return summary
 

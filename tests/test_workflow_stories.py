@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Complaint, StepRecord, db
-from models.workflow import ActionRefused, FormInvalid, advance, step_numbers
-from tests.workflow_helpers import act, register_complaint, registration, user
+from models.workflow import ActionRefused, FormInvalid, advance, register, step_numbers
+from tests.workflow_helpers import FORMS, act, register_complaint, registration, user
 
 
 def _reload(complaint):
@@ -240,30 +240,32 @@ def test_anonymous_complaint_needs_no_name(app):
         assert c.is_anonymous and c.complainant_name == "Anonim"
 
 
-def test_history_records_actor_times_due_and_acting_appointment(app):
+def test_history_records_actor_working_time_due_and_acting_appointment(app):
     from datetime import date
 
     from models import ActingAppointment
-    from models.dates import to_wib
-    from models.types import utcnow
+    from tests.test_calendar import wib
 
     with app.app_context():
-        today = to_wib(utcnow()).date()
         db.session.add(ActingAppointment(user_id=user("kabid").id, role="kadis", kind="Plt.",
-                                         position="Kepala Dinas", starts_on=today,
-                                         ends_on=date(today.year + 1, 1, 31)))  # fmt: skip
+                                         position="Kepala Dinas", starts_on=date(2026, 11, 1),
+                                         ends_on=date(2026, 11, 30)))  # fmt: skip
         db.session.commit()
-        c = register_complaint("curhat_ning_ita")
-        record = act(c, "kabid", "arahan")  # the Kabid disposes as Plt. Kepala Dinas
-        assert record.actor_role == "kadis" and record.acting_kind == "Plt."
-        assert record.step_no == 3 and record.finished_at >= record.started_at
-        c = _reload(c)
-        assert c.due_at - c.step_started_at == timedelta(minutes=120)  # SOP.48 step 4
+        received = registration("curhat_ning_ita", received_at="2026-11-25T15:50")
+        c = register(user("fo"), received, now=wib(2026, 11, 26, 7, 45))
+        # 10 working minutes on Wednesday, 15 on Thursday: within the 30-minute standard
         step2 = db.session.scalar(
             select(StepRecord).where(StepRecord.complaint_id == c.id, StepRecord.step_no == 2)
         )
-        assert step2.actor.username == "fo" and step2.working_minutes >= 20
-        assert step2.met_standard is True  # registered 20 minutes after receipt (30 allowed)
+        assert (step2.actor.username, step2.working_minutes, step2.met_standard) == ("fo", 25, True)
+        assert c.due_at == wib(2026, 11, 26, 9, 45)  # step 3: 120 working minutes
+        data = FORMS["arahan"]()
+        record = advance(c.id, user("kabid"), "arahan", data, now=wib(2026, 11, 26, 10, 15))
+        # the Kabid disposes as Plt. Kepala Dinas, 30 minutes late
+        assert (record.actor_role, record.acting_kind) == ("kadis", "Plt.")
+        assert (record.step_no, record.working_minutes, record.met_standard) == (3, 150, False)
+        c = _reload(c)
+        assert c.due_at == wib(2026, 11, 26, 12, 15) and c.due_soon_at == wib(2026, 11, 26, 11, 45)
 
 
 def test_demo_complaints_cover_every_sop_and_step_some_overdue(app):

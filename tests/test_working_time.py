@@ -1,0 +1,115 @@
+"""Due moments in the workflow: working time, pauses, and recomputation after a calendar change."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from models import CalendarDay, Complaint, StepRecord, db
+from models.workflow import (
+    ActionRefused,
+    advance,
+    pause,
+    recompute_due_moments,
+    register,
+    resume,
+    step_numbers,
+)
+from tests.test_calendar import wib
+from tests.workflow_helpers import FORMS, registration, user
+
+
+def _registered(received="2026-11-25T09:00", now=(2026, 11, 25, 9, 10), channel="media_sosial"):
+    return register(user("fo"), registration(channel, received_at=received), now=wib(*now))
+
+
+def test_sop_50_due_moments_follow_the_office_calendar(app):
+    with app.app_context():
+        c = _registered()  # step 3: 60 minutes from 09:10
+        assert c.due_at == wib(2026, 11, 25, 10, 10)
+        advance(c.id, user("kadis"), "arahan", FORMS["arahan"](), now=wib(2026, 11, 25, 15, 0))
+        c = db.session.get(Complaint, c.id)
+        # step 4 "1 hari": the same office clock time on the next working day
+        assert c.due_at == wib(2026, 11, 26, 15, 0)
+
+
+def test_pause_and_resume_extend_the_due_moment_by_the_paused_working_time(app):
+    with app.app_context():
+        c = _registered(channel="curhat_ning_ita")  # SOP.48 step 3: 120 min → 11:10
+        advance(c.id, user("kadis"), "arahan", FORMS["arahan"](), now=wib(2026, 11, 25, 9, 30))
+        c = db.session.get(Complaint, c.id)
+        assert c.due_at == wib(2026, 11, 25, 11, 30)  # step 4: 120 min
+        pause(c.id, user("kabid"), "Menunggu fotokopi KTP pengadu", now=wib(2026, 11, 25, 10, 0))
+        # resumed next morning 08:00: paused 360 (Wed) + 30 (Thu) = 390 working minutes
+        paused = resume(c.id, user("kasi"), now=wib(2026, 11, 26, 8, 0))
+        assert paused == 390
+        c = db.session.get(Complaint, c.id)
+        # 11:30 Wed + 390 working minutes: 270 on Wednesday, 120 from 07:30 Thursday
+        assert c.due_at == wib(2026, 11, 26, 9, 30)
+        record = advance(c.id, user("kabid"), "perintah_kasi", FORMS["perintah_kasi"](),
+                         now=wib(2026, 11, 26, 8, 45))  # fmt: skip
+        # worked 09:30-10:00 Wed and 08:00-08:45 Thu: 75 minutes, within 120
+        assert (record.working_minutes, record.met_standard) == (75, True)
+        c = db.session.get(Complaint, c.id)
+        phases = [r.phase for r in c.history]
+        assert phases.count("pause") == 1 and phases.count("resume") == 1
+        assert step_numbers(c) == [1, 2, 3, 4]
+        pause_record = next(r for r in c.history if r.phase == "pause")
+        assert pause_record.note == "Menunggu fotokopi KTP pengadu"
+        assert pause_record.actor.username == "kabid"
+
+
+def test_finishing_a_paused_step_ends_the_pause(app):
+    with app.app_context():
+        c = _registered()
+        pause(c.id, user("kasi"), "Menunggu data", now=wib(2026, 11, 25, 9, 20))
+        advance(c.id, user("kadis"), "arahan", FORMS["arahan"](), now=wib(2026, 11, 25, 9, 50))
+        c = db.session.get(Complaint, c.id)
+        assert c.paused_at is None and c.current_step_no == 4
+        resumed = [r for r in c.history if r.phase == "resume"]
+        assert len(resumed) == 1 and resumed[0].data == {"paused_minutes": 30}
+        step3 = next(r for r in c.history if r.step_no == 3 and r.phase == "in_progress")
+        assert step3.working_minutes == 10  # 09:10-09:50 less 30 paused
+
+
+@pytest.mark.parametrize("username", ["fo", "kadis", "teknis1", "admin"])
+def test_only_the_kasi_or_kabid_may_stop_the_clock(app, username):
+    with app.app_context():
+        c = _registered()
+        with pytest.raises(ActionRefused) as refused:
+            pause(c.id, user(username), "alasan", now=wib(2026, 11, 25, 9, 20))
+        assert refused.value.status == 403
+        assert db.session.get(Complaint, c.id).paused_at is None
+
+
+def test_a_pause_needs_a_reason_and_cannot_be_doubled(app):
+    with app.app_context():
+        c = _registered()
+        with pytest.raises(ActionRefused, match="Alasan penghentian jam wajib diisi"):
+            pause(c.id, user("kasi"), "  ", now=wib(2026, 11, 25, 9, 20))
+        pause(c.id, user("kasi"), "Menunggu data", now=wib(2026, 11, 25, 9, 20))
+        with pytest.raises(ActionRefused, match="Jam sudah dihentikan"):
+            pause(c.id, user("kabid"), "lagi", now=wib(2026, 11, 25, 9, 25))
+        with pytest.raises(ActionRefused, match="tidak sedang dihentikan"):
+            resume(c.id, user("kasi"), now=wib(2026, 11, 25, 9, 30))
+            resume(c.id, user("kasi"), now=wib(2026, 11, 25, 9, 31))
+
+
+def test_a_closure_added_by_the_admin_moves_open_due_moments(app):
+    with app.app_context():
+        c = _registered(received="2026-11-25T15:00", now=(2026, 11, 25, 15, 30))
+        assert c.due_at == wib(2026, 11, 26, 8, 0)  # 30 min left Wednesday, 30 on Thursday
+        db.session.add(CalendarDay(day=date(2026, 11, 26), kind="off", note="Gedung ditutup"))
+        db.session.commit()
+        assert recompute_due_moments() == 1
+        c = db.session.get(Complaint, c.id)
+        assert c.due_at == wib(2026, 11, 27, 8, 0)
+
+
+def test_history_times_are_stored_in_utc(app):
+    with app.app_context():
+        c = _registered()
+        record = db.session.scalar(select(StepRecord).where(StepRecord.complaint_id == c.id,
+                                                             StepRecord.step_no == 2))  # fmt: skip
+        assert record.finished_at.utcoffset().total_seconds() == 0
+        assert record.finished_at == wib(2026, 11, 25, 9, 10)
