@@ -11,10 +11,11 @@ from admin_views.i18n import TRANSLATIONS_DIR, use_project_catalogs
 
 def init_app(app: Flask) -> Admin:
     """Create the admin on `app`: the home page, the SOP pages and user management."""
+    from admin_views.calendar import CalendarView, OfficeHoursView
     from admin_views.complaints import ComplaintListView, QueueView
     from admin_views.sops import SopView
     from admin_views.users import AppointmentView, UserView
-    from models import ActingAppointment, Complaint, Role, Sop, User, db
+    from models import ActingAppointment, Complaint, OfficeHours, Role, Sop, User, db
 
     use_project_catalogs()
     admin = Admin(
@@ -43,6 +44,10 @@ def init_app(app: Flask) -> Admin:
                  url="pengguna"),
         AppointmentView(ActingAppointment, db, name="Plt./Plh.", category=admin_category,
                         endpoint="appointments", url="penugasan"),
+        CalendarView(name="Kalender kerja", category=admin_category, endpoint="calendar",
+                     url="kalender"),
+        OfficeHoursView(OfficeHours, db, name="Jam kantor", category=admin_category,
+                        endpoint="office_hours", url="jam-kantor"),
     )  # fmt: skip
     for view in views:
         admin.add_view(view)
