@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= pengaduan2026
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint translations clean
+.PHONY: install run test lint translations bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+
+## Benchmarks (not part of the test suite): numbers printed, nothing asserted.
+bench: install
+	$(BIN)/python bench/recompute_due.py
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/recompute_due.py --database-url "$(TEST_DATABASE_URL)"; fi
 
 ## Recompile the Indonesian catalogs after editing translations/id/LC_MESSAGES/*.po.
 translations: install
