@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
@@ -540,10 +541,12 @@ def register(user: User, formdata, files=(), now: datetime | None = None) -> Com
 
 
 def history_of(complaint: Complaint) -> list[StepRecord]:
+    """The complaint's history in order, with each actor loaded in the same round trip."""
     return list(
         db.session.scalars(
             select(StepRecord)
             .where(StepRecord.complaint_id == complaint.id)
+            .options(selectinload(StepRecord.actor))
             .order_by(StepRecord.seq)
         )
     )
