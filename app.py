@@ -3,6 +3,7 @@
 import json
 import os
 import secrets
+from datetime import date
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate, upgrade
 from flask_wtf.csrf import CSRFProtect
+from markupsafe import Markup, escape
 
 from models import User, db
 from models.dates import format_date_long, format_moment, to_wib
@@ -97,6 +99,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["wib"] = format_moment
     app.jinja_env.filters["tanggal"] = format_date_long
     app.jinja_env.globals["today_wib"] = lambda: to_wib(utcnow()).date()
+    app.jinja_env.filters["fromiso"] = date.fromisoformat
+    app.jinja_env.filters["nl2br"] = nl2br
     app.cli.add_command(init_db_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
@@ -120,6 +124,11 @@ def _sqlite_pragmas(app: Flask) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+
+def nl2br(text) -> Markup:
+    """Escape `text` and keep its line breaks (xhtml2pdf knows no pre-wrap)."""
+    return Markup("<br>").join(escape(line) for line in str(text or "").splitlines())
 
 
 @login_manager.user_loader

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> Admin:
     """Create the admin on `app`: the home page, the SOP pages and user management."""
     from admin_views.calendar import CalendarView, OfficeHoursView
     from admin_views.complaints import ComplaintListView, QueueView
+    from admin_views.settings import SettingsView
     from admin_views.sops import SopView
     from admin_views.users import AppointmentView, UserView
     from models import ActingAppointment, Complaint, OfficeHours, Role, Sop, User, db
@@ -48,6 +49,8 @@ def init_app(app: Flask) -> Admin:
                      url="kalender"),
         OfficeHoursView(OfficeHours, db, name="Jam kantor", category=admin_category,
                         endpoint="office_hours", url="jam-kantor"),
+        SettingsView(name="Kop surat dan penomoran", category=admin_category,
+                     endpoint="settings", url="kop-surat"),
     )  # fmt: skip
     for view in views:
         admin.add_view(view)

@@ -11,6 +11,7 @@ from flask import (
     flash,
     has_app_context,
     has_request_context,
+    make_response,
     redirect,
     request,
     url_for,
@@ -22,11 +23,16 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
+from wtforms import DateField
+from wtforms.validators import InputRequired, ValidationError
 
 from admin_views.base import SecureModelView
-from models import Attachment, Channel, Complaint, Jenis, MeetingInvitee, Sop, db
+from admin_views.i18n import AppForm
+from models import Attachment, Channel, Complaint, Jenis, MeetingInvitee, Sop, StepRecord, db
 from models.accounts import ROLE_LABELS, Role
 from models.dates import WIB, format_moment, to_wib
+from models.documents import document_links, filename, record_document, register_book
+from models.pdf import render_pdf
 from models.step_forms import RegisterForm, read_uploads
 from models.types import utcnow
 from models.workflow import (
@@ -238,6 +244,7 @@ class ComplaintListView(SecureModelView):
             forms=forms,
             reason=refused or reason,
             deadline=deadline_state(complaint),
+            documents=document_links(complaint),
             badges=DEADLINE_BADGES,
             role_label=role_label,
             role_labels=ROLE_LABELS,
@@ -306,6 +313,31 @@ class ComplaintListView(SecureModelView):
         flash(message, "success")
         return redirect(url_for(".details_view", id=complaint.id))
 
+    @expose("/dokumen/<int:record_id>")
+    def document_view(self, record_id):
+        """Print the document a finished step of the complaint produced, as PDF."""
+        complaint = self._complaint_or_404()
+        record = db.session.get(StepRecord, record_id)
+        if record is None or record.complaint_id != complaint.id or not record.document:
+            abort(404)
+        template, context = record_document(complaint, record)
+        return _pdf_response(render_pdf(template, **context),
+                             filename(record.document, complaint, f"-{record.seq}"))  # fmt: skip
+
+    @expose("/buku-registrasi/")
+    def register_book_view(self):
+        """The Buku Registrasi for a period: a form, then the PDF (landscape)."""
+        today = to_wib(utcnow()).date()
+        form = RegisterBookForm(request.args, meta={"csrf": False})
+        if not request.args or not form.validate():
+            if not request.args:
+                form.first.data, form.last.data = today.replace(day=1), today
+            status = 400 if request.args else 200
+            return self.render("admin/register_book.html", form=form), status
+        template, context = register_book(form.first.data, form.last.data)
+        name = f"buku-registrasi-{form.first.data:%Y%m%d}-{form.last.data:%Y%m%d}.pdf"
+        return _pdf_response(render_pdf(template, **context), name)
+
     @expose("/lampiran/<int:attachment_id>")
     def attachment_view(self, attachment_id):
         """Download an attachment of a complaint in this list."""
@@ -347,6 +379,26 @@ class ComplaintListView(SecureModelView):
                       "Dinas untuk disposisi.", "success")  # fmt: skip
                 return redirect(url_for("complaints.details_view", id=complaint.id))
         return self.render("admin/complaint_register.html", form=form), status
+
+
+def _pdf_response(content: bytes, name: str):
+    response = make_response(content)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class RegisterBookForm(AppForm):
+    first = DateField("Dari tanggal", validators=[InputRequired("Tanggal awal wajib diisi.")])
+    last = DateField("Sampai tanggal", validators=[InputRequired("Tanggal akhir wajib diisi.")])
+
+    def validate_last(self, field):
+        if self.first.data and field.data:
+            if field.data < self.first.data:
+                raise ValidationError("Tanggal akhir tidak boleh sebelum tanggal awal.")
+            if (field.data - self.first.data).days > 366:
+                raise ValidationError("Periode paling lama satu tahun.")
 
 
 def _next_text(complaint: Complaint) -> str:

@@ -21,6 +21,7 @@ from models.accounts import ROLE_LABELS, Role, User
 from models.calendar import WorkCalendar, load_calendar
 from models.complaint import Attachment, Complaint, MeetingInvitee, StepRecord, next_number
 from models.dates import WIB, format_moment, to_wib
+from models.documents import NUMBERED, letter_number
 from models.masterdata import Channel
 from models.settings import agency_settings
 from models.sop import PUBLIC, Sop, SopStep, current_sop
@@ -222,6 +223,10 @@ def _write_record(complaint, stage, outcome, user, role, appointment, data, now,
         working_minutes=max(0, calendar.between(started, now) - complaint.paused_minutes),
         met_standard=(now <= complaint.due_at) if complaint.due_at else None,
     )
+    if outcome.document in NUMBERED:
+        settings = agency_settings()
+        year = to_wib(now).year
+        record.document_number = letter_number(settings, next_number("surat_keluar", year), year)
     db.session.add(record)
     db.session.flush()
     return record

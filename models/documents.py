@@ -1,0 +1,184 @@
+"""What each printed document says, built from the complaint, its history and the settings.
+
+Templates live in templates/documents/, one per document; `models.pdf.render_pdf` prints them.
+"""
+
+import base64
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from models import db
+from models.accounts import ROLE_LABELS, Role, User, format_nip, users_holding
+from models.complaint import Complaint, StepRecord
+from models.dates import (
+    format_date_long,
+    format_date_short,
+    format_day_date,
+    format_moment,
+    to_wib,
+)
+from models.settings import PAPER_SIZES, AgencySettings, agency_settings
+from models.sop import DOCUMENTS
+from models.words import date_words
+
+TEMPLATES = {code: f"documents/{code}.html" for code in DOCUMENTS}
+# Documents that carry an outgoing number (letter series, gap-free per year).
+NUMBERED = ("undangan_rakor", "berita_acara", "surat_dinas")
+MASK = "Dirahasiakan"
+
+
+def page_size(settings: AgencySettings, landscape: bool = False) -> str:
+    width, height = PAPER_SIZES[settings.paper_size]
+    if landscape:
+        width, height = height, width
+    return f"{width}mm {height}mm"
+
+
+def letterhead(settings: AgencySettings) -> dict:
+    """The kop: government, agency, address and contacts, city, and the logo if uploaded."""
+    contacts = []
+    if settings.phone:
+        contacts.append(f"Telp. {settings.phone}")
+    if settings.fax:
+        contacts.append(f"Fax {settings.fax}")
+    if settings.website:
+        contacts.append(f"Web: {settings.website}")
+    if settings.email:
+        contacts.append(f"Email: {settings.email}")
+    logo = None
+    if settings.logo:
+        logo = f"data:{settings.logo_mime};base64,{base64.b64encode(settings.logo).decode()}"
+    city = settings.city + (f" {settings.postcode}" if settings.postcode else "")
+    return {"government": settings.government, "agency": settings.agency,
+            "address": settings.address, "contacts": ", ".join(contacts), "city": city,
+            "logo": logo}  # fmt: skip
+
+
+def letter_number(settings: AgencySettings, seq: int, year: int) -> str:
+    return settings.letter_number_pattern.format(seq=seq, year=year, unit_code=settings.unit_code)
+
+
+def signer(user: User | None, role: str, on: date, acting_kind: str | None = None) -> dict:
+    """A signature block: position (with Plt./Plh. when acting), name, rank, NIP."""
+    if user is None:
+        return {"prefix": "", "position": ROLE_LABELS[Role(role)].upper(), "name": "",
+                "rank": "", "nip": ""}  # fmt: skip
+    appointment = None
+    if user.role != role:
+        appointment = user.appointment_for(role, on)
+    kind = acting_kind or (appointment.kind if appointment else None)
+    if appointment is not None:
+        position = appointment.position
+    elif user.role == role:
+        position = user.position
+    else:
+        position = ROLE_LABELS[Role(role)]
+    return {"prefix": f"{kind} " if kind else "", "position": position.upper(),
+            "name": user.full_name, "rank": user.rank, "nip": format_nip(user.nip)}  # fmt: skip
+
+
+def record_signer(record: StepRecord) -> dict:
+    return signer(record.actor, record.actor_role, to_wib(record.finished_at).date(),
+                  record.acting_kind)  # fmt: skip
+
+
+def complainant(complaint: Complaint, reveal: bool = False) -> dict:
+    """The complainant as a document may show them: masked when anonymous or confidential."""
+    hidden = (complaint.is_anonymous or complaint.is_confidential) and not reveal
+    if hidden:
+        return {"name": MASK, "contact": MASK, "address": MASK, "masked": True}
+    return {"name": complaint.complainant_name, "contact": complaint.complainant_contact or "-",
+            "address": complaint.complainant_address or "-", "masked": False}  # fmt: skip
+
+
+def _latest(complaint: Complaint, before: StepRecord, document: str) -> StepRecord | None:
+    """The latest record of `complaint` before `before` that produced `document`."""
+    for record in reversed(complaint.history):
+        if record.seq < before.seq and record.document == document:
+            return record
+    return None
+
+
+def base_context(complaint: Complaint | None = None) -> dict:
+    settings = agency_settings()
+    return {"settings": settings, "kop": letterhead(settings), "page": page_size(settings),
+            "complaint": complaint, "place": settings.place,
+            "date_long": format_date_long, "date_short": format_date_short,
+            "day_date": format_day_date, "moment": format_moment, "date_words": date_words,
+            "wib_date": lambda m: to_wib(m).date()}  # fmt: skip
+
+
+def record_document(complaint: Complaint, record: StepRecord) -> tuple[str, dict]:
+    """Return (template, context) of the document a history record produced."""
+    code = record.document
+    context = base_context(complaint)
+    context.update(record=record, data=record.data or {}, signer=record_signer(record),
+                   who=complainant(complaint), title=DOCUMENTS[code],
+                   issued_on=to_wib(record.finished_at).date())  # fmt: skip
+    if code == "berita_acara":
+        # The Tim Teknis meets under the Kabid: the Kabid signs as the meeting's leader.
+        context["meeting"] = _latest(complaint, record, "undangan_rakor")
+        leaders = users_holding(Role.KABID, context["issued_on"])
+        if record.actor_role != Role.KABID and leaders:
+            context["signer"] = signer(leaders[0], Role.KABID, context["issued_on"])
+    if code == "surat_dinas":
+        snapshot = (record.data or {}).get("signatory") or {}
+        user = db.session.get(User, snapshot.get("id")) if snapshot.get("id") else None
+        role = Role.KADIS if user is not None and user.holds(Role.KADIS, context["issued_on"]) \
+            else (user.role if user else Role.KADIS)  # fmt: skip
+        context["signer"] = signer(user, role, context["issued_on"])
+    if code == "buku_registrasi":
+        day = to_wib(complaint.received_at).date()
+        return register_book(day, day)
+    return TEMPLATES[code], context
+
+
+def register_book(first: date, last: date, reveal: bool = False) -> tuple[str, dict]:
+    """The Buku Registrasi Pengaduan Masyarakat of complaints received from `first` to `last`."""
+    from datetime import time, timedelta
+
+    from models.dates import WIB
+    from models.masterdata import Channel, Jenis, Platform
+
+    lo = datetime.combine(first, time.min, WIB)
+    hi = datetime.combine(last + timedelta(days=1), time.min, WIB)
+    rows = db.session.execute(
+        select(Complaint, Channel.name, Platform.name, Jenis.name)
+        .join(Channel, Channel.id == Complaint.channel_id)
+        .join(Jenis, Jenis.id == Complaint.jenis_id)
+        .outerjoin(Platform, Platform.id == Complaint.platform_id)
+        .where(Complaint.received_at >= lo, Complaint.received_at < hi)
+        .order_by(Complaint.received_at, Complaint.id)
+    ).all()
+    settings = agency_settings()
+    entries = []
+    for n, (c, channel, platform, jenis) in enumerate(rows, 1):
+        who = complainant(c, reveal)
+        entries.append({
+            "no": n, "reg_number": c.reg_number, "received": format_moment(c.received_at),
+            "channel": channel + (f" ({platform})" if platform else "")
+                       + (f" — LAPOR! {c.lapor_tracking_no}" if c.lapor_tracking_no else ""),
+            "jenis": jenis, "name": who["name"], "contact": who["contact"],
+            "subject": c.subject, "status": c.status_label,
+            "closed": format_date_short(to_wib(c.closed_at).date()) if c.closed_at else "-",
+        })  # fmt: skip
+    chunks = [entries[i:i + 40] for i in range(0, len(entries), 40)]  # linear-time tables
+    context = base_context()
+    context.update(chunks=chunks, count=len(entries), first=first, last=last,
+                   page=page_size(settings, landscape=True),
+                   title=DOCUMENTS["buku_registrasi"])  # fmt: skip
+    return TEMPLATES["buku_registrasi"], context
+
+
+def document_links(complaint: Complaint) -> list[tuple[StepRecord, str]]:
+    """The documents the complaint's finished steps produced, in order: (record, name)."""
+    return [(r, DOCUMENTS[r.document]) for r in complaint.history
+            if r.document and r.phase not in ("pause", "resume")]  # fmt: skip
+
+
+def filename(code: str, complaint: Complaint | None, suffix: str = "") -> str:
+    base = code.replace("_", "-")
+    if complaint is not None:
+        base += "-" + complaint.reg_number.replace("/", "-").replace(".", "")
+    return f"{base}{suffix}.pdf"

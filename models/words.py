@@ -1,0 +1,37 @@
+"""Numbers and dates written in Indonesian words, as minutes (berita acara) spell them out."""
+
+from datetime import date
+
+from models.dates import DAYS, MONTHS
+
+_UNITS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
+          "sepuluh", "sebelas")  # fmt: skip
+
+
+def number_words(n: int) -> str:
+    """``2026`` → ``dua ribu dua puluh enam``; ``1000`` → ``seribu``; ``100`` → ``seratus``."""
+    if n < 0:
+        return "minus " + number_words(-n)
+    if n < 12:
+        return _UNITS[n]
+    if n < 20:
+        return f"{_UNITS[n - 10]} belas"
+    if n < 100:
+        tens, rest = divmod(n, 10)
+        return f"{_UNITS[tens]} puluh" + (f" {_UNITS[rest]}" if rest else "")
+    for size, word in ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"),
+                       (1000, "ribu"), (100, "ratus")):  # fmt: skip
+        if n >= size:
+            head, rest = divmod(n, size)
+            if head == 1 and size in (1000, 100):
+                text = "se" + word
+            else:
+                text = f"{number_words(head)} {word}"
+            return text + (f" {number_words(rest)}" if rest else "")
+    raise AssertionError(n)
+
+
+def date_words(day: date) -> str:
+    """``Sabtu tanggal dua puluh delapan bulan November tahun dua ribu dua puluh enam``."""
+    return (f"{DAYS[day.weekday()]} tanggal {number_words(day.day)} bulan "
+            f"{MONTHS[day.month - 1]} tahun {number_words(day.year)}")  # fmt: skip

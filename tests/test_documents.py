@@ -1,0 +1,241 @@
+"""Printed documents, read back from the PDF: size, numbers, names, NIPs, Plt., escaping."""
+
+import io
+import re
+import socket
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from models import ActingAppointment, AgencySettings, Complaint, StepRecord, db
+from models.workflow import advance, register
+from tests.test_calendar import wib
+from tests.workflow_helpers import FORMS, registration, user
+
+F4 = (609.4, 935.4)  # 215 x 330 mm in points
+A4 = (595.3, 841.9)
+HOSTILE = '<img src="http://evil.example/x.png"> <script>alert(1)</script> & "kutip"'
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def _size(pdf: bytes) -> tuple[float, float]:
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    return round(float(box.width), 1), round(float(box.height), 1)
+
+
+WALK = [("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "rakor"),
+        ("teknis1", "berita_acara"), ("kabid", "resume_ba"), ("kadis", "dipelajari"),
+        ("kadis", "perintah_kabid"), ("kabid", "perintah_jawab"),
+        ("kasi", "jawaban_tertulis"), ("fo", "terkirim")]  # fmt: skip
+
+
+@pytest.fixture
+def answered(app):
+    """A SOP.50 complaint walked to the end on Wednesday 25 November 2026."""
+    with app.app_context():
+        c = register(user("fo"), registration("media_sosial", received_at="2026-11-25T08:00",
+                                              subject=HOSTILE),
+                     now=wib(2026, 11, 25, 8, 10))  # fmt: skip
+        for minute, (who, outcome) in enumerate(WALK, 1):
+            data = FORMS[outcome]()
+            if outcome == "rakor":
+                data["day"] = "2026-11-25"
+            advance(c.id, user(who), outcome, data, now=wib(2026, 11, 25, 9, minute * 5),
+                    allow_past_meeting=True)  # fmt: skip
+        records = {}  # each document's first record: the Kadis's disposition of step 3
+        for r in db.session.scalars(
+            select(StepRecord).where(StepRecord.complaint_id == c.id,
+                                     StepRecord.document.is_not(None)).order_by(StepRecord.seq)
+        ):  # fmt: skip
+            records.setdefault(r.document, r.id)
+        return c.id, records
+
+
+def _get(client, complaint_id, record_id, base="/admin/pengaduan/"):
+    return client.get(f"{base}dokumen/{record_id}?id={complaint_id}")
+
+
+def test_each_document_prints_from_the_complaint_page(client, auth, answered):
+    complaint_id, records = answered
+    assert set(records) == {"buku_registrasi", "lembar_disposisi", "undangan_rakor",
+                            "berita_acara", "resume", "surat_dinas"}  # fmt: skip
+    auth.login("kasi")
+    page = client.get(f"/admin/pengaduan/details/?id={complaint_id}").get_data(as_text=True)
+    for code, record_id in records.items():
+        assert f"dokumen/{record_id}?id={complaint_id}" in page, code
+        response = _get(client, complaint_id, record_id)
+        assert response.status_code == 200, code
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert response.data.startswith(b"%PDF")
+
+
+def test_lembar_disposisi_reads_back(client, auth, answered):
+    complaint_id, records = answered
+    auth.login("kadis")
+    pdf = _get(client, complaint_id, records["lembar_disposisi"]).data
+    text = _text(pdf)
+    assert _size(pdf) == F4
+    assert "LEMBAR DISPOSISI" in text and "/PGD/417.514.3/2026" in text
+    assert "PEMERINTAH KOTA MOJOKERTO" in text
+    assert "Untuk ditindaklanjuti" in text and "Sri Wahyuni" in text
+    assert "Dr. Bambang Hariyanto, S.Sos., M.Si." in text
+    assert "NIP. 19750210 199803 1 004" in text
+    assert "Mojokerto, 25 November 2026" in text
+
+
+def test_surat_dinas_has_number_date_and_signature(client, auth, answered):
+    complaint_id, records = answered
+    auth.login("fo")
+    text = _text(_get(client, complaint_id, records["surat_dinas"]).data)
+    assert re.search(r"Nomor : 065/\d+/417\.514\.3/2026", text)
+    assert "Mojokerto, 25 November 2026" in text
+    for label in ("Sifat", "Lampiran", "Hal", "Yth. Sdr. Budi Santoso", "Tembusan"):
+        assert label in text
+    assert "NIP. 19750210 199803 1 004" in text and "Plt." not in text
+
+
+def test_outgoing_numbers_are_consecutive_without_gaps(app, answered):
+    complaint_id, _records = answered
+    with app.app_context():
+        numbers = [r.document_number for r in db.session.scalars(
+            select(StepRecord).where(StepRecord.complaint_id == complaint_id,
+                                     StepRecord.document_number.is_not(None))
+            .order_by(StepRecord.seq))]  # fmt: skip
+    assert numbers == [f"065/{n}/417.514.3/2026" for n in (1, 2, 3)]
+
+
+def test_berita_acara_spells_the_day_and_is_signed_by_the_kabid(client, auth, answered):
+    complaint_id, records = answered
+    auth.login("kabid")
+    text = _text(_get(client, complaint_id, records["berita_acara"]).data)
+    assert "BERITA ACARA" in text
+    assert "Rabu tanggal dua puluh lima bulan November tahun dua ribu dua puluh enam" in text
+    assert "Ir. Hendra Kurniawan" in text  # present, in the attendance table
+    assert "NIP. 19780822 200312 2 005" in text  # the Kabid leads and signs
+
+
+def test_undangan_and_resume_read_back(client, auth, answered):
+    complaint_id, records = answered
+    auth.login("kasi")
+    invitation = _text(_get(client, complaint_id, records["undangan_rakor"]).data)
+    assert "Undangan Rapat Koordinasi" in invitation
+    assert "Rabu, 25 November 2026" in invitation and "09.00 WIB" in invitation
+    assert "Ruang Rapat Lt. 2" in invitation and "Rina Puspitasari" in invitation
+    resume = _text(_get(client, complaint_id, records["resume"]).data)
+    assert "TELAAHAN STAF" in resume and "Saran tindak" in resume
+
+
+def test_hostile_complaint_text_prints_as_text_and_nothing_is_fetched(client, auth, answered,
+                                                                      monkeypatch):
+    complaint_id, records = answered
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a document tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    auth.login("kadis")
+    text = _text(_get(client, complaint_id, records["lembar_disposisi"]).data)
+    assert '<img src="http://evil.example/x.png">' in text
+    assert "<script>alert(1)</script>" in text
+
+
+def test_plt_signs_when_acting_under_an_appointment(app, client, auth):
+    with app.app_context():
+        db.session.add(ActingAppointment(
+            user_id=user("kabid").id, role="kadis", kind="Plt.",
+            position="Kepala Dinas Penanaman Modal PTSP dan Naker",
+            starts_on=date(2026, 11, 1), ends_on=date(2026, 12, 31),
+        ))  # fmt: skip
+        db.session.commit()
+        c = register(user("fo"), registration("curhat_ning_ita", received_at="2026-11-25T08:00"),
+                     now=wib(2026, 11, 25, 8, 10))  # fmt: skip
+        record = advance(c.id, user("kabid"), "arahan", FORMS["arahan"](),
+                         now=wib(2026, 11, 25, 9, 0))  # fmt: skip
+        cid, rid = c.id, record.id
+    auth.login("kabid")
+    text = _text(_get(client, cid, rid).data)
+    assert "Plt. KEPALA DINAS PENANAMAN MODAL PTSP DAN NAKER" in text
+    assert "NIP. 19780822 200312 2 005" in text
+
+
+def test_paper_size_a4_comes_from_the_settings(app, client, auth, answered):
+    complaint_id, records = answered
+    with app.app_context():
+        db.session.get(AgencySettings, 1).paper_size = "A4"
+        db.session.commit()
+    auth.login("kadis")
+    assert _size(_get(client, complaint_id, records["surat_dinas"]).data) == A4
+
+
+def test_buku_registrasi_is_landscape_masks_identities_and_counts_pages(app, client, auth):
+    with app.app_context():
+        for i in range(60):
+            register(user("fo"), registration(
+                "kantor", received_at=f"2026-11-{2 + i % 20:02d}T09:00",
+                complainant_name=f"Warga Nomor {i}", is_confidential="y" if i == 7 else "",
+                subject=f"Pokok {i} {HOSTILE}"), now=wib(2026, 11, 25, 9, 0))  # fmt: skip
+        numbers = set(db.session.scalars(select(Complaint.reg_number)))
+    auth.login("fo")
+    response = client.get("/admin/pengaduan/buku-registrasi/?first=2026-11-01&last=2026-11-30")
+    assert response.status_code == 200
+    pdf = response.data
+    width, height = _size(pdf)
+    assert (height, width) == F4  # landscape
+    text = _text(pdf)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    assert pages >= 2 and f"halaman 1 dari {pages}" in text
+    assert all(n in text for n in numbers)
+    assert "Warga Nomor 7" not in text and "Dirahasiakan" in text
+    assert "Warga Nomor 8" in text and "<script>alert(1)</script>" in text
+
+
+@pytest.mark.parametrize("query", ["?first=2026-11-30&last=2026-11-01", "?first=x&last=y",
+                                   "?first=2025-01-01&last=2026-12-31"])  # fmt: skip
+def test_buku_registrasi_refuses_bad_periods(client, auth, query):
+    auth.login("fo")
+    response = client.get(f"/admin/pengaduan/buku-registrasi/{query}")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "tidak boleh sebelum" in html or "tidak valid" in html or "satu tahun" in html
+
+
+def test_the_team_cannot_print_from_the_register_and_ids_are_checked(client, auth, answered):
+    complaint_id, records = answered
+    auth.login("teknis1")
+    assert _get(client, complaint_id, records["surat_dinas"]).status_code == 403
+    assert client.get("/admin/pengaduan/buku-registrasi/").status_code == 403
+    auth.logout()
+    auth.login("kasi")
+    assert _get(client, complaint_id + 999, records["surat_dinas"]).status_code == 404
+    assert client.get(f"/admin/pengaduan/dokumen/999999?id={complaint_id}").status_code == 404
+
+
+def test_admin_sets_the_letterhead_logo_and_patterns(app, client, auth, answered):
+    complaint_id, records = answered
+    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+           b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+           b"\x00\x00\x00\x00IEND\xaeB`\x82")  # a 1x1 PNG
+    auth.login("admin")
+    with app.app_context():
+        s = db.session.get(AgencySettings, 1)
+        form = {name: getattr(s, name) or "" for name in (
+            "government", "agency", "agency_short", "division", "address", "phone", "fax",
+            "website", "email", "city", "place", "postcode", "head_position", "unit_code",
+            "registration_number_pattern", "letter_number_pattern")}  # fmt: skip
+    form.update(paper_size="A4", agency="DINAS UJI COBA", logo=(io.BytesIO(png), "logo.png"))
+    response = auth.post("/admin/kop-surat/", form, content_type="multipart/form-data")
+    assert response.status_code == 302
+    text = _text(_get(client, complaint_id, records["lembar_disposisi"]).data)
+    assert "DINAS UJI COBA" in text
+    bad = {**form, "logo": (io.BytesIO(b"GIF89a..."), "x.gif"), "letter_number_pattern": "065/"}
+    response = auth.post("/admin/kop-surat/", bad, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Logo harus berkas PNG atau JPEG." in html and "harus memuat {seq}" in html
