@@ -32,7 +32,7 @@ from models import Attachment, Channel, Complaint, Jenis, MeetingInvitee, Sop, S
 from models.accounts import ROLE_LABELS, Role
 from models.dates import WIB, format_moment, to_wib
 from models.documents import document_links, filename, record_document, register_book
-from models.pdf import render_pdf
+from models.pdf import render_pdf, render_register
 from models.step_forms import RegisterForm, read_uploads
 from models.types import utcnow
 from models.workflow import (
@@ -320,9 +320,12 @@ class ComplaintListView(SecureModelView):
         record = db.session.get(StepRecord, record_id)
         if record is None or record.complaint_id != complaint.id or not record.document:
             abort(404)
+        name = filename(record.document, complaint, f"-{record.seq}")
+        if record.document == "buku_registrasi":  # the register page of the day it came in
+            day = to_wib(complaint.received_at).date()
+            return _pdf_response(render_register(register_book(day, day)), name)
         template, context = record_document(complaint, record)
-        return _pdf_response(render_pdf(template, **context),
-                             filename(record.document, complaint, f"-{record.seq}"))  # fmt: skip
+        return _pdf_response(render_pdf(template, **context), name)
 
     @expose("/buku-registrasi/")
     def register_book_view(self):
@@ -334,9 +337,9 @@ class ComplaintListView(SecureModelView):
                 form.first.data, form.last.data = today.replace(day=1), today
             status = 400 if request.args else 200
             return self.render("admin/register_book.html", form=form), status
-        template, context = register_book(form.first.data, form.last.data)
         name = f"buku-registrasi-{form.first.data:%Y%m%d}-{form.last.data:%Y%m%d}.pdf"
-        return _pdf_response(render_pdf(template, **context), name)
+        return _pdf_response(render_register(register_book(form.first.data, form.last.data)),
+                             name)  # fmt: skip
 
     @expose("/lampiran/<int:attachment_id>")
     def attachment_view(self, attachment_id):

@@ -21,7 +21,7 @@ from app import create_app  # noqa: E402
 from models import Channel, Complaint, Jenis, StepRecord, User, db  # noqa: E402
 from models.dates import WIB  # noqa: E402
 from models.documents import record_document, register_book  # noqa: E402
-from models.pdf import render_pdf  # noqa: E402
+from models.pdf import render_pdf, render_register  # noqa: E402
 from models.workflow import advance, register  # noqa: E402
 from seeds.loader import create_demo_accounts, init_data  # noqa: E402
 
@@ -77,8 +77,7 @@ def main() -> None:
             return render_pdf(template, **context)
 
         def book():
-            template, context = register_book(date(2026, 1, 1), date(2026, 12, 31))
-            return render_pdf(template, **context)
+            return render_register(register_book(date(2026, 1, 1), date(2026, 12, 31)))
 
         disposition()  # warm up fonts
         med, best = _timed(disposition, args.repeat)

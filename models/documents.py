@@ -22,7 +22,8 @@ from models.settings import PAPER_SIZES, AgencySettings, agency_settings
 from models.sop import DOCUMENTS
 from models.words import date_words
 
-TEMPLATES = {code: f"documents/{code}.html" for code in DOCUMENTS}
+# The Buku Registrasi is drawn by models.pdf.render_register; every other document has a template.
+TEMPLATES = {code: f"documents/{code}.html" for code in DOCUMENTS if code != "buku_registrasi"}
 # Documents that carry an outgoing number (letter series, gap-free per year).
 NUMBERED = ("undangan_rakor", "berita_acara", "surat_dinas")
 MASK = "Dirahasiakan"
@@ -128,14 +129,11 @@ def record_document(complaint: Complaint, record: StepRecord) -> tuple[str, dict
         role = Role.KADIS if user is not None and user.holds(Role.KADIS, context["issued_on"]) \
             else (user.role if user else Role.KADIS)  # fmt: skip
         context["signer"] = signer(user, role, context["issued_on"])
-    if code == "buku_registrasi":
-        day = to_wib(complaint.received_at).date()
-        return register_book(day, day)
     return TEMPLATES[code], context
 
 
-def register_book(first: date, last: date, reveal: bool = False) -> tuple[str, dict]:
-    """The Buku Registrasi Pengaduan Masyarakat of complaints received from `first` to `last`."""
+def register_book(first: date, last: date, reveal: bool = False) -> dict:
+    """The Buku Registrasi of complaints received from `first` to `last`, for `render_register`."""
     from datetime import time, timedelta
 
     from models.dates import WIB
@@ -163,12 +161,17 @@ def register_book(first: date, last: date, reveal: bool = False) -> tuple[str, d
             "subject": c.subject, "status": c.status_label,
             "closed": format_date_short(to_wib(c.closed_at).date()) if c.closed_at else "-",
         })  # fmt: skip
-    chunks = [entries[i:i + 40] for i in range(0, len(entries), 40)]  # linear-time tables
-    context = base_context()
-    context.update(chunks=chunks, count=len(entries), first=first, last=last,
-                   page=page_size(settings, landscape=True),
-                   title=DOCUMENTS["buku_registrasi"])  # fmt: skip
-    return TEMPLATES["buku_registrasi"], context
+    period = f"{format_date_long(first)} s.d. {format_date_long(last)}"
+    return {
+        "entries": entries,
+        "page": page_size(settings, landscape=True),
+        "title": DOCUMENTS["buku_registrasi"],
+        "author": settings.agency_short,
+        "heading": ("BUKU REGISTRASI PENGADUAN MASYARAKAT",
+                    f"{settings.agency} — {settings.government}",
+                    f"Periode {period} ({len(entries)} pengaduan)"),
+        "footer": f"Buku Registrasi {format_date_short(first)} s.d. {format_date_short(last)}",
+    }  # fmt: skip
 
 
 def document_links(complaint: Complaint) -> list[tuple[StepRecord, str]]:
