@@ -36,6 +36,7 @@ lint: install
 ## Benchmarks (not part of the test suite): numbers printed, nothing asserted.
 bench: install
 	$(BIN)/python bench/recompute_due.py
+	$(BIN)/python bench/documents.py
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/recompute_due.py --database-url "$(TEST_DATABASE_URL)"; fi
 
 ## Recompile the Indonesian catalogs after editing translations/id/LC_MESSAGES/*.po.

@@ -32,12 +32,30 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _known_fonts() -> None:
+    """Register Liberation Sans with ReportLab once per process and name it to xhtml2pdf.
+
+    A @font-face in each template would parse the font files on every render.
+    """
+    from reportlab.lib.fonts import addMapping
+    from xhtml2pdf import default
+
+    _register_fonts()
+    if "liberation sans" not in default.DEFAULT_FONT:
+        addMapping(_FONT, 0, 0, _FONT)
+        addMapping(_FONT, 1, 0, _BOLD)
+        addMapping(_FONT, 0, 1, _FONT)
+        addMapping(_FONT, 1, 1, _BOLD)
+        default.DEFAULT_FONT["liberation sans"] = _FONT
+
+
 def render_pdf(template: str, **context) -> bytes:
     """Render `templates/<template>` with `context` into PDF bytes.
 
     :raise DocumentError: xhtml2pdf reported an error (e.g. a resource it may not read).
     """
-    html = render_template(template, fonts_dir=FONTS_DIR.as_posix(), **context)
+    _known_fonts()
+    html = render_template(template, **context)
     out = BytesIO()
     collector = _Collect()
     logger = logging.getLogger("xhtml2pdf")
