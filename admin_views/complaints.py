@@ -27,11 +27,18 @@ from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
 
 from admin_views.base import SecureModelView
+from admin_views.export import CHUNK, ExportMixin
 from admin_views.i18n import AppForm
 from models import Attachment, Channel, Complaint, Jenis, MeetingInvitee, Sop, StepRecord, db
 from models.accounts import ROLE_LABELS, Role
 from models.dates import WIB, format_moment, to_wib
-from models.documents import document_links, filename, record_document, register_book
+from models.documents import (
+    complainant,
+    document_links,
+    filename,
+    record_document,
+    register_book,
+)
 from models.pdf import render_pdf, render_register
 from models.step_forms import RegisterForm, read_uploads
 from models.types import utcnow
@@ -149,8 +156,17 @@ def _sop_options():
     return [(code, code) for code in codes]
 
 
-class ComplaintListView(SecureModelView):
+EXPORT_HEADERS = (
+    "No. Registrasi", "Diterima (WIB)", "Kanal", "Platform", "No. LAPOR!", "Jenis", "SOP",
+    "Status", "Langkah saat ini", "Batas waktu (WIB)", "Status waktu", "Nama pengadu",
+    "Kontak", "Alamat", "Pokok pengaduan", "Uraian",
+)  # fmt: skip
+
+
+class ComplaintListView(ExportMixin, SecureModelView):
     """All complaints, for the officials who follow the whole register."""
+
+    export_name = "pengaduan"
 
     roles = (Role.FO, Role.KADIS, Role.KABID, Role.KASI, Role.ADMIN)
     can_create = can_edit = can_delete = False
@@ -193,6 +209,24 @@ class ComplaintListView(SecureModelView):
         # Filter choices come from master data that the admin may change.
         self._refresh_filters_cache()
         return super().index_view()
+
+    def export_rows(self, query):
+        """The list's complaints as rows; identities masked when anonymous or confidential."""
+        query = query.options(joinedload(Complaint.platform)).yield_per(CHUNK)
+
+        def rows():
+            now = utcnow()
+            for c in query:
+                who = complainant(c)
+                state = deadline_state(c, now)
+                yield (c.reg_number, format_moment(c.received_at), c.channel.name,
+                       c.platform.name if c.platform else "", c.lapor_tracking_no or "",
+                       c.jenis.name, f"{c.sop.code} rev. {c.sop.revision}", c.status_label,
+                       _stage_label(None, None, c, None), format_moment(c.due_at),
+                       DEADLINE_BADGES[state][1] if state else "", who["name"],
+                       who["contact"], who["address"], c.subject, c.description)  # fmt: skip
+
+        return EXPORT_HEADERS, rows()
 
     # -- scope: the one clause ------------------------------------------------------------
     def scope(self, query):
