@@ -13,6 +13,7 @@ def init_app(app: Flask) -> Admin:
     """Create the admin on `app`: the home page, the SOP pages and user management."""
     from admin_views.calendar import CalendarView, OfficeHoursView
     from admin_views.complaints import ComplaintListView, QueueView
+    from admin_views.recap import RecapView
     from admin_views.settings import SettingsView
     from admin_views.sops import SopView
     from admin_views.users import AppointmentView, UserView
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> Admin:
           for role, slug, label in queues),
         ComplaintListView(Complaint, db, name="Semua pengaduan", endpoint="complaints",
                           url="pengaduan"),
+        RecapView(name="Rekapitulasi", endpoint="recap", url="rekap"),
         SopView(Sop, db, name="SOP", endpoint="sop", url="sop"),
         UserView(User, db, name="Pengguna", category=admin_category, endpoint="users",
                  url="pengguna"),

@@ -1,11 +1,12 @@
 """About forty demo complaints spread over the three SOPs and every step, made by the engine."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from models import Channel, Complaint, Jenis, Platform, User, db
+from models.calendar import load_calendar
 from models.dates import to_wib
 from models.types import utcnow
 from models.workflow import advance, register
@@ -91,6 +92,18 @@ def _form(outcome, users, topic, name, when):
     }[outcome]  # fmt: skip
 
 
+def _start_for(calendar, now: datetime, working_minutes: int) -> datetime:
+    """The latest whole minute from which `working_minutes` of office time end by `now`."""
+    lo, hi = now - timedelta(days=120), now
+    while hi - lo > timedelta(minutes=1):
+        mid = lo + (hi - lo) / 2
+        if calendar.add_minutes(mid, working_minutes) <= now:
+            lo = mid
+        else:
+            hi = mid
+    return lo.replace(second=0, microsecond=0)
+
+
 def create_demo_complaints(count: int = 40, seed: int = 2026) -> int:
     """Create `count` complaints at varied steps (some overdue); skip if any exist."""
     if db.session.scalar(select(func.count(Complaint.id))):
@@ -101,6 +114,7 @@ def create_demo_complaints(count: int = 40, seed: int = 2026) -> int:
     platforms = list(db.session.scalars(select(Platform)))
     jenis = list(db.session.scalars(select(Jenis)))
     now = utcnow().replace(second=0, microsecond=0)
+    calendar = load_calendar()
     made_per_sop: dict[str, int] = {}
     for i in range(count):
         channel = channels[CHANNELS[i % len(CHANNELS)]]
@@ -108,12 +122,12 @@ def create_demo_complaints(count: int = 40, seed: int = 2026) -> int:
         k = made_per_sop[channel.sop_code] = made_per_sop.get(channel.sop_code, -1) + 1
         done = k % (len(path) + 1)  # 0 … all steps: every stage of every SOP appears
         topic, name = TOPICS[i % len(TOPICS)], NAMES[(i * 3) % len(NAMES)]
-        gaps = [rnd.randint(10, 100) for _ in range(done + 1)]
+        # Officials act in office hours: each gap is working minutes, now and then slow.
+        gaps = [rnd.choice((15, 25, 40, 60, 90, 150, 240)) for _ in range(done + 1)]
         overdue = i % 3 == 0
-        # overdue ones wait 5-10 days, so that working time passes whatever the date today
-        tail = rnd.randint(5 * 1440, 10 * 1440) if overdue else rnd.randint(1, 20)
-        received = now - timedelta(minutes=sum(gaps) + tail)
-        when = received + timedelta(minutes=gaps[0])
+        tail = rnd.randint(900, 3000) if overdue else rnd.randint(1, 20)  # working minutes
+        received = _start_for(calendar, now, sum(gaps) + tail)
+        when = calendar.add_minutes(received, gaps[0])
         anonymous = i % 11 == 5
         complaint = register(users["fo"], {
             "channel_id": str(channel.id),
@@ -132,7 +146,7 @@ def create_demo_complaints(count: int = 40, seed: int = 2026) -> int:
             "description": topic[1],
         }, now=when)  # fmt: skip
         for (username, outcome), gap in zip(path[:done], gaps[1:], strict=True):
-            when += timedelta(minutes=gap)
+            when = calendar.add_minutes(when, gap)
             advance(complaint.id, users[username], outcome,
                     _form(outcome, users, topic, name, when), now=when,
                     allow_past_meeting=True)  # fmt: skip

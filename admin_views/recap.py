@@ -1,0 +1,96 @@
+"""Rekapitulasi pages: a period's figures with charts, as PDF signed by the Kabid, and CSV."""
+
+import csv
+import io
+
+from flask import make_response, request
+from flask_admin import expose
+
+from admin_views.base import SecureView
+from admin_views.export import neutralise
+from models.accounts import Role, users_holding
+from models.dates import MONTHS, to_wib
+from models.documents import base_context, signer
+from models.pdf import render_pdf
+from models.recap import PERIOD_KINDS, build_recap, parse_period
+from models.types import utcnow
+
+
+def _period_from_args():
+    today = to_wib(utcnow()).date()
+    kind = request.args.get("jenis", "bulan")
+    value = request.args.get("nilai") or {
+        "bulan": f"{today:%Y-%m}", "triwulan": f"{today.year}-Q{(today.month - 1) // 3 + 1}",
+        "tahun": str(today.year),
+    }.get(kind, "")  # fmt: skip
+    return kind, value, parse_period(kind, value, request.args.get("dari", ""),
+                                     request.args.get("sampai", ""))  # fmt: skip
+
+
+class RecapView(SecureView):
+    """The division's periodic report (the P of PKPL: Pelaporan)."""
+
+    roles = (Role.FO, Role.KADIS, Role.KABID, Role.KASI, Role.ADMIN)
+
+    @expose("/")
+    def index(self):
+        try:
+            kind, value, period = _period_from_args()
+        except ValueError as exc:
+            today = to_wib(utcnow()).date()
+            kind, value = "bulan", f"{today:%Y-%m}"
+            return self.render("admin/recap.html", recap=None, error=str(exc), kind=kind,
+                               value=value, kinds=PERIOD_KINDS, months=MONTHS), 400  # fmt: skip
+        return self.render("admin/recap.html", recap=build_recap(period), error=None, kind=kind,
+                           value=value, kinds=PERIOD_KINDS, months=MONTHS)  # fmt: skip
+
+    @expose("/pdf/")
+    def pdf(self):
+        """The recap as a document signed by the Kabid PKPL."""
+        try:
+            _kind, _value, period = _period_from_args()
+        except ValueError:
+            return self.index()
+        today = to_wib(utcnow()).date()
+        kabid = users_holding(Role.KABID, today)
+        context = base_context()
+        context.update(recap=build_recap(period), title="Rekapitulasi Pengaduan Masyarakat",
+                       issued_on=today,
+                       signer=signer(kabid[0] if kabid else None, Role.KABID, today))  # fmt: skip
+        response = make_response(render_pdf("documents/rekapitulasi.html", **context))
+        response.headers["Content-Type"] = "application/pdf"
+        name = f"rekapitulasi-{period.first:%Y%m%d}-{period.last:%Y%m%d}.pdf"
+        response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+
+    @expose("/csv/")
+    def csv(self):
+        """The recap's figures as CSV (UTF-8 with BOM)."""
+        try:
+            _kind, _value, period = _period_from_args()
+        except ValueError:
+            return self.index()
+        recap = build_recap(period)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["Rekapitulasi pengaduan masyarakat", period.label])
+        for label, n in (("Diterima", recap.received), ("Selesai", recap.closed),
+                         ("Sisa periode sebelumnya", recap.carried_over),
+                         ("Belum selesai pada akhir periode", recap.open_at_end)):  # fmt: skip
+            writer.writerow(["Jumlah", label, n])
+        for group, rows in (("Kanal", recap.by_channel), ("Jenis", recap.by_jenis),
+                            ("SOP", recap.by_sop), ("Status", recap.by_status)):  # fmt: skip
+            for label, n in rows:
+                writer.writerow([group, neutralise(label), n])
+        writer.writerow(["SOP", "Langkah", "Nama langkah", "Standar", "Selesai", "Tepat waktu",
+                         "% tepat waktu", "Median menit kerja"])  # fmt: skip
+        for s in recap.steps:
+            share = f"{s.share * 100:.0f}" if s.share is not None else ""
+            median = f"{s.median_minutes:.0f}" if s.median_minutes is not None else ""
+            writer.writerow([s.sop, s.step_no, s.name, s.standard, s.finished, s.met, share,
+                             median])  # fmt: skip
+        response = make_response("\ufeff" + out.getvalue())
+        response.headers["Content-Type"] = "text/csv; charset=utf-8"
+        name = f"rekapitulasi-{period.first:%Y%m%d}-{period.last:%Y%m%d}.csv"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
