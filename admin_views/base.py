@@ -37,7 +37,29 @@ class HomeView(RoleRequired, AdminIndexView):
 
     @expose("/")
     def index(self):
-        return self.render("admin/home.html")
+        """The official's home: what waits for them, the week's intake, this month's compliance."""
+        from datetime import datetime, time
+
+        from sqlalchemy import and_, func, select
+
+        from models import Complaint, db
+        from models.dates import WIB, to_wib
+        from models.recap import compliance_share, weekly_incoming
+        from models.types import utcnow
+
+        now = utcnow()
+        today = to_wib(now).date()
+        queues = []
+        for view in self.admin._views:
+            if getattr(view, "queue_role", None) and view.is_accessible():
+                base = view.scope(select(func.count(Complaint.id)))
+                late = and_(Complaint.due_at < now, Complaint.paused_at.is_(None))
+                queues.append((view, db.session.scalar(base),
+                               db.session.scalar(base.where(late))))  # fmt: skip
+        month_start = datetime.combine(today.replace(day=1), time.min, WIB)
+        weeks = [(f"{d.day}/{d.month}", n) for d, n in weekly_incoming(8, today)]
+        return self.render("admin/home.html", queues=queues, weeks=weeks,
+                           compliance=compliance_share(month_start, now))  # fmt: skip
 
 
 class SecureView(RoleRequired, BaseView):

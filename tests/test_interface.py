@@ -130,3 +130,25 @@ def test_sops_cannot_be_changed_from_the_sop_pages(client, auth, path):
     token = csrf_token(client, "/admin/sop/")
     response = client.post(path, data={"id": "1", "csrf_token": token})
     assert response.status_code in (302, 404, 405)
+
+
+def test_home_shows_what_waits_and_what_is_late(app, client, auth):
+    from datetime import timedelta
+
+    from models import Complaint, db
+    from tests.workflow_helpers import register_complaint
+
+    with app.app_context():
+        late = register_complaint("curhat_ning_ita")
+        register_complaint("curhat_ning_ita")
+        c = db.session.get(Complaint, late.id)
+        c.due_at = c.due_at - timedelta(days=3)
+        db.session.commit()
+    auth.login("kadis")
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "Antrian Kepala Dinas" in html
+    assert 'title="menunggu">2<' in html and "1 terlambat" in html
+    assert "Pengaduan masuk per minggu" in html and "<svg" in html
+    auth.logout()
+    auth.login("admin")
+    assert "Peran Anda tidak memiliki antrian." in client.get("/admin/").get_data(as_text=True)
