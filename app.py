@@ -105,6 +105,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(sop_group)
+    app.cli.add_command(seed_bulk_command)
     return app
 
 
@@ -208,6 +209,21 @@ def seed_demo_command(password):
             click.echo(f"Kata sandi akun demo: {password}")
     made = create_demo_complaints()
     click.echo(f"Pengaduan contoh dibuat: {made}." if made else "Pengaduan sudah ada.")
+
+
+@click.command("seed-bulk")
+@click.argument("count", type=click.IntRange(1, 5_000_000))
+@with_appcontext
+def seed_bulk_command(count):
+    """Insert COUNT realistic complaints with histories, for scale tests and benchmarks."""
+    import time
+
+    from seeds.bulk import seed_bulk
+
+    started = time.perf_counter()
+    records = seed_bulk(count, echo=lambda line: None)
+    seconds = time.perf_counter() - started
+    click.echo(f"{count} pengaduan dan {records} riwayat langkah dibuat dalam {seconds:.0f} detik.")
 
 
 @click.group("sop", cls=AppGroup)
