@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= pengaduan2026
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint translations bench clean
+.PHONY: install run test lint translations bench bench-scale clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ bench: install
 	$(BIN)/python bench/recompute_due.py
 	$(BIN)/python bench/documents.py
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/recompute_due.py --database-url "$(TEST_DATABASE_URL)"; fi
+
+## Lists at scale: make bench-scale COUNT=100000 (PostgreSQL too when TEST_DATABASE_URL is set).
+COUNT ?= 100000
+bench-scale: install
+	$(BIN)/python bench/scale.py --count $(COUNT)
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/scale.py --count $(COUNT) --database-url "$(TEST_DATABASE_URL)"; fi
 
 ## Recompile the Indonesian catalogs after editing translations/id/LC_MESSAGES/*.po.
 translations: install

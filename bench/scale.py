@@ -1,0 +1,151 @@
+"""Benchmark the lists at scale: queue page, all complaints, deep page, searches, CSV export
+(against a raw dump of the same columns), and the year's recap.
+
+    python bench/scale.py --count 100000 [--database-url postgresql+psycopg://...]
+
+Builds a throwaway database (SQLite file, or a PostgreSQL schema it drops at the end), fills
+it with `seed-bulk`, then times requests through the real Flask stack. Prints a table;
+asserts nothing.
+"""
+
+import argparse
+import csv
+import io
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, event, text  # noqa: E402
+
+from app import create_app  # noqa: E402
+from models import db  # noqa: E402
+from models.dates import to_wib  # noqa: E402
+from models.recap import build_recap, parse_period  # noqa: E402
+from models.types import utcnow  # noqa: E402
+from seeds.bulk import seed_bulk  # noqa: E402
+from seeds.loader import create_demo_accounts, init_data  # noqa: E402
+
+RAW_COLUMNS = ("reg_number", "received_at", "channel_id", "jenis_id", "status", "due_at",
+               "complainant_name", "complainant_contact", "subject", "description")  # fmt: skip
+
+
+def _database(url):
+    if url is None or url.startswith("sqlite"):
+        return {"SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{tempfile.mkdtemp()}/s.db"}, None
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    return {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {
+        "connect_args": {"options": f"-csearch_path={schema}"}}}, schema  # fmt: skip
+
+
+class Statements:
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_args):
+        self.count += 1
+
+
+def _timed(client, url, statements, repeat):
+    times, counts = [], []
+    for _ in range(repeat):
+        statements.count = 0
+        t0 = time.perf_counter()
+        response = client.get(url)
+        body = response.get_data()
+        response.close()
+        times.append(time.perf_counter() - t0)
+        counts.append(statements.count)
+        assert response.status_code == 200, (url, response.status_code, body[:300])
+    return statistics.median(times) * 1000, max(counts)
+
+
+def _raw_dump(app) -> float:
+    with app.app_context():
+        raw = db.engine.raw_connection()
+        try:
+            t0 = time.perf_counter()
+            cursor = raw.cursor()
+            cursor.execute(f"SELECT {', '.join(RAW_COLUMNS)} FROM complaint ORDER BY id")
+            out = io.StringIO()
+            writer = csv.writer(out)
+            while rows := cursor.fetchmany(5000):
+                writer.writerows(rows)
+            return time.perf_counter() - t0
+        finally:
+            raw.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    config, schema = _database(args.database_url)
+    app = create_app({"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **config})  # fmt: skip
+    try:
+        with app.app_context():
+            db.create_all()
+            init_data()
+            create_demo_accounts("Bench-2026")
+            t0 = time.perf_counter()
+            seed_bulk(args.count, echo=lambda line: None)
+            fill = time.perf_counter() - t0
+            dialect = db.engine.dialect.name
+            statements = Statements(db.engine)
+            sample = db.session.execute(text("SELECT reg_number FROM complaint WHERE id = "
+                                             f"{args.count // 2}")).scalar()  # fmt: skip
+        print(f"{dialect}, {args.count} complaints (seed-bulk {fill:.0f} s)")
+        print(f"{'measure':42} {'p50 ms':>10} {'SQL':>5}")
+        client = app.test_client()
+        for username, rows in (
+            ("kadis", [("queue page (Kadis)", "/admin/antrian/kadis/")]),
+            ("fo", [("all complaints, first page", "/admin/pengaduan/"),
+                    ("all complaints, page 2000", "/admin/pengaduan/?page=2000"),
+                    ("search by registration number", f"/admin/pengaduan/?search={sample}"),
+                    ("free-text search (subject, name)", "/admin/pengaduan/?search=Aminah")]),
+        ):  # fmt: skip
+            client.post("/login", data={"username": username, "password": "Bench-2026"})
+            for label, url in rows:
+                p50, sql = _timed(client, url, statements, args.repeat)
+                print(f"{label:42} {p50:10.1f} {sql:5d}")
+        tracemalloc.start()
+        t0 = time.perf_counter()
+        response = client.get("/admin/pengaduan/ekspor/csv/")
+        size = len(response.get_data())
+        response.close()
+        export = time.perf_counter() - t0
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+        raw = _raw_dump(app)
+        print(f"{'CSV export of all rows (s, MB peak)':42} {export * 1000:10.0f} "
+              f"      {size / 1e6:.0f} MB file, {peak:.0f} MB peak")  # fmt: skip
+        print(f"{'raw dump of the same columns':42} {raw * 1000:10.0f}   ratio {export / raw:.1f}×")
+        with app.app_context():
+            year = str(to_wib(utcnow()).year)
+            times = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                build_recap(parse_period("tahun", year))
+                times.append(time.perf_counter() - t0)
+            print(f"{'year recap':42} {statistics.median(times) * 1000:10.0f}")
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        if schema:
+            with create_engine(args.database_url, isolation_level="AUTOCOMMIT").connect() as c:
+                c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+if __name__ == "__main__":
+    main()
