@@ -11,7 +11,6 @@ from flask import (
     flash,
     has_app_context,
     has_request_context,
-    make_response,
     redirect,
     request,
     url_for,
@@ -29,6 +28,7 @@ from wtforms.validators import InputRequired, ValidationError
 from admin_views.base import SecureModelView
 from admin_views.export import CHUNK, ExportMixin
 from admin_views.i18n import AppForm
+from admin_views.responses import file_response
 from models import Attachment, Channel, Complaint, Jenis, MeetingInvitee, Sop, StepRecord, db
 from models.accounts import ROLE_LABELS, Role
 from models.dates import WIB, format_moment, to_wib
@@ -382,10 +382,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
         attachment = db.session.get(Attachment, attachment_id)
         if attachment is None or attachment.complaint_id != complaint.id:
             abort(404)
-        response = self.admin.app.response_class(attachment.content, mimetype=attachment.mime_type)
-        response.headers["Content-Disposition"] = f'attachment; filename="{attachment.filename}"'
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_response(attachment.content, attachment.mime_type, attachment.filename)
 
     @expose("/registrasi/", methods=("GET", "POST"))
     def register_view(self):
@@ -419,11 +416,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
 
 
 def _pdf_response(content: bytes, name: str):
-    response = make_response(content)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(content, "application/pdf", name, inline=True)
 
 
 class RegisterBookForm(AppForm):

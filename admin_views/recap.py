@@ -3,11 +3,12 @@
 import csv
 import io
 
-from flask import make_response, request
+from flask import request
 from flask_admin import expose
 
 from admin_views.base import SecureView
 from admin_views.export import neutralise
+from admin_views.responses import file_response
 from models.accounts import Role, users_holding
 from models.dates import MONTHS, to_wib
 from models.documents import base_context, signer
@@ -44,32 +45,35 @@ class RecapView(SecureView):
         return self.render("admin/recap.html", recap=build_recap(period), error=None, kind=kind,
                            value=value, kinds=PERIOD_KINDS, months=MONTHS)  # fmt: skip
 
+    def _period_or_page(self):
+        """The asked period, or the page that says what is wrong with it."""
+        try:
+            return _period_from_args()[2], None
+        except ValueError:
+            return None, self.index()
+
     @expose("/pdf/")
     def pdf(self):
         """The recap as a document signed by the Kabid PKPL."""
-        try:
-            _kind, _value, period = _period_from_args()
-        except ValueError:
-            return self.index()
+        period, page = self._period_or_page()
+        if page:
+            return page
         today = to_wib(utcnow()).date()
         kabid = users_holding(Role.KABID, today)
         context = base_context()
         context.update(recap=build_recap(period), title="Rekapitulasi Pengaduan Masyarakat",
                        issued_on=today,
                        signer=signer(kabid[0] if kabid else None, Role.KABID, today))  # fmt: skip
-        response = make_response(render_pdf("documents/rekapitulasi.html", **context))
-        response.headers["Content-Type"] = "application/pdf"
         name = f"rekapitulasi-{period.first:%Y%m%d}-{period.last:%Y%m%d}.pdf"
-        response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-        return response
+        return file_response(render_pdf("documents/rekapitulasi.html", **context),
+                             "application/pdf", name, inline=True)  # fmt: skip
 
     @expose("/csv/")
     def csv(self):
         """The recap's figures as CSV (UTF-8 with BOM)."""
-        try:
-            _kind, _value, period = _period_from_args()
-        except ValueError:
-            return self.index()
+        period, page = self._period_or_page()
+        if page:
+            return page
         recap = build_recap(period)
         out = io.StringIO()
         writer = csv.writer(out)
@@ -89,8 +93,5 @@ class RecapView(SecureView):
             median = f"{s.median_minutes:.0f}" if s.median_minutes is not None else ""
             writer.writerow([s.sop, s.step_no, s.name, s.standard, s.finished, s.met, share,
                              median])  # fmt: skip
-        response = make_response("\ufeff" + out.getvalue())
-        response.headers["Content-Type"] = "text/csv; charset=utf-8"
         name = f"rekapitulasi-{period.first:%Y%m%d}-{period.last:%Y%m%d}.csv"
-        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return file_response("\ufeff" + out.getvalue(), "text/csv; charset=utf-8", name)

@@ -9,33 +9,21 @@ throwaway schema that it drops at the end. Prints the timings; asserts nothing.
 import argparse
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench.throwaway import throwaway_database  # noqa: E402
 from models import CalendarDay, Complaint, Jenis, Sop, User, db  # noqa: E402
 from models.calendar import load_calendar  # noqa: E402
 from models.types import utcnow  # noqa: E402
 from models.workflow import recompute_due_moments  # noqa: E402
 from seeds.loader import create_demo_accounts, init_data  # noqa: E402
-
-
-def _config(url: str | None):
-    if url is None or url.startswith("sqlite"):
-        path = url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-        return {"SQLALCHEMY_DATABASE_URI": path}, None
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    options = {"connect_args": {"options": f"-csearch_path={schema}"}}
-    return {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": options}, schema
 
 
 def _fill(count: int) -> None:
@@ -69,10 +57,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    config, schema = _config(args.database_url)
-    app = create_app({"SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                      **config})  # fmt: skip
-    try:
+    with throwaway_database(args.database_url) as config:
+        app = create_app({"SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                          **config})  # fmt: skip
         with app.app_context():
             db.create_all()
             init_data()
@@ -98,10 +85,6 @@ def main() -> None:
                   f"{median / done * 1e6:.1f} µs per complaint")  # fmt: skip
             db.session.remove()
             db.engine.dispose()
-    finally:
-        if schema:
-            with create_engine(args.database_url, isolation_level="AUTOCOMMIT").connect() as c:
-                c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 if __name__ == "__main__":

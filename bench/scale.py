@@ -13,17 +13,16 @@ import csv
 import io
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, event, text  # noqa: E402
+from sqlalchemy import event, text  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench.throwaway import throwaway_database  # noqa: E402
 from models import db  # noqa: E402
 from models.dates import to_wib  # noqa: E402
 from models.recap import build_recap, parse_period  # noqa: E402
@@ -34,15 +33,6 @@ from seeds.loader import create_demo_accounts, init_data  # noqa: E402
 RAW_COLUMNS = ("reg_number", "received_at", "channel_id", "jenis_id", "status", "due_at",
                "complainant_name", "complainant_contact", "subject", "description")  # fmt: skip
 
-
-def _database(url):
-    if url is None or url.startswith("sqlite"):
-        return {"SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{tempfile.mkdtemp()}/s.db"}, None
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    return {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {
-        "connect_args": {"options": f"-csearch_path={schema}"}}}, schema  # fmt: skip
 
 
 class Statements:
@@ -90,10 +80,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--database-url")
     args = parser.parse_args()
-    config, schema = _database(args.database_url)
-    app = create_app({"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **config})  # fmt: skip
-    try:
+    with throwaway_database(args.database_url) as config:
+        app = create_app({"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
+                          "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **config})  # fmt: skip
         with app.app_context():
             db.create_all()
             init_data()
@@ -141,10 +130,6 @@ def main() -> None:
             print(f"{'year recap':42} {statistics.median(times) * 1000:10.0f}")
             db.session.remove()
             db.engine.dispose()
-    finally:
-        if schema:
-            with create_engine(args.database_url, isolation_level="AUTOCOMMIT").connect() as c:
-                c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 if __name__ == "__main__":
