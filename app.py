@@ -16,8 +16,7 @@ from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
 
 from models import User, db
-from models.dates import format_date_long, format_moment, to_wib
-from models.types import utcnow
+from models.dates import format_date_long, format_moment, today_wib
 
 PROJECT_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PROJECT_DIR / "migrations"
@@ -98,7 +97,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.jinja_env.filters["wib"] = format_moment
     app.jinja_env.filters["tanggal"] = format_date_long
-    app.jinja_env.globals["today_wib"] = lambda: to_wib(utcnow()).date()
+    app.jinja_env.globals["today_wib"] = today_wib
     app.jinja_env.filters["fromiso"] = date.fromisoformat
     app.jinja_env.filters["nl2br"] = nl2br
     app.cli.add_command(init_db_command)

@@ -21,7 +21,7 @@ from flask_admin.contrib.sqla import filters
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
 
@@ -31,7 +31,7 @@ from admin_views.i18n import AppForm
 from admin_views.responses import file_response
 from models import Attachment, Channel, Complaint, Jenis, MeetingInvitee, Sop, StepRecord, db
 from models.accounts import ROLE_LABELS, Role
-from models.dates import WIB, format_moment, to_wib
+from models.dates import WIB, format_moment, to_wib, today_wib
 from models.documents import (
     complainant,
     document_links,
@@ -283,7 +283,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
             role_label=role_label,
             role_labels=ROLE_LABELS,
             may_pause=complaint.status == "in_progress"
-            and any(current_user.holds(r, to_wib(utcnow()).date()) for r in PAUSE_ROLES),
+            and any(current_user.holds(r, today_wib()) for r in PAUSE_ROLES),
             return_url=request.args.get("url") or url_for(".index_view"),
         ), status
 
@@ -364,7 +364,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
     @expose("/buku-registrasi/")
     def register_book_view(self):
         """The Buku Registrasi for a period: a form, then the PDF (landscape)."""
-        today = to_wib(utcnow()).date()
+        today = today_wib()
         form = RegisterBookForm(request.args, meta={"csrf": False})
         if not request.args or not form.validate():
             if not request.args:
@@ -390,7 +390,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
 
         :raise 403: the user is not (acting as) Petugas FO.
         """
-        if not current_user.holds(Role.FO, to_wib(utcnow()).date()):
+        if not current_user.holds(Role.FO, today_wib()):
             abort(403)
         form = RegisterForm(formdata=request.form if request.method == "POST" else None)
         status = 200
@@ -451,7 +451,7 @@ class QueueView(ComplaintListView):
     def is_accessible(self):
         if not current_user.is_authenticated or not current_user.active:
             return False
-        return current_user.holds(self.queue_role, to_wib(utcnow()).date())
+        return current_user.holds(self.queue_role, today_wib())
 
     def scope(self, query):
         role = self.queue_role
@@ -535,5 +535,3 @@ class QueueView(ComplaintListView):
         return self.render("admin/complaint_bulk.html", complaints=complaints, outcomes=outcomes,
                            outcome=outcome, form=form, ids=",".join(str(c.id) for c in complaints))
 
-
-__all__ = ["ComplaintListView", "QueueView", "selectinload"]

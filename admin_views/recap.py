@@ -10,15 +10,14 @@ from admin_views.base import SecureView
 from admin_views.export import neutralise
 from admin_views.responses import file_response
 from models.accounts import Role, users_holding
-from models.dates import MONTHS, to_wib
+from models.dates import MONTHS, today_wib
 from models.documents import base_context, signer
 from models.pdf import render_pdf
 from models.recap import PERIOD_KINDS, build_recap, parse_period
-from models.types import utcnow
 
 
 def _period_from_args():
-    today = to_wib(utcnow()).date()
+    today = today_wib()
     kind = request.args.get("jenis", "bulan")
     value = request.args.get("nilai") or {
         "bulan": f"{today:%Y-%m}", "triwulan": f"{today.year}-Q{(today.month - 1) // 3 + 1}",
@@ -38,7 +37,7 @@ class RecapView(SecureView):
         try:
             kind, value, period = _period_from_args()
         except ValueError as exc:
-            today = to_wib(utcnow()).date()
+            today = today_wib()
             kind, value = "bulan", f"{today:%Y-%m}"
             return self.render("admin/recap.html", recap=None, error=str(exc), kind=kind,
                                value=value, kinds=PERIOD_KINDS, months=MONTHS), 400  # fmt: skip
@@ -58,7 +57,7 @@ class RecapView(SecureView):
         period, page = self._period_or_page()
         if page:
             return page
-        today = to_wib(utcnow()).date()
+        today = today_wib()
         kabid = users_holding(Role.KABID, today)
         context = base_context()
         context.update(recap=build_recap(period), title="Rekapitulasi Pengaduan Masyarakat",

@@ -19,6 +19,7 @@ from admin_views.base import SecureModelView
 from admin_views.i18n import AdminBaseForm
 from models import Role, User, db
 from models.accounts import APPOINTMENT_KINDS, ROLE_LABELS, format_nip, normalize_nip
+from models.dates import format_moment
 
 ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{2,40}$")
@@ -141,7 +142,7 @@ class UserView(SecureModelView):
     column_formatters = {
         "role": _role_label,
         "nip": lambda v, c, m, n: format_nip(m.nip),
-        "created_at": lambda v, c, m, n: _wib(m.created_at),
+        "created_at": lambda v, c, m, n: format_moment(m.created_at),
     }
     column_formatters_detail = column_formatters
 
@@ -149,12 +150,6 @@ class UserView(SecureModelView):
         if form.password.data:
             model.set_password(form.password.data)
 
-
-
-def _wib(moment):
-    from models.dates import format_moment
-
-    return format_moment(moment)
 
 
 class AppointmentForm(AdminBaseForm):

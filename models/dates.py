@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from models.types import utcnow
+
 WIB = ZoneInfo("Asia/Jakarta")
 MONTHS = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
@@ -46,3 +48,9 @@ def format_day_date(day: date | datetime) -> str:
 def format_date_short(day: date | None) -> str:
     """``28-11-2026`` — the form of the SOP sheets' header."""
     return "-" if day is None else f"{day:%d-%m-%Y}"
+
+
+def today_wib() -> date:
+    """Today's date on the office clock."""
+
+    return to_wib(utcnow()).date()

@@ -106,8 +106,8 @@ def base_context(complaint: Complaint | None = None) -> dict:
     return {"settings": settings, "kop": letterhead(settings), "page": page_size(settings),
             "complaint": complaint, "place": settings.place,
             "date_long": format_date_long, "date_short": format_date_short,
-            "day_date": format_day_date, "moment": format_moment, "date_words": date_words,
-            "wib_date": lambda m: to_wib(m).date()}  # fmt: skip
+            "day_date": format_day_date, "moment": format_moment,
+            "date_words": date_words}  # fmt: skip
 
 
 def record_document(complaint: Complaint, record: StepRecord) -> tuple[str, dict]:

@@ -27,7 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from models import db
 from models.accounts import Role, User, users_holding
 from models.complaint import MeetingInvitee, StepRecord
-from models.dates import WIB, to_wib
+from models.dates import WIB, to_wib, today_wib
 from models.masterdata import Channel, DispositionMark, Jenis, Platform
 from models.types import utcnow
 
@@ -83,7 +83,7 @@ class StepForm(Form):
 
 
 def _user_choices(role: str) -> list[SelectChoice]:
-    today = to_wib(utcnow()).date()
+    today = today_wib()
     return [SelectChoice(u.id, f"{u.full_name} — {u.position}") for u in users_holding(role, today)]
 
 
@@ -354,7 +354,7 @@ class MeetingForm(StepForm):
             raise ValidationError("Yang diundang harus anggota Tim Teknis.")
 
     def validate_day(self, field):
-        if field.data and field.data < to_wib(utcnow()).date() and not self.allow_past:
+        if field.data and field.data < today_wib() and not self.allow_past:
             raise ValidationError("Tanggal rapat tidak boleh sebelum hari ini.")
 
     allow_past = False  # seeds and tests of past meetings turn this on
@@ -387,7 +387,7 @@ class MinutesForm(StepForm):
                                                          Length(max=10000)])  # fmt: skip
 
     def setup(self):
-        today = to_wib(utcnow()).date()
+        today = today_wib()
         people = []
         if self.complaint is not None:
             latest = db.session.scalar(
@@ -429,10 +429,10 @@ class DispatchForm(StepForm):
 
     def setup(self):
         if self.sent_on.data is None and not self.sent_on.raw_data:
-            self.sent_on.data = to_wib(utcnow()).date()
+            self.sent_on.data = today_wib()
 
     def validate_sent_on(self, field):
-        if field.data and field.data > to_wib(utcnow()).date():
+        if field.data and field.data > today_wib():
             raise ValidationError("Tanggal kirim tidak boleh di masa depan.")
         if field.data and self.complaint is not None and self.complaint.step_started_at:
             if field.data < to_wib(self.complaint.step_started_at).date():

@@ -20,7 +20,7 @@ from models import db
 from models.accounts import ROLE_LABELS, Role, User
 from models.calendar import WorkCalendar, load_calendar
 from models.complaint import Attachment, Complaint, MeetingInvitee, StepRecord, next_number
-from models.dates import WIB, format_moment, to_wib
+from models.dates import format_moment, to_wib
 from models.documents import NUMBERED, letter_number
 from models.masterdata import Channel
 from models.settings import agency_settings
@@ -566,8 +566,3 @@ def step_numbers(complaint: Complaint) -> list:
 def role_label(role: str) -> str:
     return "Masyarakat" if role == PUBLIC else ROLE_LABELS[Role(role)]
 
-
-__all__ = [
-    "ActionRefused", "FormInvalid", "PHASES", "WIB", "advance", "offered_outcomes",
-    "open_stage", "pause", "recompute_due_moments", "register", "resume", "why_not",
-]  # fmt: skip
