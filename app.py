@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from models import User, db
 from models.dates import format_date_long, format_moment, today_wib
+from models.search import include_object
 
 PROJECT_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PROJECT_DIR / "migrations"
@@ -79,7 +80,8 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
+                     include_object=include_object)  # fmt: skip
     csrf.init_app(app)
     babel.init_app(app)
     login_manager.init_app(app)

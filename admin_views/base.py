@@ -38,12 +38,11 @@ class HomeView(RoleRequired, AdminIndexView):
     @expose("/")
     def index(self):
         """The official's home: what waits for them, the week's intake, this month's compliance."""
-        from datetime import datetime, time
 
         from sqlalchemy import and_, func, select
 
         from models import Complaint, db
-        from models.dates import WIB, to_wib
+        from models.dates import to_wib
         from models.recap import compliance_share, weekly_incoming
         from models.types import utcnow
 
@@ -56,10 +55,9 @@ class HomeView(RoleRequired, AdminIndexView):
                 late = and_(Complaint.due_at < now, Complaint.paused_at.is_(None))
                 queues.append((view, db.session.scalar(base),
                                db.session.scalar(base.where(late))))  # fmt: skip
-        month_start = datetime.combine(today.replace(day=1), time.min, WIB)
         weeks = [(f"{d.day}/{d.month}", n) for d, n in weekly_incoming(8, today)]
         return self.render("admin/home.html", queues=queues, weeks=weeks,
-                           compliance=compliance_share(month_start, now))  # fmt: skip
+                           compliance=compliance_share(today.replace(day=1), today))  # fmt: skip
 
 
 class SecureView(RoleRequired, BaseView):

@@ -20,6 +20,7 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+from models import search as _search  # noqa: E402, F401 - its DDL runs with create_all
 from models.accounts import ActingAppointment, Role, User  # noqa: E402
 from models.calendar import CalendarDay, OfficeHours  # noqa: E402
 from models.complaint import (  # noqa: E402
@@ -32,6 +33,7 @@ from models.complaint import (  # noqa: E402
 from models.masterdata import Channel, DispositionMark, Jenis, Platform  # noqa: E402
 from models.settings import AgencySettings  # noqa: E402
 from models.sop import Sop, SopOutcome, SopStep  # noqa: E402
+from models.tally import StepTally  # noqa: E402
 
 __all__ = [
     "ActingAppointment",
@@ -51,6 +53,7 @@ __all__ = [
     "SopOutcome",
     "SopStep",
     "StepRecord",
+    "StepTally",
     "User",
     "db",
 ]

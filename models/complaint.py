@@ -82,7 +82,7 @@ class Complaint(db.Model):
 
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at = mapped_column(UTCDateTime, default=utcnow)
-    closed_at = mapped_column(UTCDateTime)
+    closed_at = mapped_column(UTCDateTime, index=True)
     # Bumped by every move; an UPDATE that finds another value lost a race.
     version: Mapped[int] = mapped_column(default=1)
 

@@ -195,7 +195,9 @@ def _already_done(complaint_id: int) -> ActionRefused:
 
 
 def _write_record(complaint, stage, outcome, user, role, appointment, data, now, calendar,
-                  note=""):  # fmt: skip
+                  note="", clock_phase=None):  # fmt: skip
+    """Insert the history row of a finished stage, or with `clock_phase` ("pause"/"resume")
+    of a clock event, which finishes nothing and so has no time used."""
     seq = (
         db.session.scalar(
             select(func.max(StepRecord.seq)).where(StepRecord.complaint_id == complaint.id)
@@ -208,20 +210,21 @@ def _write_record(complaint, stage, outcome, user, role, appointment, data, now,
         seq=seq,
         sop_id=complaint.sop_id,
         step_no=complaint.current_step_no,
-        phase=complaint.status,
+        phase=clock_phase or complaint.status,
         outcome=outcome.code,
         outcome_label=outcome.label,
         actor_id=user.id if user else None,
         actor_role=role,
         appointment_id=appointment.id if appointment else None,
         acting_kind=appointment.kind if appointment else None,
-        started_at=started,
+        started_at=now if clock_phase else started,
         finished_at=now,
         note=note,
         data=data,
         document=outcome.document,
-        working_minutes=max(0, calendar.between(started, now) - complaint.paused_minutes),
-        met_standard=(now <= complaint.due_at) if complaint.due_at else None,
+        working_minutes=None if clock_phase else
+        max(0, calendar.between(started, now) - complaint.paused_minutes),
+        met_standard=(now <= complaint.due_at) if complaint.due_at and not clock_phase else None,
     )
     if outcome.document in NUMBERED:
         settings = agency_settings()
@@ -306,12 +309,9 @@ RESUMED = ClockEvent("lanjut", "Jam penanganan dilanjutkan")
 
 def _clock_record(complaint, event, user, role, now, calendar, note, data=None):
     appointment = _appointment(user, role, now)
-    record = _write_record(complaint, open_stage(complaint), event, user, role, appointment,
-                           data or {}, now, calendar, note)  # fmt: skip
-    record.phase = "pause" if event is PAUSED else "resume"
-    record.started_at = record.finished_at = now
-    record.working_minutes = record.met_standard = None
-    return record
+    return _write_record(complaint, open_stage(complaint), event, user, role, appointment,
+                         data or {}, now, calendar, note,
+                         clock_phase="pause" if event is PAUSED else "resume")  # fmt: skip
 
 
 def _restart_clock(complaint, user, role, now, calendar, note):

@@ -35,6 +35,7 @@ from models.workflow import PHASES, due_moments
 from seeds.demo_complaints import CHANNELS, KELURAHAN, NAMES, PATHS, TOPICS
 
 CHUNK = 5000
+RECENT_MINUTES = 22 * 510  # about a month of working time
 
 
 class Timeline:
@@ -102,6 +103,7 @@ def seed_bulk(count: int, seed: int = 7, echo=print) -> int:
     counters = {}
     now = utcnow()
     timeline = Timeline(calendar, now - timedelta(days=3 * 365 + 5), now)
+    recent = timeline.total - RECENT_MINUTES
     records_written = 0
     stamp = _stamper(db.session.get_bind().dialect.name == "sqlite")
     next_id = (db.session.scalar(select(func.max(Complaint.id))) or 0) + 1
@@ -110,11 +112,15 @@ def seed_bulk(count: int, seed: int = 7, echo=print) -> int:
         cid = next_id + i
         channel = channels[CHANNELS[rnd.randrange(len(CHANNELS))]]
         sop, plans, steps, _outcomes = sops[channel.sop_code]
-        plan = plans[rnd.randrange(len(plans)) if rnd.random() < 0.6 else -1]
+        # Complaints of the last month stand at every step; older ones are closed, but for a
+        # few left behind (a backlog), as in an office that keeps up with its work.
+        offset = rnd.randint(0, timeline.total - 1)
+        in_flight = rnd.random() < (0.6 if offset >= recent else 0.03)
+        plan = plans[rnd.randrange(len(plans)) if in_flight else -1]
         steps_done, status, step_no, last = plan
         gaps = [0 if actor == PUBLIC else rnd.choice((10, 20, 30, 45, 60, 90, 200, 600))
                 for _no, _code, actor in steps_done]  # fmt: skip
-        offset = rnd.randint(0, timeline.total - sum(gaps) - 1)
+        offset = min(offset, timeline.total - sum(gaps) - 1)
         received = timeline.moment(offset)
         year = to_wib(received).year
         if year not in counters:

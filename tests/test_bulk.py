@@ -1,21 +1,24 @@
 """seed-bulk makes consistent data that the engine and the lists keep working with."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from models import Complaint, StepRecord, db
+from models.types import utcnow
 from models.workflow import step_numbers
 from tests.workflow_helpers import act, register_complaint
 
 
 def test_seed_bulk_makes_complaints_the_engine_can_continue(app, client, auth):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["seed-bulk", "300"])
+    result = runner.invoke(args=["seed-bulk", "2000"])
     assert result.exit_code == 0, result.output
-    assert "300 pengaduan" in result.output
+    assert "2000 pengaduan" in result.output
     with app.app_context():
-        assert db.session.scalar(select(func.count(Complaint.id))) == 300
+        assert db.session.scalar(select(func.count(Complaint.id))) == 2000
         numbers = db.session.scalars(select(Complaint.reg_number)).all()
-        assert len(set(numbers)) == 300
+        assert len(set(numbers)) == 2000
         statuses = set(db.session.scalars(select(Complaint.status).distinct()))
         assert statuses == {"in_progress", "answer", "dispatch", "closed"}
         for c in db.session.scalars(select(Complaint).limit(40)):
@@ -25,7 +28,12 @@ def test_seed_bulk_makes_complaints_the_engine_can_continue(app, client, auth):
             if c.status == "in_progress":
                 assert c.due_at is not None and c.due_soon_at <= c.due_at
                 assert c.current_actor == c.sop.step(c.current_step_no).actor
-        assert db.session.scalar(select(func.count(StepRecord.id))) > 600
+        assert db.session.scalar(select(func.count(StepRecord.id))) > 4000
+        # an office that keeps up: most complaints older than a month are closed
+        month_ago = utcnow() - timedelta(days=45)
+        old = select(Complaint.status).where(Complaint.received_at < month_ago)
+        old_statuses = db.session.scalars(old).all()
+        assert old_statuses.count("closed") > 0.9 * len(old_statuses)
         # the engine carries on: new numbers continue the year's counter, new ids are free
         fresh = register_complaint("curhat_ning_ita")
         assert fresh.reg_number not in numbers

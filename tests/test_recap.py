@@ -114,3 +114,59 @@ def test_the_team_has_no_recap(client, auth):
     auth.login("teknis1")
     assert client.get("/admin/rekap/").status_code == 403
     assert client.get("/admin/rekap/csv/").status_code == 403
+
+
+def test_median_of_counts_agrees_with_the_plain_median():
+    import random
+    import statistics
+    from collections import Counter
+
+    from models.recap import median_of_counts
+
+    rnd = random.Random(3)
+    assert median_of_counts([]) is None
+    for size in (1, 2, 3, 10, 101, 1000):
+        values = [rnd.choice((0, 5, 10, 30, 31, 600)) for _ in range(size)]
+        assert median_of_counts(list(Counter(values).items())) == statistics.median(values)
+
+
+def _tally_rows():
+    from sqlalchemy import select
+
+    from models import StepTally, db
+
+    return sorted(db.session.execute(select(
+        StepTally.day, StepTally.sop_id, StepTally.step_no, StepTally.minutes,
+        StepTally.finished, StepTally.met)).all())  # fmt: skip
+
+
+def test_the_tally_kept_by_the_trigger_equals_a_count_from_scratch(office_year):
+    """Engine moves, a pause and seed-bulk rows: the trigger's counts equal a fresh count."""
+    from models import db
+    from models.tally import rebuild
+    from models.workflow import pause, resume
+    from seeds.bulk import seed_bulk
+
+    with office_year.app_context():
+        c = _complaint("media_sosial", "2026-11-23T09:00")
+        pause(c.id, user("kabid"), "Menunggu data dari pelapor.", now=wib(2026, 11, 23, 10, 0))
+        resume(c.id, user("kabid"), now=wib(2026, 11, 24, 10, 0))
+        seed_bulk(300, echo=lambda line: None)
+        kept = _tally_rows()
+        assert sum(row[4] for row in kept) > 300
+        rebuild(db.session.connection())
+        assert _tally_rows() == kept
+        db.session.rollback()
+
+
+def test_the_recap_counts_pauses_as_no_finished_step(office_year):
+    from models.workflow import pause, resume
+
+    with office_year.app_context():
+        c = _complaint("media_sosial", "2026-11-23T09:00")
+        before = build_recap(parse_period("bulan", "2026-11"))
+        pause(c.id, user("kabid"), "Menunggu data dari pelapor.", now=wib(2026, 11, 23, 10, 0))
+        resume(c.id, user("kabid"), now=wib(2026, 11, 24, 10, 0))
+        after = build_recap(parse_period("bulan", "2026-11"))
+        finished = {(s.sop, s.step_no): s.finished for s in after.steps}
+        assert finished == {(s.sop, s.step_no): s.finished for s in before.steps}
