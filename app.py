@@ -14,6 +14,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate, upgrade
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload
 
 from models import User, db
 from models.dates import format_date_long, format_moment, today_wib
@@ -135,7 +136,8 @@ def nl2br(text) -> Markup:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
+    # Appointments come in the same statement: every menu item asks `holds()`.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.appointments)])
     return user if user is not None and user.active else None
 
 

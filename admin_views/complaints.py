@@ -5,6 +5,7 @@ A queue is a query: `scope()` is the one clause that `get_query`, `get_count_que
 """
 
 from datetime import datetime, time, timedelta
+from time import monotonic
 
 from flask import (
     abort,
@@ -20,7 +21,7 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla import filters
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, event, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
@@ -29,17 +30,30 @@ from admin_views.base import SecureModelView
 from admin_views.export import CHUNK, ExportMixin
 from admin_views.i18n import AppForm
 from admin_views.responses import file_response
-from models import Attachment, Channel, Complaint, Jenis, MeetingInvitee, Sop, StepRecord, db
+from models import (
+    Attachment,
+    Channel,
+    Complaint,
+    Jenis,
+    MeetingInvitee,
+    Platform,
+    Sop,
+    SopStep,
+    StepRecord,
+    db,
+)
 from models.accounts import ROLE_LABELS, Role
+from models.complaint import STATUSES
 from models.dates import WIB, format_moment, to_wib, today_wib
 from models.documents import (
-    complainant,
+    MASK,
     document_links,
     filename,
     record_document,
     register_book,
 )
 from models.pdf import render_pdf, render_register
+from models.search import fts_count, search_clause
 from models.step_forms import RegisterForm, read_uploads
 from models.types import utcnow
 from models.workflow import (
@@ -62,14 +76,18 @@ from models.workflow import (
 
 def deadline_state(complaint: Complaint, now: datetime | None = None) -> str | None:
     """Return "paused", "overdue", "due_soon" or "on_time"; None without a due moment."""
-    if complaint.due_at is None:
+    return deadline_of(complaint.due_at, complaint.due_soon_at, complaint.paused_at,
+                       now or utcnow())  # fmt: skip
+
+
+def deadline_of(due_at, due_soon_at, paused_at, now: datetime) -> str | None:
+    if due_at is None:
         return None
-    if complaint.paused_at is not None:
+    if paused_at is not None:
         return "paused"
-    now = now or utcnow()
-    if now > complaint.due_at:
+    if now > due_at:
         return "overdue"
-    if complaint.due_soon_at is not None and now >= complaint.due_soon_at:
+    if due_soon_at is not None and now >= due_soon_at:
         return "due_soon"
     return "on_time"
 
@@ -91,12 +109,18 @@ def _deadline_badge(_view, _context, model, _name):
 
 
 def _stage_label(_view, _context, model, _name):
-    if model.status == "in_progress":
-        step = model.sop.step(model.current_step_no)
-        return f"{model.sop.code} · {step.no}. {step.short_name}"
-    if model.status in PHASES:
-        return f"{model.sop.code} · {PHASES[model.status].short_name}"
-    return f"{model.sop.code} · Selesai"
+    step = model.open_step
+    return stage_text(model.sop.code, model.status, step.no if step else None,
+                      step.short_name if step else None)  # fmt: skip
+
+
+def stage_text(sop_code: str, status: str, step_no: int | None, short_name: str | None) -> str:
+    """``SOP.50 · 3. Disposisi``: where a complaint stands, as lists and exports show it."""
+    if status == "in_progress":
+        return f"{sop_code} · {step_no}. {short_name}"
+    if status in PHASES:
+        return f"{sop_code} · {PHASES[status].short_name}"
+    return f"{sop_code} · Selesai"
 
 
 def _moment(attr):
@@ -139,21 +163,54 @@ class ReceivedBetweenFilter(filters.DateBetweenFilter):
         return query.filter(Complaint.received_at >= lo, Complaint.received_at < hi)
 
 
-def _lookup_options(model):
+# Filter choices come from master data the admin may change. Reading them on every list page
+# would cost a statement each; they are kept for OPTIONS_SECONDS per process instead, and
+# dropped at once when this process writes a change to them.
+OPTIONS_SECONDS = 30
+_options_cache: dict[str, tuple[float, list]] = {}
+
+
+def _cached_options(key: str, load):
     def options():
         if not has_app_context():  # Flask-Admin builds its filter cache at start-up
             return []
-        rows = db.session.scalars(select(model).order_by(model.ordering))
-        return [(str(r.id), r.name) for r in rows]
+        now = monotonic()
+        hit = _options_cache.get(key)
+        if hit is None or now - hit[0] > OPTIONS_SECONDS:
+            hit = _options_cache[key] = (now, load())
+        return hit[1]
 
     return options
 
 
+def _lookup_options(model):
+    def load():
+        rows = db.session.scalars(select(model).order_by(model.ordering))
+        return [(str(r.id), r.name) for r in rows]
+
+    return _cached_options(model.__tablename__, load)
+
+
 def _sop_options():
-    if not has_app_context():
-        return []
     codes = db.session.scalars(select(Sop.code).distinct().order_by(Sop.code))
     return [(code, code) for code in codes]
+
+
+def _forget_options(*_args):
+    _options_cache.clear()
+
+
+def _co_acting_roles() -> frozenset[str]:
+    """Roles that some step names as leading another's work (e.g. the Kabid at a rakor)."""
+    named = db.session.scalars(select(SopStep.co_actor).where(SopStep.co_actor.is_not(None)))
+    return frozenset(named) | {p.co_actor for p in PHASES.values() if p.co_actor}
+
+
+co_acting_roles = _cached_options("co_actors", _co_acting_roles)
+
+for _model in (Channel, Jenis, Sop, SopStep):
+    for _change in ("after_insert", "after_update", "after_delete"):
+        event.listen(_model, _change, _forget_options)
 
 
 EXPORT_HEADERS = (
@@ -186,7 +243,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
     }
     column_sortable_list = ("reg_number", "received_at", "due_at")
     column_default_sort = [("due_at", False), ("id", False)]
-    column_searchable_list = ("reg_number", "subject")
+    column_searchable_list = ("reg_number", "subject", "complainant_name")
     column_formatters = {
         "received_at": _moment("received_at"),
         "due_at": _moment("due_at"),
@@ -198,7 +255,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
         self.column_filters = [
             IntEqualFilter(Complaint.channel_id, "Kanal", options=_lookup_options(Channel)),
             IntEqualFilter(Complaint.jenis_id, "Jenis", options=_lookup_options(Jenis)),
-            SopCodeFilter(Complaint.sop_id, "SOP", options=_sop_options),
+            SopCodeFilter(Complaint.sop_id, "SOP", options=_cached_options("sop", _sop_options)),
             OverdueFilter(Complaint.due_at, "Terlambat", options=[("1", "Ya"), ("0", "Tidak")]),
             ReceivedBetweenFilter(Complaint.received_at, "Tanggal diterima"),
         ]  # fmt: skip
@@ -211,37 +268,91 @@ class ComplaintListView(ExportMixin, SecureModelView):
         return super().index_view()
 
     def export_rows(self, query):
-        """The list's complaints as rows; identities masked when anonymous or confidential."""
-        query = query.options(joinedload(Complaint.platform)).yield_per(CHUNK)
+        """The list's complaints as rows; identities masked when anonymous or confidential.
+
+        The list's own query (scope, filters, search, order) with only the exported columns:
+        no ORM objects, moments read as the driver gives them, fetched in chunks.
+        """
+        platform, open_step = aliased(Platform), aliased(SopStep)
+        columns = query.with_entities(
+            Complaint.reg_number, Complaint.received_at, Channel.name, platform.name,
+            Complaint.lapor_tracking_no, Jenis.name, Sop.code, Sop.revision, Complaint.status,
+            open_step.no, open_step.short_name, Complaint.due_at, Complaint.due_soon_at,
+            Complaint.paused_at, Complaint.is_anonymous, Complaint.is_confidential,
+            Complaint.complainant_name, Complaint.complainant_contact,
+            Complaint.complainant_address, Complaint.subject, Complaint.description,
+        ).join(Channel, Channel.id == Complaint.channel_id).join(
+            Jenis, Jenis.id == Complaint.jenis_id).join(Sop, Sop.id == Complaint.sop_id
+        ).outerjoin(platform, platform.id == Complaint.platform_id).outerjoin(
+            open_step, and_(open_step.sop_id == Complaint.sop_id,
+                            open_step.no == Complaint.current_step_no))  # fmt: skip
+        result = db.session.execute(columns.statement.execution_options(yield_per=CHUNK))
 
         def rows():
             now = utcnow()
-            for c in query:
-                who = complainant(c)
-                state = deadline_state(c, now)
-                yield (c.reg_number, format_moment(c.received_at), c.channel.name,
-                       c.platform.name if c.platform else "", c.lapor_tracking_no or "",
-                       c.jenis.name, f"{c.sop.code} rev. {c.sop.revision}", c.status_label,
-                       _stage_label(None, None, c, None), format_moment(c.due_at),
-                       DEADLINE_BADGES[state][1] if state else "", who["name"],
-                       who["contact"], who["address"], c.subject, c.description)  # fmt: skip
+            for (number, received, channel, platform_name, lapor, jenis, code, revision, status,
+                 step_no, step_name, due, soon, paused, anonymous, confidential, name, contact,
+                 address, subject, description) in result:  # fmt: skip
+                state = deadline_of(due, soon, paused, now)
+                if anonymous or confidential:
+                    name = contact = address = MASK
+                yield (number, format_moment(received), channel, platform_name or "",
+                       lapor or "", jenis, f"{code} rev. {revision}", STATUSES[status],
+                       stage_text(code, status, step_no, step_name), format_moment(due),
+                       DEADLINE_BADGES[state][1] if state else "", name, contact or "",
+                       address or "", subject, description)  # fmt: skip
 
         return EXPORT_HEADERS, rows()
 
+    # -- search: an index, not LIKE over every row ---------------------------------------
+    def search_placeholder(self):
+        return "Cari no. registrasi, pokok pengaduan, nama pengadu"
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        """A registration number exactly, or words (FTS5 / PostgreSQL full text; models/search)."""
+        dialect = db.session.get_bind().dialect.name
+        clause = search_clause(search, dialect)
+        if count_query is not None:
+            whole = getattr(request, "whole_register_search", False)
+            counted = fts_count(search, dialect) if whole else None
+            if counted is not None:  # nothing else narrows the list: count in the index alone
+                count_query = db.session.query(counted.subquery())
+            else:
+                count_query = count_query.filter(clause)
+        return query.filter(clause), count_query, joins, count_joins
+
     # -- scope: the one clause ------------------------------------------------------------
+    scoped = False  # True where scope() narrows the register
+
     def scope(self, query):
         return query
 
     def get_query(self):
         query = self.scope(super().get_query())
         if has_request_context() and not request.args.get("sort"):
-            # Open steps by due moment first, on SQLite and PostgreSQL alike (NULLs last).
-            query = query.order_by(Complaint.due_at.is_(None))
+            if request.args.get("search"):  # search results: the newest first
+                query = query.order_by(Complaint.id.desc())
+            else:  # open steps by due moment first, on SQLite and PostgreSQL alike (NULLs last)
+                query = query.order_by(Complaint.due_at.is_(None))
+        # Everything a row shows comes in the page's one statement.
         return query.options(joinedload(Complaint.channel), joinedload(Complaint.jenis),
-                             joinedload(Complaint.sop).selectinload(Sop.steps))  # fmt: skip
+                             joinedload(Complaint.sop), joinedload(Complaint.open_step))
 
     def get_count_query(self):
         return self.scope(super().get_count_query())
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None):  # fmt: skip
+        if has_request_context():
+            request.whole_register_search = bool(search) and not filters and self.scoped is False
+        count, query = super().get_list(page, sort_column, sort_desc, search, filters,
+                                        execute=execute, page_size=page_size)  # fmt: skip
+        if has_request_context() and not search and not filters:
+            # The whole list was counted: the menu badge of this list needs no count of its own.
+            if not hasattr(request, "queue_counts"):
+                request.queue_counts = {}
+            request.queue_counts[self.endpoint] = count
+        return count, query
 
     def get_one(self, id):
         try:
@@ -444,6 +555,8 @@ BULK_FORMS = ("disposition", "order", "study")
 class QueueView(ComplaintListView):
     """One official's queue: the complaints whose open step waits on `queue_role`."""
 
+    scoped = True
+
     def __init__(self, queue_role: str, *args, **kwargs):
         self.queue_role = queue_role
         super().__init__(*args, **kwargs)
@@ -455,7 +568,9 @@ class QueueView(ComplaintListView):
 
     def scope(self, query):
         role = self.queue_role
-        clause = or_(Complaint.current_actor == role, Complaint.current_co_actor == role)
+        clause = Complaint.current_actor == role
+        if role in co_acting_roles():  # an OR costs the index order: only where needed
+            clause = or_(clause, Complaint.current_co_actor == role)
         if role == Role.TIM_TEKNIS:
             earlier = aliased(MeetingInvitee)
             latest = (
@@ -475,6 +590,9 @@ class QueueView(ComplaintListView):
         return query.filter(clause)
 
     def menu_badge(self) -> int | None:
+        counted = getattr(request, "queue_counts", {})
+        if self.endpoint in counted:  # this queue's own page counted it a moment ago
+            return counted[self.endpoint] or None
         return self.get_count_query().scalar() or None
 
     # -- acting on several complaints at once ---------------------------------------------

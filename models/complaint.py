@@ -9,17 +9,18 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     select,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, foreign, mapped_column, relationship
 
 from models import db
 from models.accounts import User
 from models.masterdata import Channel, Jenis, Platform
-from models.sop import Sop
+from models.sop import Sop, SopStep
 from models.types import UTCDateTime, utcnow
 
 # Where a complaint stands: at a numbered SOP step, drafting the answer letter, waiting for the
@@ -90,6 +91,12 @@ class Complaint(db.Model):
     platform: Mapped[Platform | None] = relationship()
     jenis: Mapped[Jenis] = relationship()
     sop: Mapped[Sop] = relationship()
+    # The open SOP step's row, for lists that join it instead of loading every step.
+    open_step: Mapped[SopStep | None] = relationship(
+        primaryjoin=lambda: and_(SopStep.sop_id == foreign(Complaint.sop_id),
+                                 SopStep.no == foreign(Complaint.current_step_no)),
+        viewonly=True,
+    )  # fmt: skip
     registered_by: Mapped[User] = relationship()
     history: Mapped[list["StepRecord"]] = relationship(
         back_populates="complaint", order_by="StepRecord.seq"
