@@ -21,7 +21,7 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla import filters
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import and_, event, exists, func, or_, select
+from sqlalchemy import String, and_, case, event, exists, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased, joinedload
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
@@ -44,7 +44,7 @@ from models import (
 )
 from models.accounts import ROLE_LABELS, Role
 from models.complaint import STATUSES
-from models.dates import WIB, format_moment, to_wib, today_wib
+from models.dates import WIB, format_moment, format_stored_moment, to_wib, today_wib
 from models.documents import (
     MASK,
     document_links,
@@ -78,6 +78,17 @@ def deadline_state(complaint: Complaint, now: datetime | None = None) -> str | N
     """Return "paused", "overdue", "due_soon" or "on_time"; None without a due moment."""
     return deadline_of(complaint.due_at, complaint.due_soon_at, complaint.paused_at,
                        now or utcnow())  # fmt: skip
+
+
+def deadline_case(now: datetime):
+    """`deadline_of` as SQL: the label of DEADLINE_BADGES, or "" without a due moment."""
+    return case(
+        (Complaint.due_at.is_(None), ""),
+        (Complaint.paused_at.is_not(None), DEADLINE_BADGES["paused"][1]),
+        (Complaint.due_at < now, DEADLINE_BADGES["overdue"][1]),
+        (Complaint.due_soon_at <= now, DEADLINE_BADGES["due_soon"][1]),
+        else_=DEADLINE_BADGES["on_time"][1],
+    )
 
 
 def deadline_of(due_at, due_soon_at, paused_at, now: datetime) -> str | None:
@@ -268,41 +279,49 @@ class ComplaintListView(ExportMixin, SecureModelView):
         return super().index_view()
 
     def export_rows(self, query):
-        """The list's complaints as rows; identities masked when anonymous or confidential.
+        """The list's complaints in chunks of rows; identities masked when anonymous or
+        confidential.
 
-        The list's own query (scope, filters, search, order) with only the exported columns:
-        no ORM objects, moments read as the driver gives them, fetched in chunks.
+        The list's own query (scope, filters, search, order) with only the exported columns,
+        run on the connection: no ORM objects, masking and the deadline label worked out by
+        the database, moments formatted from what the driver returns.
         """
         platform, open_step = aliased(Platform), aliased(SopStep)
+        hidden = or_(Complaint.is_anonymous, Complaint.is_confidential)
+
+        def shown(column):
+            return case((hidden, MASK), else_=func.coalesce(column, ""))
+
         columns = query.with_entities(
-            Complaint.reg_number, Complaint.received_at, Channel.name, platform.name,
-            Complaint.lapor_tracking_no, Jenis.name, Sop.code, Sop.revision, Complaint.status,
-            open_step.no, open_step.short_name, Complaint.due_at, Complaint.due_soon_at,
-            Complaint.paused_at, Complaint.is_anonymous, Complaint.is_confidential,
-            Complaint.complainant_name, Complaint.complainant_contact,
-            Complaint.complainant_address, Complaint.subject, Complaint.description,
+            Complaint.reg_number, type_coerce(Complaint.received_at, String), Channel.name,
+            func.coalesce(platform.name, ""), func.coalesce(Complaint.lapor_tracking_no, ""),
+            Jenis.name, Sop.code, Sop.revision, Complaint.status, open_step.no,
+            open_step.short_name, type_coerce(Complaint.due_at, String),
+            deadline_case(utcnow()), shown(Complaint.complainant_name),
+            shown(Complaint.complainant_contact), shown(Complaint.complainant_address),
+            Complaint.subject, Complaint.description,
         ).join(Channel, Channel.id == Complaint.channel_id).join(
             Jenis, Jenis.id == Complaint.jenis_id).join(Sop, Sop.id == Complaint.sop_id
         ).outerjoin(platform, platform.id == Complaint.platform_id).outerjoin(
             open_step, and_(open_step.sop_id == Complaint.sop_id,
                             open_step.no == Complaint.current_step_no))  # fmt: skip
-        result = db.session.execute(columns.statement.execution_options(yield_per=CHUNK))
+        result = db.session.connection().execute(
+            columns.statement.execution_options(yield_per=CHUNK)
+        )
+        moment = format_stored_moment
 
-        def rows():
-            now = utcnow()
-            for (number, received, channel, platform_name, lapor, jenis, code, revision, status,
-                 step_no, step_name, due, soon, paused, anonymous, confidential, name, contact,
-                 address, subject, description) in result:  # fmt: skip
-                state = deadline_of(due, soon, paused, now)
-                if anonymous or confidential:
-                    name = contact = address = MASK
-                yield (number, format_moment(received), channel, platform_name or "",
-                       lapor or "", jenis, f"{code} rev. {revision}", STATUSES[status],
-                       stage_text(code, status, step_no, step_name), format_moment(due),
-                       DEADLINE_BADGES[state][1] if state else "", name, contact or "",
-                       address or "", subject, description)  # fmt: skip
+        def chunks():
+            for part in result.partitions():
+                yield [(number, moment(received), channel, platform_name, lapor, jenis,
+                        f"{code} rev. {revision}", STATUSES[status],
+                        stage_text(code, status, step_no, step_name),
+                        moment(due) if due else "-", state, name, contact, address, subject,
+                        description)
+                       for (number, received, channel, platform_name, lapor, jenis, code,
+                            revision, status, step_no, step_name, due, state, name, contact,
+                            address, subject, description) in part]  # fmt: skip
 
-        return EXPORT_HEADERS, rows()
+        return EXPORT_HEADERS, chunks()
 
     # -- search: an index, not LIKE over every row ---------------------------------------
     def search_placeholder(self):
@@ -353,6 +372,15 @@ class ComplaintListView(ExportMixin, SecureModelView):
                 request.queue_counts = {}
             request.queue_counts[self.endpoint] = count
         return count, query
+
+    def _apply_pagination(self, query, page, page_size):
+        """A later page finds its 25 ids in the index first and joins only those: skipping
+        50,000 rows then reads index entries, not 50,000 joined rows."""
+        paged = super()._apply_pagination(query, page, page_size)
+        if not page or not page_size or (has_request_context() and request.args.get("search")):
+            return paged  # (search results come through their own index already)
+        ids = paged.with_entities(Complaint.id).subquery()
+        return query.filter(Complaint.id.in_(select(ids.c.id))).limit(page_size)
 
     def get_one(self, id):
         try:

@@ -1,6 +1,6 @@
 """Dates and times as the office reads them: Indonesian names, Asia/Jakarta (WIB)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from models.types import utcnow
@@ -26,7 +26,23 @@ def format_moment(moment: datetime | None) -> str:
     if moment is None:
         return "-"
     m = to_wib(moment)
-    return f"{m.day} {MONTHS_SHORT[m.month - 1]} {m.year} {m:%H.%M} WIB"
+    return f"{m.day} {MONTHS_SHORT[m.month - 1]} {m.year} {m.hour:02d}.{m.minute:02d} WIB"
+
+
+_WIB_OFFSET = timedelta(hours=7)  # WIB has kept UTC+7, without daylight saving, since 1964
+
+
+def format_stored_moment(value: str | datetime | None) -> str:
+    """`format_moment` of a value as the driver returns it, without the ORM's conversion:
+    SQLite's naive UTC text or PostgreSQL's aware datetime (exports of a million rows)."""
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) + _WIB_OFFSET
+    else:
+        value = to_wib(value)
+    return f"{value.day} {MONTHS_SHORT[value.month - 1]} {value.year} " \
+        f"{value.hour:02d}.{value.minute:02d} WIB"
 
 
 def format_date_long(day: date | datetime | None) -> str:

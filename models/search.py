@@ -70,6 +70,21 @@ def install(connection) -> None:
                                 f"SELECT id, {words} FROM complaint"))  # fmt: skip
 
 
+def pause_indexing(connection) -> None:
+    """Stop indexing new complaints one by one (before a bulk insert; SQLite only)."""
+    if connection.dialect.name == "sqlite":
+        connection.execute(text("DROP TRIGGER IF EXISTS complaint_fts_insert"))
+
+
+def resume_indexing(connection, first_id: int) -> None:
+    """Index the complaints from `first_id` on in one statement and index new ones again."""
+    if connection.dialect.name == "sqlite":
+        words = _SQLITE_WORDS.format(row="complaint")
+        connection.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, words) SELECT id, {words} "
+                                "FROM complaint WHERE id >= :first"), {"first": first_id})
+        connection.execute(text(_SQLITE_DDL[1]))
+
+
 def uninstall(connection) -> None:
     """Drop what `install` made (migration 0004's downgrade)."""
     for name in QUEUE_INDEXES:
