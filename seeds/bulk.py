@@ -193,6 +193,9 @@ def seed_bulk(count: int, seed: int = 7, echo=print) -> int:
         search.resume_indexing(connection, next_id)
         tally.install(connection)
         tally.rebuild(connection)
+        if connection.dialect.name == "postgresql":  # the planner's figures of the new rows
+            for table in ("complaint", "step_record", "step_tally"):
+                connection.execute(text(f"ANALYZE {table}"))
         db.session.commit()
     if db.session.get_bind().dialect.name == "postgresql":  # ids were given explicitly
         db.session.execute(text("SELECT setval(pg_get_serial_sequence('complaint', 'id'), "

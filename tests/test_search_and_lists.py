@@ -10,9 +10,9 @@ import io
 import re
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select, update
 
-from models import db
+from models import Complaint, db
 from tests.workflow_helpers import register_complaint
 
 
@@ -118,3 +118,22 @@ def test_later_pages_continue_the_order_of_the_first(client, auth, app):
     pages = [_numbers(client, f"/admin/pengaduan/?page={n}") for n in range(4)]
     assert [n for page in pages for n in page] == everything
     assert [len(p) for p in pages] == [25, 25, 25, 5]
+
+
+def test_a_search_with_very_many_matches_shows_the_newest_thousand(client, auth, app):
+    from seeds.bulk import seed_bulk
+
+    with app.app_context():
+        seed_bulk(1100, echo=lambda line: None)
+        db.session.execute(update(Complaint).values(subject="Sengketa " + Complaint.subject))
+        db.session.commit()  # (the search words follow an edited subject)
+        register_complaint("kantor", subject="Sengketa paling baru")
+        newest = db.session.scalar(select(Complaint.reg_number).order_by(Complaint.id.desc()))
+    auth.login("fo")
+    page = client.get("/admin/pengaduan/?search=sengketa").get_data(as_text=True)
+    assert "Lebih dari 1.000 pengaduan cocok" in page
+    assert "Daftar (1000)" in page
+    assert _numbers(client, "/admin/pengaduan/?search=sengketa")[0] == newest
+    assert len(_numbers(client, "/admin/pengaduan/?search=sengketa&page=39")) == 25
+    few = client.get("/admin/pengaduan/?search=paling").get_data(as_text=True)
+    assert "Lebih dari" not in few and "Daftar (1)" in few

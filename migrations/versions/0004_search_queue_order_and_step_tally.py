@@ -31,6 +31,8 @@ def upgrade():
     )
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complaint_closed_at'), ['closed_at'], unique=False)
+        batch_op.drop_index(batch_op.f('ix_complaint_received_at'))
+        batch_op.create_index('ix_complaint_received_groups', ['received_at', 'channel_id', 'jenis_id', 'sop_id', 'status'], unique=False)
     connection = op.get_bind()
     search.install(connection)  # queue-order indexes, FTS5 table / GIN index, rows indexed
     tally.install(connection)
@@ -42,5 +44,7 @@ def downgrade():
     tally.uninstall(connection)
     search.uninstall(connection)
     with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaint_received_groups')
+        batch_op.create_index(batch_op.f('ix_complaint_received_at'), ['received_at'], unique=False)
         batch_op.drop_index(batch_op.f('ix_complaint_closed_at'))
     op.drop_table('step_tally')
