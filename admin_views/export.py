@@ -17,15 +17,17 @@ from flask_admin import expose
 from models.dates import to_wib
 from models.types import utcnow
 
-# A cell starting with one of these is a formula to a spreadsheet program.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SPOOL_BYTES = 8 * 1024 * 1024
 CHUNK = 1000
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-_FORMULA_STARTS = frozenset(p[0] for p in FORMULA_PREFIXES)
 XLSX_MAX_ROWS = 1_048_575  # a worksheet's rows, less the header
+
+
+# A cell starting with one of these is a formula to a spreadsheet program.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset(FORMULA_PREFIXES)  # (each one character)
 
 
 def neutralise(value) -> str:
@@ -36,17 +38,17 @@ def neutralise(value) -> str:
 
 def neutralised(chunk) -> list[list[str]]:
     """`neutralise` over a chunk of rows whose values are all text (the export's hot loop)."""
-    starts = _FORMULA_STARTS
+    starts = FORMULA_STARTS
     return [["'" + v if v and v[0] in starts else v for v in row] for row in chunk]
 
 
-def _write_csv(spool, headers, chunks) -> None:
+def _write_csv(spool, headers, chunks, safe: bool) -> None:
     spool.write("\ufeff".encode())  # the BOM spreadsheet programs need to read UTF-8
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
     for chunk in chunks:
-        writer.writerows(neutralised(chunk))
+        writer.writerows(chunk if safe else neutralised(chunk))
         spool.write(buffer.getvalue().encode("utf-8"))
         buffer.seek(0)
         buffer.truncate()
@@ -75,10 +77,13 @@ class ExportMixin:
     """Adds `/ekspor/csv/` and `/ekspor/xlsx/` to a ModelView with `export_rows()`."""
 
     export_name = "daftar"
+    # True where export_rows() neutralises formulas itself, so that the CSV writer passes its
+    # rows on untouched; else the writer neutralises every value.
+    export_rows_are_safe = False
 
     def export_rows(self, query):
         """Return (headers, chunks) for the filtered, sorted `query`: an iterator of lists of
-        rows, every value text (neutralised by the writer)."""
+        rows, every value text."""
         raise NotImplementedError
 
     def _filtered_query(self):
@@ -104,7 +109,7 @@ class ExportMixin:
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         try:
             if fmt == "csv":
-                _write_csv(spool, headers, chunks)
+                _write_csv(spool, headers, chunks, self.export_rows_are_safe)
             else:
                 _write_xlsx(spool, headers, chunks, self.name)
         except Exception:

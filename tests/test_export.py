@@ -114,3 +114,26 @@ def test_the_team_cannot_export_what_it_may_not_see(client, auth, complaints, ur
 def test_unknown_export_format_is_404(client, auth):
     auth.login("fo")
     assert client.get("/admin/pengaduan/ekspor/pdf/").status_code == 404
+
+
+def test_the_export_says_what_the_list_shows_about_time(client, auth, app):
+    """The deadline label the database works out for an export is the list's badge."""
+    from models.workflow import pause, register
+    from tests.test_calendar import wib
+    from tests.workflow_helpers import registration, user
+
+    with app.app_context():
+        register_complaint("kantor", subject="Tepat waktu")
+        register(user("fo"), registration("kantor", received_at="2026-01-05T09:00"),
+                 now=wib(2026, 1, 5, 9, 20))  # waiting for its disposition since January
+        paused = register_complaint("kantor", subject="Dijeda")
+        pause(paused.id, user("kabid"), "Menunggu data dari pengadu.")
+    auth.login("fo")
+    page = client.get("/admin/pengaduan/").get_data(as_text=True)
+    shown = dict(re.findall(r'<td class="col-reg_number">\s*(\S+)\s*</td>.*?'
+                            r'<td class="col-deadline">\s*<span[^>]*>([^<]+)</span>',
+                            page, re.S))  # fmt: skip
+    rows = _csv(_get(client, "/admin/pengaduan/ekspor/csv/"))
+    exported = {row[0]: row[10] for row in rows[1:]}
+    assert exported == shown
+    assert sorted(shown.values()) == ["Jam dihentikan", "Tepat waktu", "Terlambat"]
