@@ -3,7 +3,7 @@
 import json
 import os
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -72,6 +72,14 @@ def create_app(config: dict | None = None) -> Flask:
         BABEL_DEFAULT_LOCALE="id",
         BABEL_DEFAULT_TIMEZONE="Asia/Jakarta",
         WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the session
+        # A session ends after this long without a request, and after 12 hours in any case.
+        SESSION_IDLE_MINUTES=int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        # Password guessing: an account is held after 5 failures, an address after 20, for
+        # 15 minutes.
+        LOGIN_MAX_FAILURES=int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        LOGIN_MAX_FAILURES_PER_ADDRESS=int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
+        LOGIN_LOCK_MINUTES=int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
     )
     if config:
         app.config.update(config)

@@ -11,6 +11,7 @@ from admin_views.i18n import TRANSLATIONS_DIR, use_project_catalogs
 
 def init_app(app: Flask) -> Admin:
     """Create the admin on `app`: the home page, the SOP pages and user management."""
+    from admin_views.audit import AdminChangeView
     from admin_views.calendar import CalendarView, OfficeHoursView
     from admin_views.complaints import ComplaintListView, QueueView
     from admin_views.recap import RecapView
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> Admin:
     from admin_views.sops import SopView
     from admin_views.users import AppointmentView, UserView
     from models import ActingAppointment, Complaint, OfficeHours, Role, Sop, User, db
+    from models.audit import AdminChange
 
     use_project_catalogs()
     admin = Admin(
@@ -53,6 +55,8 @@ def init_app(app: Flask) -> Admin:
                         endpoint="office_hours", url="jam-kantor"),
         SettingsView(name="Kop surat dan penomoran", category=admin_category,
                      endpoint="settings", url="kop-surat"),
+        AdminChangeView(AdminChange, db, name="Riwayat administrasi", category=admin_category,
+                        endpoint="admin_changes", url="riwayat-administrasi"),
     )  # fmt: skip
     for view in views:
         admin.add_view(view)

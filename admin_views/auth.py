@@ -1,8 +1,18 @@
 """Login and logout at /login and /logout."""
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from wtforms import PasswordField, StringField
@@ -10,6 +20,8 @@ from wtforms.validators import DataRequired, Length
 
 from admin_views.i18n import AppForm
 from models import User, db
+from models.accounts import LoginAttempt, login_wait_minutes
+from models.types import utcnow
 
 bp = Blueprint("auth", __name__)
 
@@ -37,6 +49,33 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+@bp.before_app_request
+def _end_idle_sessions():
+    """Log out a session that has been idle longer than SESSION_IDLE_MINUTES."""
+    if not current_user.is_authenticated or request.endpoint in ("static", "admin.static"):
+        return None
+    now = utcnow().timestamp()
+    seen = session.get("seen", 0)
+    if now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+        logout_user()
+        session.clear()
+        flash("Sesi Anda berakhir karena lama tidak ada aktivitas. Silakan masuk lagi.",
+              "warning")  # fmt: skip
+        return redirect(url_for("auth.login", next=request.full_path))
+    session["seen"] = now
+    return None
+
+
+@bp.after_app_request
+def _security_headers(response):
+    """Headers every page carries: no framing (clickjacking), no content-type guessing."""
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    return response
+
+
 @bp.route("/")
 def root():
     return redirect(url_for("admin.index"))
@@ -54,9 +93,29 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        if user is not None and user.active and user.check_password(form.password.data):
+        username = form.username.data.strip()
+        address = (request.remote_addr or "-")[:64]
+        now = utcnow()
+        config = current_app.config
+        wait = login_wait_minutes(
+            username.lower(), address, now, per_account=config["LOGIN_MAX_FAILURES"],
+            per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+            window=timedelta(minutes=config["LOGIN_LOCK_MINUTES"]),
+        )  # fmt: skip
+        if wait:
+            flash(f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {wait} menit.",
+                  "error")  # fmt: skip
+            return render_template("login.html", form=form), 429
+        user = db.session.scalar(select(User).where(User.username == username))
+        ok = user is not None and user.active and user.check_password(form.password.data)
+        db.session.add(LoginAttempt(username=username.lower(), address=address, at=now,
+                                    succeeded=ok))  # fmt: skip
+        db.session.commit()
+        if ok:
+            session.clear()  # a new session for a new login
             login_user(user)
+            session.permanent = True
+            session["seen"] = now.timestamp()
             return redirect(_safe_next(request.args.get("next")))
         flash("Nama pengguna atau kata sandi salah, atau akun tidak aktif.", "error")
     return render_template("login.html", form=form), 200 if request.method == "GET" else 400
@@ -66,5 +125,6 @@ def login():
 def logout():
     """End the session."""
     logout_user()
+    session.clear()
     flash("Anda telah keluar.", "info")
     return redirect(url_for("auth.login"))

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, select
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -184,3 +184,49 @@ def users_holding(role: str, on: date) -> list[User]:
         .order_by(User.full_name)
     ).all()
     return list(dict.fromkeys([*own, *acting]))
+
+
+class LoginAttempt(db.Model):
+    """One try to log in, kept to slow down password guessing (per account and per address)."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        Index("ix_login_attempt_username_at", "username", "at"),
+        Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40))  # as typed, lower-cased
+    address: Mapped[str] = mapped_column(String(64))
+    at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(default=False)
+
+
+def login_wait_minutes(username: str, address: str, now, *, per_account: int,
+                       per_address: int, window) -> int:  # fmt: skip
+    """Minutes until `username` from `address` may try again; 0 when it may now.
+
+    An account is held after `per_account` failures within `window` since its last success;
+    an address after `per_address` failures within `window`, whatever accounts they named.
+    """
+    since = now - window
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.at)).where(LoginAttempt.username == username,
+                                                LoginAttempt.succeeded.is_(True))
+    )  # fmt: skip
+    account_since = max(since, last_success) if last_success else since
+    waits = []
+    for clause, limit, start in (
+        (LoginAttempt.username == username, per_account, account_since),
+        (LoginAttempt.address == address, per_address, since),
+    ):
+        recent = db.session.scalars(
+            select(LoginAttempt.at)
+            .where(clause, LoginAttempt.succeeded.is_(False), LoginAttempt.at > start)
+            .order_by(LoginAttempt.at.desc()).limit(limit)
+        ).all()  # fmt: skip
+        if len(recent) >= limit:  # held until the oldest of the last `limit` leaves the window
+            waits.append(recent[-1] + window - now)
+    if not waits:
+        return 0
+    return max(1, -(-int(max(waits).total_seconds()) // 60))

@@ -140,3 +140,76 @@ def test_login_never_redirects_to_another_site(client, target):
         data={"username": "kasi", "password": PASSWORD, "csrf_token": token},
     )
     assert response.headers["Location"] == "/admin/"
+
+
+# -- password guessing, idle sessions, headers ---------------------------------------------
+
+def _age_attempts(app, minutes: int) -> None:
+    """Move every recorded login attempt `minutes` into the past."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from models import db
+    from models.accounts import LoginAttempt
+
+    with app.app_context():
+        for attempt in db.session.scalars(select(LoginAttempt)):
+            attempt.at -= timedelta(minutes=minutes)
+        db.session.commit()
+
+
+def test_an_account_is_held_after_five_wrong_passwords(app, client, auth):
+    for _ in range(5):
+        assert auth.login("kadis", "salah-terus").status_code == 400
+    held = auth.login("kadis")  # even the right password waits now
+    assert held.status_code == 429
+    assert "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit." in held.get_data(
+        as_text=True)
+    assert client.get("/admin/").status_code == 302  # still anonymous
+    assert auth.login("kabid").status_code == 302  # another account from here is not held
+    auth.logout()
+    _age_attempts(app, 16)
+    assert auth.login("kadis").status_code == 302
+
+
+def test_a_good_login_forgives_earlier_mistakes(client, auth):
+    for _ in range(4):
+        auth.login("kasi", "keliru")
+    assert auth.login("kasi").status_code == 302
+    auth.logout()
+    for _ in range(4):
+        auth.login("kasi", "keliru")
+    assert auth.login("kasi").status_code == 302
+
+
+def test_an_address_is_held_after_twenty_failures_over_any_accounts(client, auth):
+    for i in range(20):
+        auth.login(f"tebakan{i}", "salah")
+    assert auth.login("fo").status_code == 429
+
+
+def test_an_idle_session_ends_and_asks_to_log_in_again(app, client, auth):
+    auth.login("fo")
+    assert client.get("/admin/").status_code == 200
+    with client.session_transaction() as session:
+        session["seen"] -= 31 * 60  # the official went to lunch
+    expired = client.get("/admin/pengaduan/")
+    assert expired.status_code == 302 and "/login" in expired.headers["Location"]
+    page = client.get(expired.headers["Location"]).get_data(as_text=True)
+    assert "Sesi Anda berakhir karena lama tidak ada aktivitas" in page
+    assert client.get("/admin/").status_code == 302
+
+
+def test_an_active_session_stays_open(client, auth):
+    auth.login("fo")
+    with client.session_transaction() as session:
+        session["seen"] -= 29 * 60
+    assert client.get("/admin/").status_code == 200
+
+
+def test_pages_forbid_framing_and_content_sniffing(client, auth):
+    for response in (client.get("/login"), (auth.login("fo"), client.get("/admin/"))[1]):
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"

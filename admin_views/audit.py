@@ -1,0 +1,73 @@
+"""Riwayat administrasi: the admin's read-only list of changes to the configuration."""
+
+from flask_admin.contrib.sqla import filters
+from markupsafe import Markup, escape
+
+from admin_views.base import SecureModelView
+from admin_views.export import ExportMixin
+from models.audit import ACTIONS
+from models.dates import format_moment
+
+TABLE_LABELS = {
+    "user": "Pengguna", "acting_appointment": "Plt./Plh.", "calendar_day": "Kalender kerja",
+    "office_hours": "Jam kantor", "agency_settings": "Kop surat dan penomoran",
+    "channel": "Kanal", "platform": "Platform media sosial", "jenis": "Jenis pengaduan",
+    "disposition_mark": "Tanda disposisi", "sop": "SOP", "sop_step": "Langkah SOP",
+    "sop_outcome": "Hasil langkah SOP",
+}  # fmt: skip
+
+
+def _changes_text(changes: dict) -> str:
+    return "; ".join(f"{field}: {old if old not in (None, '') else '—'} → "
+                     f"{new if new not in (None, '') else '—'}"
+                     for field, (old, new) in (changes or {}).items())  # fmt: skip
+
+
+def _changes_cell(_view, _context, model, _name):
+    lines = [Markup("{}: {} → {}").format(field, "—" if old in (None, "") else old,
+                                          "—" if new in (None, "") else new)
+             for field, (old, new) in (model.changes or {}).items()]  # fmt: skip
+    return Markup("<br>").join(lines) if lines else escape("")
+
+
+class AdminChangeView(ExportMixin, SecureModelView):
+    """Who changed what in the administration, when, from what to what."""
+
+    roles = ("admin",)
+    export_name = "riwayat-administrasi"
+    can_create = can_edit = can_delete = False
+    column_list = ("at", "actor_name", "action", "table", "summary", "changes")
+    column_labels = {"at": "Waktu", "actor_name": "Oleh", "action": "Tindakan", "table": "Data",
+                     "summary": "Baris", "changes": "Perubahan (lama → baru)"}  # fmt: skip
+    column_default_sort = [("at", True), ("id", True)]
+    column_sortable_list = ("at",)
+    column_searchable_list = ("actor_name", "summary")
+    column_formatters = {
+        "at": lambda v, c, m, n: format_moment(m.at),
+        "action": lambda v, c, m, n: m.action_label,
+        "table": lambda v, c, m, n: TABLE_LABELS.get(m.table, m.table),
+        "changes": _changes_cell,
+    }
+
+    def __init__(self, model, *args, **kwargs):
+        self.column_filters = [
+            filters.FilterEqual(model.table, "Data", options=list(TABLE_LABELS.items())),
+            filters.FilterEqual(model.action, "Tindakan", options=list(ACTIONS.items())),
+        ]
+        super().__init__(model, *args, **kwargs)
+
+    def export_rows(self, query):
+        headers = ("Waktu (WIB)", "Oleh", "Tindakan", "Data", "Baris", "Perubahan")
+
+        def chunks():
+            rows = []
+            for change in query.yield_per(1000):
+                rows.append((format_moment(change.at), change.actor_name, change.action_label,
+                             TABLE_LABELS.get(change.table, change.table), change.summary,
+                             _changes_text(change.changes)))  # fmt: skip
+                if len(rows) == 1000:
+                    yield rows
+                    rows = []
+            yield rows
+
+        return headers, chunks()
