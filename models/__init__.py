@@ -35,7 +35,7 @@ from models.complaint import (  # noqa: E402
 from models.masterdata import Channel, DispositionMark, Jenis, Platform  # noqa: E402
 from models.settings import AgencySettings  # noqa: E402
 from models.sop import Sop, SopOutcome, SopStep  # noqa: E402
-from models.tally import StepTally  # noqa: E402
+from models.tally import DayTally, StepTally  # noqa: E402
 
 __all__ = [
     "ActingAppointment",
@@ -56,6 +56,7 @@ __all__ = [
     "SopStep",
     "StepRecord",
     "StepTally",
+    "DayTally",
     "User",
     "db",
 ]

@@ -5,14 +5,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from models import db
 from models.complaint import STATUSES, Complaint
 from models.dates import MONTHS, WIB, format_date_long
 from models.masterdata import Channel, Jenis
 from models.sop import Sop, SopStep
-from models.tally import UNKNOWN_MINUTES, StepTally
+from models.tally import UNKNOWN_MINUTES, DayTally, StepTally
 
 PERIOD_KINDS = {"bulan": "Bulan", "triwulan": "Triwulan", "tahun": "Tahun", "rentang": "Rentang"}
 
@@ -99,10 +99,17 @@ def build_recap(period: Period) -> Recap:
     start, end = period.bounds
     recap = Recap(period)
     count = func.count(Complaint.id)
-    recap.carried_over, recap.open_at_end = _open_at(start), _open_at(end)
-    recap.closed = db.session.scalar(
-        select(count).where(Complaint.closed_at >= start, Complaint.closed_at < end)
-    )
+    # What was open at the period's start and end, and what closed in it: sums over the
+    # office days' counts (models/tally.py). Every closed complaint was received before it
+    # closed, so what was open at a moment is what came in before it less what closed.
+    balance = DayTally.received - DayTally.closed
+    before, through, closed = db.session.execute(select(
+        func.coalesce(func.sum(case((DayTally.day < period.first, balance))), 0),
+        func.coalesce(func.sum(case((DayTally.day <= period.last, balance))), 0),
+        func.coalesce(func.sum(case((DayTally.day.between(period.first, period.last),
+                                     DayTally.closed))), 0),
+    )).one()  # fmt: skip
+    recap.carried_over, recap.open_at_end, recap.closed = int(before), int(through), int(closed)
     # One pass over the period's complaints, grouped four ways at once.
     groups = db.session.execute(
         select(Complaint.channel_id, Complaint.jenis_id, Complaint.sop_id, Complaint.status, count)
@@ -122,14 +129,6 @@ def build_recap(period: Period) -> Recap:
     recap.by_status = _summed(groups, 3, list(STATUSES.items()))
     recap.steps = _step_compliance(period.first, period.last)
     return recap
-
-
-def _open_at(moment) -> int:
-    """Complaints open at `moment`. Every closed complaint was received before it closed, so
-    that is what came in before it less what closed before it: two index counts, no scan."""
-    count = func.count(Complaint.id)
-    received = db.session.scalar(select(count).where(Complaint.received_at < moment))
-    return received - db.session.scalar(select(count).where(Complaint.closed_at < moment))
 
 
 def _summed(groups, index: int, labels) -> list[tuple[str, int]]:

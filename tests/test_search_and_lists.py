@@ -10,7 +10,7 @@ import io
 import re
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 
 from models import Complaint, db
 from tests.workflow_helpers import register_complaint
@@ -118,6 +118,13 @@ def test_later_pages_continue_the_order_of_the_first(client, auth, app):
     pages = [_numbers(client, f"/admin/pengaduan/?page={n}") for n in range(4)]
     assert [n for page in pages for n in page] == everything
     assert [len(p) for p in pages] == [25, 25, 25, 5]
+    # the register's size comes from the daily tally; a filtered list counts its rows
+    assert "Daftar (80)" in client.get("/admin/pengaduan/").get_data(as_text=True)
+    with app.app_context():
+        channel = db.session.scalar(select(Complaint.channel_id).limit(1))
+        same = db.session.scalar(select(func.count()).where(Complaint.channel_id == channel))
+    listed = client.get(f"/admin/pengaduan/?flt0_0={channel}").get_data(as_text=True)
+    assert f"Daftar ({same})" in listed and same < 80
 
 
 def test_a_search_with_very_many_matches_shows_the_newest_thousand(client, auth, app):

@@ -1,4 +1,4 @@
-"""search, queue order and the step tally: the register at a million complaints
+"""search, queue order and the tallies: the register at a million complaints
 
 Revision ID: 0004
 Revises: 0003
@@ -29,6 +29,12 @@ def upgrade():
     sa.ForeignKeyConstraint(['sop_id'], ['sop.id'], name=op.f('fk_step_tally_sop_id_sop')),
     sa.PrimaryKeyConstraint('day', 'sop_id', 'step_no', 'minutes', name=op.f('pk_step_tally'))
     )
+    op.create_table('day_tally',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('received', sa.Integer(), nullable=False),
+    sa.Column('closed', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', name=op.f('pk_day_tally'))
+    )
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complaint_closed_at'), ['closed_at'], unique=False)
         batch_op.drop_index(batch_op.f('ix_complaint_received_at'))
@@ -36,7 +42,7 @@ def upgrade():
     connection = op.get_bind()
     search.install(connection)  # queue-order indexes, FTS5 table / GIN index, rows indexed
     tally.install(connection)
-    tally.rebuild(connection)  # the history already recorded
+    tally.rebuild(connection)  # the complaints and history already recorded
 
 
 def downgrade():
@@ -48,3 +54,4 @@ def downgrade():
         batch_op.create_index(batch_op.f('ix_complaint_received_at'), ['received_at'], unique=False)
         batch_op.drop_index(batch_op.f('ix_complaint_closed_at'))
     op.drop_table('step_tally')
+    op.drop_table('day_tally')
