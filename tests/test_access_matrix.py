@@ -1,0 +1,152 @@
+"""Every URL of the application × every role and an anonymous visitor.
+
+The table below says, for each view, who may open it; the test walks the application's own
+URL map, so a new view or a new page of a view without an entry here fails. For every
+principal each endpoint answers as expected: an anonymous visitor is sent to the login page,
+a role that may not open it gets 403 (404 where the role may open the list but the complaint
+is not in it), a role that may gets anything but 403 and 500 (a form may answer 400, a
+complaint outside the list 404). POSTs carry a valid CSRF token, so that
+what is tested is the permission, not the token.
+"""
+
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.workflow_helpers import register_complaint
+
+ANYONE = {"fo", "kadis", "kabid", "kasi", "tim_teknis", "admin"}
+COMPLAINT_READERS = {"fo", "kadis", "kabid", "kasi", "admin"}
+USERS = {"fo": "fo", "kadis": "kadis", "kabid": "kabid", "kasi": "kasi",
+         "tim_teknis": "teknis1", "admin": "admin"}  # fmt: skip
+
+# Who may open each view (the part of the endpoint before the dot).
+VIEWS = {
+    "admin": ANYONE,
+    "queue_fo": {"fo"},
+    "queue_kadis": {"kadis"},
+    "queue_kabid": {"kabid"},
+    "queue_kasi": {"kasi"},
+    "queue_tim_teknis": {"tim_teknis"},
+    "complaints": COMPLAINT_READERS,
+    "recap": COMPLAINT_READERS,
+    "sop": ANYONE,
+    "users": {"admin"},
+    "appointments": {"admin"},
+    "calendar": {"admin"},
+    "office_hours": {"admin"},
+    "settings": {"admin"},
+    "admin_changes": {"admin"},
+}
+# Pages that ask more than the view: registering a complaint is the front office's; the
+# complaint of the fixture waits for the Kepala Dinas's disposition, so only he may act on
+# it; only the Kasi or the Kabid may stop or restart a complaint's clock.
+NARROWER = {"register_view": {"fo"}, "act_view": {"kadis"}, "pause_view": {"kasi", "kabid"},
+            "resume_view": {"kasi", "kabid"}}  # fmt: skip
+# Every page a view may have; a new one must be added here (and thought about).
+PAGES = {
+    "index", "index_view", "details_view", "edit_view", "create_view", "delete_view",
+    "action_view", "ajax_lookup", "ajax_update", "export", "export_view", "act_view",
+    "together_view", "register_book_view", "document_view", "pause_view", "attachment_view",
+    "resume_view", "register_view", "remove", "add", "csv", "pdf",
+}  # fmt: skip
+PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",
+          "admin.static", "bootstrap.static"}  # fmt: skip
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _rules(app):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        if rule.endpoint in PUBLIC or rule.endpoint.endswith(".static"):
+            continue
+        view, _, page = rule.endpoint.partition(".")
+        yield rule, view, page
+
+
+def test_every_view_and_page_has_an_entry(app):
+    unknown = [r.endpoint for r, view, page in _rules(app)
+               if view not in VIEWS or (page and page not in PAGES)]  # fmt: skip
+    assert unknown == []
+
+
+def _url(rule, ids) -> str:
+    values = {}
+    for name in rule.arguments:
+        values[name] = {"record_id": ids["record"], "attachment_id": 1, "fmt": "csv",
+                        "export_type": "csv"}.get(name, 1)  # fmt: skip
+    path = rule.build(values, append_unknown=False)[1]
+    return f"{path}?id={ids['complaint']}"
+
+
+def _token(client) -> str:
+    match = CSRF_RE.search(client.get("/login").get_data(as_text=True))
+    return match.group(1) if match else ""
+
+
+@pytest.fixture
+def ids(app):
+    from sqlalchemy import select
+
+    from models import StepRecord, db
+
+    with app.app_context():
+        complaint = register_complaint("kantor")
+        record = db.session.scalar(select(StepRecord.id).where(
+            StepRecord.complaint_id == complaint.id).limit(1))  # fmt: skip
+        return {"complaint": complaint.id, "record": record}
+
+
+@pytest.mark.parametrize("principal", ["anonymous", *sorted(USERS)])
+def test_each_principal_gets_the_expected_answer_everywhere(app, client, ids, principal):
+    if principal != "anonymous":
+        token = _token(client)
+        response = client.post("/login", data={"username": USERS[principal],
+                                               "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 302, principal
+    token = _token(client) if principal == "anonymous" else _csrf_of_session(client)
+    wrong, checked = [], 0
+    for rule, view, page in _rules(app):
+        allowed = VIEWS[view] & NARROWER.get(page, ANYONE)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            url = _url(rule, ids)
+            data = {"csrf_token": token} if method == "POST" else None
+            response = client.open(url, method=method, data=data)
+            status = response.status_code
+            response.close()
+            checked += 1
+            if principal == "anonymous":
+                ok = status == 302 and "/login" in response.headers.get("Location", "")
+            elif principal in allowed:
+                ok = status not in (403, 500) and "/login" not in response.headers.get(
+                    "Location", "")  # fmt: skip
+            elif page in NARROWER and view in VIEWS and principal in VIEWS[view]:
+                ok = status in (403, 404)  # in the list, but not this complaint's step or role
+            else:
+                ok = status == 403
+            if not ok:
+                wrong.append(f"{method} {url} → {status}")
+    assert wrong == [], f"{principal}: {len(wrong)} of {checked} unexpected"
+    assert checked > 150
+
+
+def _csrf_of_session(client) -> str:
+    match = CSRF_RE.search(client.get("/admin/").get_data(as_text=True))
+    assert match, "no CSRF token on the home page"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("raw_id", ["1,2", "abc", "999999", "-1", "1 OR 1=1", ""])
+def test_forged_ids_are_refused_without_an_error(client, auth, ids, raw_id):
+    auth.login("kadis")
+    for path in ("/admin/antrian/kadis/details/", "/admin/pengaduan/details/",
+                 "/admin/antrian/kadis/lampiran/1", "/admin/pengaduan/dokumen/1"):  # fmt: skip
+        response = client.get(path, query_string={"id": raw_id})
+        assert response.status_code == 404, (path, raw_id, response.status_code)
+
+
+def test_a_complaint_of_another_queue_is_not_found_there(client, auth, ids):
+    auth.login("kabid")  # the new complaint waits for the Kepala Dinas
+    assert client.get(f"/admin/antrian/kabid/details/?id={ids['complaint']}").status_code == 404
+    assert auth.post(f"/admin/antrian/kabid/aksi/?id={ids['complaint']}",
+                     {"outcome": "arahan"}, form_page="/admin/").status_code == 404  # fmt: skip
