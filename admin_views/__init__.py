@@ -11,7 +11,7 @@ from admin_views.i18n import TRANSLATIONS_DIR, use_project_catalogs
 
 def init_app(app: Flask) -> Admin:
     """Create the admin on `app`: the home page, the SOP pages and user management."""
-    from admin_views.audit import AdminChangeView
+    from admin_views.audit import AdminChangeView, IdentityRevealView
     from admin_views.calendar import CalendarView, OfficeHoursView
     from admin_views.complaints import ComplaintListView, QueueView
     from admin_views.recap import RecapView
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> Admin:
     from admin_views.users import AppointmentView, UserView
     from models import ActingAppointment, Complaint, OfficeHours, Role, Sop, User, db
     from models.audit import AdminChange
+    from models.identity import IdentityReveal
 
     use_project_catalogs()
     admin = Admin(
@@ -57,6 +58,9 @@ def init_app(app: Flask) -> Admin:
                      endpoint="settings", url="kop-surat"),
         AdminChangeView(AdminChange, db, name="Riwayat administrasi", category=admin_category,
                         endpoint="admin_changes", url="riwayat-administrasi"),
+        IdentityRevealView(IdentityReveal, db, name="Pembukaan identitas pengadu",
+                           category=admin_category, endpoint="identity_reveals",
+                           url="pembukaan-identitas"),
     )  # fmt: skip
     for view in views:
         admin.add_view(view)

@@ -71,3 +71,32 @@ class AdminChangeView(ExportMixin, SecureModelView):
             yield rows
 
         return headers, chunks()
+
+
+class IdentityRevealView(ExportMixin, SecureModelView):
+    """Every time an official opened a hidden complainant's identity: who, when, why."""
+
+    roles = ("admin",)
+    export_name = "pembukaan-identitas"
+    can_create = can_edit = can_delete = False
+    column_list = ("at", "user", "complaint", "reason")
+    column_labels = {"at": "Waktu", "user": "Pejabat", "complaint": "Pengaduan",
+                     "reason": "Alasan"}  # fmt: skip
+    column_default_sort = [("at", True), ("id", True)]
+    column_sortable_list = ("at",)
+    column_formatters = {"at": lambda v, c, m, n: format_moment(m.at)}
+
+    def get_query(self):
+        from sqlalchemy.orm import joinedload
+
+        return super().get_query().options(joinedload(self.model.user),
+                                           joinedload(self.model.complaint))  # fmt: skip
+
+    def export_rows(self, query):
+        headers = ("Waktu (WIB)", "Pejabat", "Pengaduan", "Alasan")
+
+        def chunks():
+            yield [(format_moment(r.at), r.user.full_name, r.complaint.reg_number, r.reason)
+                   for r in query]  # fmt: skip
+
+        return headers, chunks()

@@ -21,7 +21,18 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla import filters
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import String, and_, case, event, exists, func, or_, select, type_coerce
+from sqlalchemy import (
+    String,
+    and_,
+    case,
+    event,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
 from sqlalchemy.orm import aliased, joinedload
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
@@ -48,10 +59,18 @@ from models.complaint import STATUSES
 from models.dates import WIB, format_moment, format_stored_moment, to_wib, today_wib
 from models.documents import (
     MASK,
+    complainant,
     document_links,
     filename,
     record_document,
     register_book,
+)
+from models.identity import (
+    RevealRefused,
+    identity_hidden,
+    reveal,
+    sees_identities,
+    visible_complaints,
 )
 from models.pdf import render_pdf, render_register
 from models.search import search_clause
@@ -311,6 +330,8 @@ class ComplaintListView(ExportMixin, SecureModelView):
         """
         platform, open_step = aliased(Platform), aliased(SopStep)
         hidden = or_(Complaint.is_anonymous, Complaint.is_confidential)
+        if not sees_identities(current_user):  # the Tim Teknis: no identity on any row
+            hidden = true()
 
         def shown(column):
             return case((hidden, MASK), else_=func.coalesce(column, ""))
@@ -369,7 +390,11 @@ class ComplaintListView(ExportMixin, SecureModelView):
 
     # -- scope: the one clause ------------------------------------------------------------
     def scope(self, query):
-        return query
+        """The complaints this list shows the user: all, but confidential ones only to the
+        officials on their path (models/identity.py). A view that narrows it returns a new
+        query; get_count_query relies on that to know the whole register is asked."""
+        visible = visible_complaints(current_user) if has_request_context() else None
+        return query if visible is None else query.filter(visible)
 
     def get_query(self):
         query = self.scope(super().get_query())
@@ -459,7 +484,8 @@ class ComplaintListView(ExportMixin, SecureModelView):
             abort(404)
         return complaint
 
-    def _render_complaint(self, complaint, failed=None, refused=None, status=200):
+    def _render_complaint(self, complaint, failed=None, refused=None, status=200,
+                          revealed=False):  # fmt: skip
         forms = []
         reason = why_not(complaint, current_user)
         if reason is None:
@@ -472,6 +498,9 @@ class ComplaintListView(ExportMixin, SecureModelView):
         return self.render(
             "admin/complaint_page.html",
             complaint=complaint,
+            who=complainant(complaint, reveal=revealed, allowed=sees_identities(current_user)),
+            may_reveal=identity_hidden(complaint) and sees_identities(current_user)
+            and not revealed,
             stage=stage,
             history=history_of(complaint),
             forms=forms,
@@ -491,6 +520,23 @@ class ComplaintListView(ExportMixin, SecureModelView):
         """Show a complaint: its fields, attachments, history and the actions open to the user."""
         complaint = self._complaint_or_404()
         return self._render_complaint(complaint)
+
+    @expose("/ungkap/", methods=("POST",))
+    def reveal_view(self):
+        """Show a hidden complainant's identity on this page once, logging who, when and why.
+
+        :raise 403: the user's role may not see identities.
+        """
+        complaint = self._complaint_or_404()
+        try:
+            reveal(complaint, current_user, request.form.get("reason", ""))
+        except RevealRefused as refused:
+            if refused.status == 403:
+                abort(403)
+            flash(refused.message, "error")
+            return self._render_complaint(complaint, status=400)
+        flash("Identitas pengadu dibuka untuk halaman ini; pembukaan ini tercatat.", "warning")
+        return self._render_complaint(complaint, revealed=True)
 
     @expose("/aksi/", methods=("POST",))
     def act_view(self):
@@ -556,8 +602,10 @@ class ComplaintListView(ExportMixin, SecureModelView):
         name = filename(record.document, complaint, f"-{record.seq}")
         if record.document == "buku_registrasi":  # the register page of the day it came in
             day = to_wib(complaint.received_at).date()
-            return _pdf_response(render_register(register_book(day, day)), name)
-        template, context = record_document(complaint, record)
+            book = register_book(day, day, identity=sees_identities(current_user))
+            return _pdf_response(render_register(book), name)
+        template, context = record_document(complaint, record,
+                                            identity=sees_identities(current_user))  # fmt: skip
         return _pdf_response(render_pdf(template, **context), name)
 
     @expose("/buku-registrasi/")
@@ -571,8 +619,9 @@ class ComplaintListView(ExportMixin, SecureModelView):
             status = 400 if request.args else 200
             return self.render("admin/register_book.html", form=form), status
         name = f"buku-registrasi-{form.first.data:%Y%m%d}-{form.last.data:%Y%m%d}.pdf"
-        return _pdf_response(render_register(register_book(form.first.data, form.last.data)),
-                             name)  # fmt: skip
+        book = register_book(form.first.data, form.last.data,
+                             identity=sees_identities(current_user))  # fmt: skip
+        return _pdf_response(render_register(book), name)
 
     @expose("/lampiran/<int:attachment_id>")
     def attachment_view(self, attachment_id):

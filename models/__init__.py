@@ -32,6 +32,7 @@ from models.complaint import (  # noqa: E402
     NumberSequence,
     StepRecord,
 )
+from models.identity import IdentityReveal  # noqa: E402
 from models.masterdata import Channel, DispositionMark, Jenis, Platform  # noqa: E402
 from models.settings import AgencySettings  # noqa: E402
 from models.sop import Sop, SopOutcome, SopStep  # noqa: E402
@@ -56,6 +57,7 @@ __all__ = [
     "SopStep",
     "StepRecord",
     "StepTally",
+    "IdentityReveal",
     "DayTally",
     "User",
     "db",

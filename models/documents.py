@@ -84,9 +84,10 @@ def record_signer(record: StepRecord) -> dict:
                   record.acting_kind)  # fmt: skip
 
 
-def complainant(complaint: Complaint, reveal: bool = False) -> dict:
-    """The complainant as a document may show them: masked when anonymous or confidential."""
-    hidden = (complaint.is_anonymous or complaint.is_confidential) and not reveal
+def complainant(complaint: Complaint, reveal: bool = False, allowed: bool = True) -> dict:
+    """The complainant as a page or document may show them: masked when anonymous or
+    confidential (unless `reveal`), and always for a reader not `allowed` identities."""
+    hidden = not allowed or ((complaint.is_anonymous or complaint.is_confidential) and not reveal)
     if hidden:
         return {"name": MASK, "contact": MASK, "address": MASK, "masked": True}
     return {"name": complaint.complainant_name, "contact": complaint.complainant_contact or "-",
@@ -110,12 +111,14 @@ def base_context(complaint: Complaint | None = None) -> dict:
             "date_words": date_words}  # fmt: skip
 
 
-def record_document(complaint: Complaint, record: StepRecord) -> tuple[str, dict]:
-    """Return (template, context) of the document a history record produced."""
+def record_document(complaint: Complaint, record: StepRecord,
+                    identity: bool = True) -> tuple[str, dict]:  # fmt: skip
+    """Return (template, context) of the document a history record produced; `identity`
+    False masks the complainant whatever the flags (a reader who may not see identities)."""
     code = record.document
     context = base_context(complaint)
     context.update(record=record, data=record.data or {}, signer=record_signer(record),
-                   who=complainant(complaint), title=DOCUMENTS[code],
+                   who=complainant(complaint, allowed=identity), title=DOCUMENTS[code],
                    issued_on=to_wib(record.finished_at).date())  # fmt: skip
     if code == "berita_acara":
         # The Tim Teknis meets under the Kabid: the Kabid signs as the meeting's leader.
@@ -132,7 +135,7 @@ def record_document(complaint: Complaint, record: StepRecord) -> tuple[str, dict
     return TEMPLATES[code], context
 
 
-def register_book(first: date, last: date, reveal: bool = False) -> dict:
+def register_book(first: date, last: date, reveal: bool = False, identity: bool = True) -> dict:
     """The Buku Registrasi of complaints received from `first` to `last`, for `render_register`."""
     from datetime import time, timedelta
 
@@ -152,7 +155,7 @@ def register_book(first: date, last: date, reveal: bool = False) -> dict:
     settings = agency_settings()
     entries = []
     for n, (c, channel, platform, jenis) in enumerate(rows, 1):
-        who = complainant(c, reveal)
+        who = complainant(c, reveal, allowed=identity)
         entries.append({
             "no": n, "reg_number": c.reg_number, "received": format_moment(c.received_at),
             "channel": channel + (f" ({platform})" if platform else "")
