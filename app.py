@@ -116,6 +116,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(sop_group)
     app.cli.add_command(seed_bulk_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     return app
 
 
@@ -235,6 +237,48 @@ def seed_bulk_command(count):
     records = seed_bulk(count, echo=lambda line: None)
     seconds = time.perf_counter() - started
     click.echo(f"{count} pengaduan dan {records} riwayat langkah dibuat dalam {seconds:.0f} detik.")
+
+
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(path):
+    """Write a consistent copy of the whole database (attachments included) to PATH
+    (default: instance/backups/pengaduan-<date>-<time>.db or .dump)."""
+    from flask import current_app
+
+    from models.backup import BackupError, backup
+    from models.dates import to_wib
+    from models.types import utcnow
+
+    if path is None:
+        suffix = "db" if db.engine.dialect.name == "sqlite" else "dump"
+        stamp = to_wib(utcnow()).strftime("%Y%m%d-%H%M%S")
+        path = Path(current_app.instance_path) / "backups" / f"pengaduan-{stamp}.{suffix}"
+    try:
+        written = backup(path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    size = written.stat().st_size / 1e6
+    click.echo(f"Cadangan tersimpan: {written} ({size:.1f} MB).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path, yes):
+    """Replace the database's whole content with the backup at PATH."""
+    from models.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("Seluruh isi basis data akan diganti dengan isi cadangan. Lanjutkan?",
+                      abort=True)  # fmt: skip
+    try:
+        restore(path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Basis data dipulihkan dari {path}.")
 
 
 @click.group("sop", cls=AppGroup)
