@@ -84,6 +84,7 @@ from models.workflow import (
     advance,
     form_for,
     history_of,
+    last_record,
     offered_outcomes,
     open_stage,
     pause,
@@ -484,6 +485,26 @@ class ComplaintListView(ExportMixin, SecureModelView):
             abort(404)
         return complaint
 
+    def _acted_on_or_gone(self):
+        """The complaint a POST acts on; if another official has moved it out of this list
+        since the user's page was shown (the posted version is older), back to the list with
+        who did it (when the user may see it at all); else 404."""
+        complaint = self.get_one(request.args.get("id"))
+        if complaint is not None:
+            return complaint, None
+        moved = ComplaintListView.scope(self, db.session.query(Complaint)).filter(
+            Complaint.id == _int_or_none(request.args.get("id"))).first()  # fmt: skip
+        seen = request.form.get("version", type=int)  # the version the official's page showed
+        if moved is None or seen is None or seen >= moved.version \
+                or not ComplaintListView.is_accessible(self):  # fmt: skip
+            abort(404)
+        record = last_record(moved)
+        who = record.actor.full_name if record and record.actor else "pejabat lain"
+        when = format_moment(record.finished_at)
+        flash(f"Pengaduan {moved.reg_number} sudah ditindaklanjuti oleh {who} pada {when} dan "
+              "tidak lagi menunggu Anda.", "warning")  # fmt: skip
+        return None, redirect(url_for(".index_view"))
+
     def _render_complaint(self, complaint, failed=None, refused=None, status=200,
                           revealed=False):  # fmt: skip
         forms = []
@@ -545,7 +566,9 @@ class ComplaintListView(ExportMixin, SecureModelView):
         :raise 403: the user does not act on this step now.
         :raise 404: the complaint is not in this list.
         """
-        complaint = self._complaint_or_404()
+        complaint, gone = self._acted_on_or_gone()
+        if gone:
+            return gone
         outcome = request.form.get("outcome", "")
         version = request.form.get("version", type=int)
         try:
@@ -556,7 +579,9 @@ class ComplaintListView(ExportMixin, SecureModelView):
             return self._render_complaint(complaint, failed=(outcome, invalid.form), status=400)
         except ActionRefused as refused:
             db.session.rollback()
-            complaint = self._complaint_or_404()
+            complaint, gone = self._acted_on_or_gone()  # another official may have moved it
+            if gone:
+                return gone
             return self._render_complaint(complaint, refused=refused.message,
                                           status=refused.status)  # fmt: skip
         db.session.refresh(complaint)
@@ -661,6 +686,13 @@ class ComplaintListView(ExportMixin, SecureModelView):
                       "Dinas untuk disposisi.", "success")  # fmt: skip
                 return redirect(url_for("complaints.details_view", id=complaint.id))
         return self.render("admin/complaint_register.html", form=form), status
+
+
+def _int_or_none(raw) -> int | None:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
 
 
 def _pdf_response(content: bytes, name: str):

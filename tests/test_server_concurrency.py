@@ -1,0 +1,200 @@
+"""Officials at the same moment against a real server: gunicorn with four worker processes,
+on SQLite and on PostgreSQL, driven over HTTP as browsers would (login, CSRF token, POST).
+
+20 attempts to act on one step: exactly one succeeds. 50 registrations at once: 50 distinct
+numbers without a gap. 20 meeting invitations at once: 20 distinct letter numbers without a
+gap.
+"""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Complaint, StepRecord, db
+from tests.conftest import PASSWORD
+from tests.workflow_helpers import FORMS, act, register_complaint, registration
+
+PROJECT = Path(__file__).resolve().parent.parent
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """One official's browser: its own cookies, no automatic redirects."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect)
+
+    def request(self, path, data=None) -> tuple[int, str]:
+        """GET (or POST `data`) `path`; a redirect is followed once, as a browser would show
+        the next page with its messages: (status of the first answer, text of the last)."""
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=120) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            text = error.read().decode("utf-8", "replace")
+            error.close()
+            location = error.headers.get("Location")
+            if error.code == 302 and location and data is not None:
+                return 302, self.request(urllib.parse.urlsplit(location).path)[1]
+            return error.code, text
+
+    def token(self, path) -> str:
+        status, page = self.request(path)
+        match = CSRF_RE.search(page)
+        assert match, (path, status)
+        return match.group(1)
+
+    def login(self, username):
+        status, _ = self.request("/login", {"username": username, "password": PASSWORD,
+                                            "csrf_token": self.token("/login")})  # fmt: skip
+        assert status == 302, username
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(app, db_config, tmp_path):
+    url = db_config["SQLALCHEMY_DATABASE_URI"]
+    options = db_config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {})
+    if options.get("options"):  # the test's PostgreSQL schema
+        url += "?options=" + urllib.parse.quote(options["options"])
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "server-test-secret",
+           "PENGADUAN_ENV": "test"}  # fmt: skip
+    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "4", "--bind", f"127.0.0.1:{port}",
+         "--timeout", "120", "app:create_app()"],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/login", timeout=2).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                log.close()
+                pytest.fail((tmp_path / "gunicorn.log").read_text()[-2000:])
+            time.sleep(0.3)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+def _together(count, work):
+    """Run `work(i)` in `count` threads released at the same moment; return the results."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(i):
+        prepared = work(i)
+        barrier.wait(timeout=120)
+        results[i] = prepared()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    return results
+
+
+def test_twenty_officials_on_one_step_exactly_one_succeeds(app, server):
+    with app.app_context():
+        complaint = register_complaint("curhat_ning_ita")
+        cid, version = complaint.id, complaint.version
+    details = f"/admin/antrian/kadis/details/?id={cid}"
+
+    def prepare(_i):
+        browser = Browser(server)
+        browser.login("kadis")
+        data = {**FORMS_DATA["arahan"], "outcome": "arahan", "version": version,
+                "csrf_token": browser.token(details)}  # fmt: skip
+        return lambda: browser.request(f"/admin/antrian/kadis/aksi/?id={cid}", data)
+
+    with app.app_context():
+        FORMS_DATA["arahan"] = FORMS["arahan"]()
+    results = _together(20, prepare)
+    assert all(status in (302, 409) for status, _ in results), [s for s, _ in results]
+    saved = [page for _, page in results if "Tersimpan: " in page]
+    told = [page for _, page in results
+            if "sudah ditindaklanjuti oleh" in page.lower()]  # fmt: skip
+    assert len(saved) == 1 and len(told) == 19
+    with app.app_context():
+        assert db.session.scalar(select(func.count(StepRecord.id))
+                                 .where(StepRecord.complaint_id == cid)) == 3  # fmt: skip
+        assert db.session.get(Complaint, cid).current_actor == "kabid"
+
+
+FORMS_DATA: dict = {}
+
+
+def test_fifty_registrations_at_once_get_fifty_numbers_without_a_gap(app, server):
+    with app.app_context():
+        form = registration("kantor")
+
+    def prepare(i):
+        browser = Browser(server)
+        browser.login("fo")
+        data = {**form, "subject": f"Pengaduan serentak {i}",
+                "csrf_token": browser.token("/admin/pengaduan/registrasi/")}  # fmt: skip
+        return lambda: browser.request("/admin/pengaduan/registrasi/", data)
+
+    results = _together(50, prepare)
+    assert [status for status, _ in results] == [302] * 50
+    with app.app_context():
+        seqs = sorted(db.session.scalars(select(Complaint.reg_seq)))
+    assert seqs == list(range(1, 51))
+
+
+def test_twenty_invitations_at_once_get_twenty_letter_numbers_without_a_gap(app, server):
+    with app.app_context():
+        ids = []
+        for _ in range(20):
+            c = register_complaint("media_sosial")
+            act(c, "kadis", "arahan")
+            act(c, "kabid", "perintah_kasi")
+            ids.append(c.id)
+        FORMS_DATA["rakor"] = FORMS["rakor"]()
+
+    def prepare(i):
+        browser = Browser(server)
+        browser.login("kasi")
+        details = f"/admin/antrian/kasi/details/?id={ids[i]}"
+        data = {**FORMS_DATA["rakor"], "outcome": "rakor", "csrf_token": browser.token(details)}
+        return lambda: browser.request(f"/admin/antrian/kasi/aksi/?id={ids[i]}", data)
+
+    results = _together(20, prepare)
+    assert [status for status, _ in results] == [302] * 20
+    with app.app_context():
+        numbers = db.session.scalars(select(StepRecord.document_number).where(
+            StepRecord.document == "undangan_rakor")).all()  # fmt: skip
+    seqs = sorted(int(n.split("/")[1]) for n in numbers)
+    assert seqs == list(range(1, 21)), numbers
