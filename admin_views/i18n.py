@@ -7,6 +7,8 @@ from pathlib import Path
 from flask_admin.form import BaseForm
 from flask_wtf import FlaskForm
 
+from models.words import bind_clean_text_field
+
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 
 
@@ -17,8 +19,14 @@ def wtforms_translations() -> gettext.NullTranslations:
 
 
 class _IndonesianMeta:
+    """The project's form meta: WTForms messages in Indonesian, text without control
+    characters."""
+
     def get_translations(self, form):
         return wtforms_translations()
+
+    def bind_field(self, form, unbound_field, options):
+        return bind_clean_text_field(unbound_field, form, options)
 
 
 class AdminBaseForm(BaseForm):

@@ -30,6 +30,7 @@ from models.complaint import MeetingInvitee, StepRecord
 from models.dates import WIB, to_wib, today_wib
 from models.masterdata import Channel, DispositionMark, Jenis, Platform
 from models.types import utcnow
+from models.words import bind_clean_text_field
 
 SIFAT = ("Biasa", "Segera", "Sangat Segera", "Rahasia")
 MEDIA = ("Surat melalui pos", "Diserahkan langsung", "Surat elektronik (email)", "WhatsApp",
@@ -62,6 +63,9 @@ class StepForm(Form):
             from admin_views.i18n import wtforms_translations
 
             return wtforms_translations()
+
+        def bind_field(self, form, unbound_field, options):
+            return bind_clean_text_field(unbound_field, form, options)
 
     def __init__(self, formdata=None, complaint=None, to_role: str | None = None, **kwargs):
         self.complaint = complaint

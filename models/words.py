@@ -35,3 +35,25 @@ def date_words(day: date) -> str:
     """``Sabtu tanggal dua puluh delapan bulan November tahun dua ribu dua puluh enam``."""
     return (f"{DAYS[day.weekday()]} tanggal {number_words(day.day)} bulan "
             f"{MONTHS[day.month - 1]} tahun {number_words(day.year)}")  # fmt: skip
+
+
+_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+_CONTROLS[127] = None
+
+
+def without_controls(value):
+    """Text with control characters (NUL, BEL, ESC …) removed; tabs and line breaks kept.
+
+    A form filter: they mean nothing to a reader, NUL breaks PostgreSQL text, and escape
+    sequences can disguise what a printed or exported text says.
+    """
+    return value.translate(_CONTROLS) if isinstance(value, str) else value
+
+
+def bind_clean_text_field(unbound_field, form, options):
+    """WTForms `Meta.bind_field` that gives every text field the `without_controls` filter."""
+    from wtforms import StringField
+
+    if issubclass(unbound_field.field_class, StringField):
+        options = {**options, "filters": (*options.get("filters", ()), without_controls)}
+    return unbound_field.bind(form=form, **options)

@@ -1,0 +1,102 @@
+"""Hostile input through the registration form and a step form: stored and shown as text in
+the list, the complaint page, the export and the printed documents; limits enforced with an
+Indonesian message; nothing half-saved."""
+
+import csv
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from models import Complaint, StepRecord, db
+from tests.workflow_helpers import registration
+
+# Text an attacker (or an unlucky citizen) might type; every one must come back as typed.
+CORPUS = {
+    "script": "<script>alert('x')</script>",
+    "event handler": '"><img src=x onerror=alert(1)>',
+    "javascript link": "javascript:alert(document.cookie)",
+    "csv formula": '=HYPERLINK("http://evil.example","klik")',
+    "plus formula": "+62 812-3456-7890",
+    "minus formula": "-2+3+cmd|' /C calc'!A0",
+    "at formula": "@SUM(A1:A9)",
+    "right-to-left": "Pengaduan \u202etxt.exe\u202c tentang izin",
+    "emoji": "Mohon bantuan 🙏🏽 izin usaha 🇮🇩",
+    "quotes and ampersand": 'Izin "PT Maju & Jaya" <tidak> terbit',
+    "template syntax": "{{ config }} {% raw %} ${7*7}",
+}
+# Control characters are dropped; NUL would break PostgreSQL and means nothing to a reader.
+CONTROLS = "Izin\x00 usaha\x07 belum\x1b[31m terbit"
+
+
+def _register(app, auth, **fields):
+    with app.app_context():
+        data = registration("kantor", **fields)
+    return auth.post("/admin/pengaduan/registrasi/", data)
+
+
+def _export(client):
+    response = client.get("/admin/pengaduan/ekspor/csv/")
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    response.close()
+    return rows
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_hostile_text_is_kept_and_shown_only_as_text(app, client, auth, name):
+    text = CORPUS[name]
+    auth.login("fo")
+    response = _register(app, auth, subject=text[:300], description=text,
+                         complainant_name=text[:200])  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    with app.app_context():
+        complaint = db.session.scalar(select(Complaint))
+        assert complaint.subject == text and complaint.description == text
+        cid = complaint.id
+    for url in ("/admin/pengaduan/", f"/admin/pengaduan/details/?id={cid}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in page and "<img src=x" not in page
+        assert "{{ config }}" not in text or "{{ config }}" in page  # not evaluated
+    row = _export(client)[1]
+    assert row[14] in (text, "'" + text)  # a formula gets an apostrophe, nothing else changes
+    assert row[14][0] not in "=+-@"
+    auth.logout()
+    auth.login("kadis")
+    page = client.get(f"/admin/antrian/kadis/details/?id={cid}").get_data(as_text=True)
+    assert "<script>alert" not in page
+    with app.app_context():
+        record = db.session.scalar(select(StepRecord.id).where(
+            StepRecord.complaint_id == cid, StepRecord.document.is_not(None)))  # fmt: skip
+    if record:
+        pdf = client.get(f"/admin/pengaduan/dokumen/{record}?id={cid}")
+        words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+        def visible(s):
+            return "".join(ch for ch in s if ch.isascii() and not ch.isspace())
+
+        assert visible(text)[:10] in visible(words)
+
+
+def test_control_characters_are_dropped_not_stored(app, client, auth):
+    auth.login("fo")
+    assert _register(app, auth, subject=CONTROLS, description=CONTROLS).status_code == 302
+    with app.app_context():
+        complaint = db.session.scalar(select(Complaint))
+        assert complaint.subject == "Izin usaha belum[31m terbit"
+        assert "\x00" not in complaint.description
+
+
+@pytest.mark.parametrize(("field", "size", "message"), [
+    ("subject", 301, "tidak boleh lebih dari 300 karakter"),
+    ("complainant_name", 201, "tidak boleh lebih dari 200 karakter"),
+    ("description", 20001, "tidak boleh lebih dari 20000 karakter"),
+])  # fmt: skip
+def test_over_long_text_is_refused_with_a_message_and_nothing_saved(app, client, auth, field,
+                                                                      size, message):
+    auth.login("fo")
+    response = _register(app, auth, **{field: "x" * size})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Complaint.id))) == 0
+        assert db.session.scalar(select(func.count(StepRecord.id))) == 0
