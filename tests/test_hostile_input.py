@@ -100,3 +100,47 @@ def test_over_long_text_is_refused_with_a_message_and_nothing_saved(app, client,
     with app.app_context():
         assert db.session.scalar(select(func.count(Complaint.id))) == 0
         assert db.session.scalar(select(func.count(StepRecord.id))) == 0
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@pytest.mark.parametrize(("name", "stored"), [
+    ("../../etc/passwd.png", "etc_passwd.png"),
+    ("..\\..\\windows\\system32.png", None),
+    ("<script>alert(1)</script>.png", "scriptalert1_script.png"),
+    ("laporan.exe", "laporan.png"),  # the name follows what the content is
+    ("a" * 300 + ".png", None),
+])  # fmt: skip
+def test_oddly_named_uploads_are_stored_under_a_safe_name(app, client, auth, name, stored):
+    from models import Attachment
+
+    auth.login("fo")
+    with app.app_context():
+        data = registration("kantor")
+    data["attachments"] = [(io.BytesIO(PNG), name)]
+    response = auth.post("/admin/pengaduan/registrasi/", data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        attachment = db.session.scalar(select(Attachment))
+        filename, aid, cid = attachment.filename, attachment.id, attachment.complaint_id
+    assert "/" not in filename and "\\" not in filename and ".." not in filename
+    assert len(filename) <= 204 and filename.endswith(".png")
+    if stored:
+        assert filename == stored
+    download = client.get(f"/admin/pengaduan/lampiran/{aid}?id={cid}")
+    assert download.status_code == 200 and download.data == PNG
+    disposition = download.headers["Content-Disposition"]
+    assert "/" not in disposition and "<" not in disposition
+
+
+def test_more_than_five_files_are_refused_and_nothing_saved(app, client, auth):
+    auth.login("fo")
+    with app.app_context():
+        data = registration("kantor")
+    data["attachments"] = [(io.BytesIO(PNG), f"foto{i}.png") for i in range(6)]
+    response = auth.post("/admin/pengaduan/registrasi/", data, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Paling banyak 5 berkas lampiran." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Complaint.id))) == 0
