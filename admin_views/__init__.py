@@ -4,9 +4,11 @@ from flask import Flask, render_template, request
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 
 from admin_views.base import HomeView
 from admin_views.i18n import TRANSLATIONS_DIR, use_project_catalogs
+from models import db
 
 
 def init_app(app: Flask) -> Admin:
@@ -18,7 +20,7 @@ def init_app(app: Flask) -> Admin:
     from admin_views.settings import SettingsView
     from admin_views.sops import SopView
     from admin_views.users import AppointmentView, UserView
-    from models import ActingAppointment, Complaint, OfficeHours, Role, Sop, User, db
+    from models import ActingAppointment, Complaint, OfficeHours, Role, Sop, User
     from models.audit import AdminChange
     from models.identity import IdentityReveal
 
@@ -86,5 +88,25 @@ def init_app(app: Flask) -> Admin:
     @app.errorhandler(404)
     def _not_found(_exc):
         return render_template("errors/404.html"), 404
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(exc):
+        # Busy (a long lock) or unreachable: say so, never the SQL; the transaction is undone.
+        app.logger.exception("database unavailable: %s", exc)
+        db.session.rollback()
+        return render_template(
+            "errors/500.html", status=503, title="Basis data sedang sibuk",
+            message="Basis data sedang sibuk atau tidak dapat dihubungi, sehingga tindakan "
+                    "Anda belum tersimpan. Tunggu sebentar lalu coba lagi.",
+        ), 503  # fmt: skip
+
+    @app.errorhandler(500)
+    def _server_error(_exc):
+        db.session.rollback()
+        return render_template(
+            "errors/500.html", status=500, title="Terjadi kesalahan",
+            message="Terjadi kesalahan pada sistem sehingga tindakan Anda belum tersimpan. "
+                    "Kesalahan ini sudah dicatat; hubungi admin bila berulang.",
+        ), 500  # fmt: skip
 
     return admin

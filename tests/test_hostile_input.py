@@ -144,3 +144,31 @@ def test_more_than_five_files_are_refused_and_nothing_saved(app, client, auth):
     assert "Paling banyak 5 berkas lampiran." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Complaint.id))) == 0
+
+
+def test_a_database_error_reaches_the_official_as_a_message_not_sql(app, client, auth,
+                                                                     monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from tests.workflow_helpers import FORMS, register_complaint
+
+    with app.app_context():
+        complaint = register_complaint("kantor")
+        cid, version = complaint.id, complaint.version
+        form = FORMS["arahan"]()
+
+    def locked(*_args, **_kwargs):
+        raise OperationalError("UPDATE complaint SET version=? WHERE complaint.id = ?", {},
+                               Exception("database is locked"))  # fmt: skip
+
+    monkeypatch.setattr("admin_views.complaints.advance", locked)
+    auth.login("kadis")
+    response = auth.post(f"/admin/antrian/kadis/aksi/?id={cid}",
+                         {**form, "outcome": "arahan", "version": version},
+                         form_page=f"/admin/antrian/kadis/details/?id={cid}")  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Basis data sedang sibuk" in page and "belum tersimpan" in page
+    assert "UPDATE" not in page and "locked" not in page
+    with app.app_context():
+        assert db.session.get(Complaint, cid).current_actor == "kadis"
