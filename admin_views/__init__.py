@@ -89,24 +89,23 @@ def init_app(app: Flask) -> Admin:
     def _not_found(_exc):
         return render_template("errors/404.html"), 404
 
+    def _error_page(status: int, title: str, message: str):
+        db.session.rollback()  # whatever the request began is undone
+        return render_template("errors/500.html", status=status, title=title,
+                               message=message), status  # fmt: skip
+
     @app.errorhandler(OperationalError)
     def _database_unavailable(exc):
-        # Busy (a long lock) or unreachable: say so, never the SQL; the transaction is undone.
+        # Busy (a long lock) or unreachable: say so, never the SQL.
         app.logger.exception("database unavailable: %s", exc)
-        db.session.rollback()
-        return render_template(
-            "errors/500.html", status=503, title="Basis data sedang sibuk",
-            message="Basis data sedang sibuk atau tidak dapat dihubungi, sehingga tindakan "
-                    "Anda belum tersimpan. Tunggu sebentar lalu coba lagi.",
-        ), 503  # fmt: skip
+        return _error_page(503, "Basis data sedang sibuk", "Basis data sedang sibuk atau tidak "
+                           "dapat dihubungi, sehingga tindakan Anda belum tersimpan. Tunggu "
+                           "sebentar lalu coba lagi.")  # fmt: skip
 
     @app.errorhandler(500)
     def _server_error(_exc):
-        db.session.rollback()
-        return render_template(
-            "errors/500.html", status=500, title="Terjadi kesalahan",
-            message="Terjadi kesalahan pada sistem sehingga tindakan Anda belum tersimpan. "
-                    "Kesalahan ini sudah dicatat; hubungi admin bila berulang.",
-        ), 500  # fmt: skip
+        return _error_page(500, "Terjadi kesalahan", "Terjadi kesalahan pada sistem sehingga "
+                           "tindakan Anda belum tersimpan. Kesalahan ini sudah dicatat; hubungi "
+                           "admin bila berulang.")  # fmt: skip
 
     return admin
