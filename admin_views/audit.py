@@ -17,16 +17,20 @@ TABLE_LABELS = {
 }  # fmt: skip
 
 
+def _change_lines(changes: dict) -> list[tuple[str, str, str]]:
+    """(field, old, new) of a recorded change, an empty value shown as a dash."""
+    def shown(value):
+        return "—" if value in (None, "") else value
+
+    return [(field, shown(old), shown(new)) for field, (old, new) in (changes or {}).items()]
+
+
 def _changes_text(changes: dict) -> str:
-    return "; ".join(f"{field}: {old if old not in (None, '') else '—'} → "
-                     f"{new if new not in (None, '') else '—'}"
-                     for field, (old, new) in (changes or {}).items())  # fmt: skip
+    return "; ".join(f"{field}: {old} → {new}" for field, old, new in _change_lines(changes))
 
 
 def _changes_cell(_view, _context, model, _name):
-    lines = [Markup("{}: {} → {}").format(field, "—" if old in (None, "") else old,
-                                          "—" if new in (None, "") else new)
-             for field, (old, new) in (model.changes or {}).items()]  # fmt: skip
+    lines = [Markup("{}: {} → {}").format(*line) for line in _change_lines(model.changes)]
     return Markup("<br>").join(lines) if lines else escape("")
 
 

@@ -39,7 +39,7 @@ class HomeView(RoleRequired, AdminIndexView):
     def index(self):
         """The official's home: what waits for them, the week's intake, this month's compliance."""
 
-        from sqlalchemy import and_, func, select
+        from sqlalchemy import func, select
 
         from models import Complaint, db
         from models.dates import to_wib
@@ -51,10 +51,9 @@ class HomeView(RoleRequired, AdminIndexView):
         queues = []
         for view in self.admin._views:
             if getattr(view, "queue_role", None) and view.is_accessible():
-                base = view.scope(select(func.count(Complaint.id)))
-                late = and_(Complaint.due_at < now, Complaint.paused_at.is_(None))
-                queues.append((view, db.session.scalar(base),
-                               db.session.scalar(base.where(late))))  # fmt: skip
+                late = view.scope(select(func.count(Complaint.id))).where(
+                    Complaint.due_at < now, Complaint.paused_at.is_(None))  # fmt: skip
+                queues.append((view, view.waiting(), db.session.scalar(late)))
         weeks = [(f"{d.day}/{d.month}", n) for d, n in weekly_incoming(8, today)]
         return self.render("admin/home.html", queues=queues, weeks=weeks,
                            compliance=compliance_share(today.replace(day=1), today))  # fmt: skip

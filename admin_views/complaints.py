@@ -260,6 +260,14 @@ def _filtered() -> bool:
     return any(name.startswith("flt") for name in request.args)
 
 
+def _queue_counts() -> dict:
+    """The queue counts this request has made already, by view endpoint."""
+    counts = getattr(request, "queue_counts", None)
+    if counts is None:
+        counts = request.queue_counts = {}
+    return counts
+
+
 class _Made(dict):
     """A dict that makes a missing value with `make(key)` and keeps it."""
 
@@ -383,7 +391,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
         return "Cari no. registrasi, pokok pengaduan, nama pengadu"
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
-        """A registration number exactly, or words (FTS5 / PostgreSQL full text; models/search)."""
+        """A registration number or its start, or words (FTS5 / PostgreSQL; models/search)."""
         clause = search_clause(search, db.session.get_bind().dialect.name)
         if count_query is not None:
             count_query = count_query.filter(clause)
@@ -446,9 +454,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
             query = query.all()
         if has_request_context() and not search and not filters:
             # The whole list was counted: the menu badge of this list needs no count of its own.
-            if not hasattr(request, "queue_counts"):
-                request.queue_counts = {}
-            request.queue_counts[self.endpoint] = count
+            _queue_counts()[self.endpoint] = count
         return count, query
 
     def _apply_pagination(self, query, page, page_size):
@@ -464,9 +470,8 @@ class ComplaintListView(ExportMixin, SecureModelView):
         return query.filter(Complaint.id.in_(select(ids.c.id))).limit(page_size)
 
     def get_one(self, id):
-        try:
-            complaint_id = int(id)
-        except (TypeError, ValueError):
+        complaint_id = _int_or_none(id)
+        if complaint_id is None:
             return None
         return self.scope(db.session.query(Complaint)).filter(Complaint.id == complaint_id).first()
 
@@ -760,11 +765,17 @@ class QueueView(ComplaintListView):
     def sorts_ids_first(self) -> bool:
         return self.queue_role in co_acting_roles()  # two index orders to merge
 
+    def waiting(self) -> int:
+        """How many complaints wait in this queue, counted once per request (the menu badge,
+        the home page and the queue's own page share it)."""
+        counted = _queue_counts()
+        if self.endpoint not in counted:
+            counted[self.endpoint] = db.session.scalar(
+                self.scope(select(func.count(Complaint.id))))  # fmt: skip
+        return counted[self.endpoint]
+
     def menu_badge(self) -> int | None:
-        counted = getattr(request, "queue_counts", {})
-        if self.endpoint in counted:  # this queue's own page counted it a moment ago
-            return counted[self.endpoint] or None
-        return db.session.scalar(self.scope(select(func.count(Complaint.id)))) or None
+        return self.waiting() or None
 
     # -- acting on several complaints at once ---------------------------------------------
     def _scoped_ids(self, raw_ids) -> list[int]:

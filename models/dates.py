@@ -25,7 +25,10 @@ def format_moment(moment: datetime | None) -> str:
     """``28 Nov 2026 14.05 WIB`` — the short form used in lists and pages."""
     if moment is None:
         return "-"
-    m = to_wib(moment)
+    return _short_text(to_wib(moment))
+
+
+def _short_text(m: datetime) -> str:
     return f"{m.day} {MONTHS_SHORT[m.month - 1]} {m.year} {m.hour:02d}.{m.minute:02d} WIB"
 
 
@@ -38,11 +41,8 @@ def format_stored_moment(value: str | datetime | None) -> str:
     if value is None:
         return "-"
     if isinstance(value, str):
-        value = datetime.fromisoformat(value) + _WIB_OFFSET
-    else:
-        value = to_wib(value)
-    return f"{value.day} {MONTHS_SHORT[value.month - 1]} {value.year} " \
-        f"{value.hour:02d}.{value.minute:02d} WIB"
+        return _short_text(datetime.fromisoformat(value) + _WIB_OFFSET)
+    return _short_text(to_wib(value))
 
 
 def format_date_long(day: date | datetime | None) -> str:

@@ -193,14 +193,13 @@ def compliance_share(first: date, last: date) -> float | None:
 
 
 def weekly_incoming(weeks: int, today: date) -> list[tuple[date, int]]:
-    """Complaints received per office week (Monday first), the last `weeks` weeks."""
+    """Complaints received per office week (Monday first), the last `weeks` weeks, from the
+    daily tally (one statement)."""
     monday = today - timedelta(days=today.weekday())
-    result = []
-    for i in range(weeks - 1, -1, -1):
-        first = monday - timedelta(weeks=i)
-        lo = datetime.combine(first, time.min, WIB)
-        hi = lo + timedelta(weeks=1)
-        n = db.session.scalar(select(func.count(Complaint.id)).where(
-            Complaint.received_at >= lo, Complaint.received_at < hi))  # fmt: skip
-        result.append((first, n))
-    return result
+    firsts = [monday - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+    counts = dict.fromkeys(firsts, 0)
+    rows = db.session.execute(select(DayTally.day, DayTally.received).where(
+        DayTally.day >= firsts[0], DayTally.day < monday + timedelta(weeks=1)))  # fmt: skip
+    for day, received in rows:
+        counts[day - timedelta(days=day.weekday())] += received
+    return list(counts.items())

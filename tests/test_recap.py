@@ -180,3 +180,15 @@ def test_the_recap_counts_pauses_as_no_finished_step(office_year):
         after = build_recap(parse_period("bulan", "2026-11"))
         finished = {(s.sop, s.step_no): s.finished for s in after.steps}
         assert finished == {(s.sop, s.step_no): s.finished for s in before.steps}
+
+
+def test_the_weekly_intake_of_the_home_page_matches_the_hand_count(office_year):
+    from datetime import date
+
+    from models.recap import weekly_incoming
+
+    with office_year.app_context():
+        weeks = weekly_incoming(8, date(2026, 11, 20))
+    assert weeks == [(date(2026, 9, 28), 0), (date(2026, 10, 5), 0), (date(2026, 10, 12), 1),
+                     (date(2026, 10, 19), 1), (date(2026, 10, 26), 0), (date(2026, 11, 2), 1),
+                     (date(2026, 11, 9), 1), (date(2026, 11, 16), 1)]  # fmt: skip
