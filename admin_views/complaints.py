@@ -632,15 +632,24 @@ class ComplaintListView(ExportMixin, SecureModelView):
         name = filename(record.document, complaint, f"-{record.seq}")
         if record.document == "buku_registrasi":  # the register page of the day it came in
             day = to_wib(complaint.received_at).date()
-            book = register_book(day, day, identity=sees_identities(current_user))
+            visible = (visible_complaints(current_user) if self.reads_register()
+                       else Complaint.id == complaint.id)  # fmt: skip
+            book = register_book(day, day, identity=sees_identities(current_user),
+                                 visible=visible)  # fmt: skip
             return _pdf_response(render_register(book), name)
         template, context = record_document(complaint, record,
                                             identity=sees_identities(current_user))  # fmt: skip
         return _pdf_response(render_pdf(template, **context), name)
 
+    def reads_register(self) -> bool:
+        """Whether the official follows the whole register (the Tim Teknis does not)."""
+        return current_user.role in ComplaintListView.roles
+
     @expose("/buku-registrasi/")
     def register_book_view(self):
         """The Buku Registrasi for a period: a form, then the PDF (landscape)."""
+        if not self.reads_register():
+            abort(403)
         today = today_wib()
         form = RegisterBookForm(request.args, meta={"csrf": False})
         if not request.args or not form.validate():
@@ -650,7 +659,8 @@ class ComplaintListView(ExportMixin, SecureModelView):
             return self.render("admin/register_book.html", form=form), status
         name = f"buku-registrasi-{form.first.data:%Y%m%d}-{form.last.data:%Y%m%d}.pdf"
         book = register_book(form.first.data, form.last.data,
-                             identity=sees_identities(current_user))  # fmt: skip
+                             identity=sees_identities(current_user),
+                             visible=visible_complaints(current_user))  # fmt: skip
         return _pdf_response(render_register(book), name)
 
     @expose("/lampiran/<int:attachment_id>")

@@ -6,7 +6,7 @@ Templates live in templates/documents/, one per document; `models.pdf.render_pdf
 import base64
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from models import db
 from models.accounts import ROLE_LABELS, Role, User, format_nip, users_holding
@@ -135,8 +135,12 @@ def record_document(complaint: Complaint, record: StepRecord,
     return TEMPLATES[code], context
 
 
-def register_book(first: date, last: date, reveal: bool = False, identity: bool = True) -> dict:
-    """The Buku Registrasi of complaints received from `first` to `last`, for `render_register`."""
+def register_book(first: date, last: date, reveal: bool = False, identity: bool = True,
+                  visible=None) -> dict:
+    """The Buku Registrasi of complaints received from `first` to `last`, for `render_register`.
+
+    :param visible: a WHERE clause limiting the complaints (`identity.visible_complaints`).
+    """
     from datetime import time, timedelta
 
     from models.dates import WIB
@@ -150,6 +154,7 @@ def register_book(first: date, last: date, reveal: bool = False, identity: bool 
         .join(Jenis, Jenis.id == Complaint.jenis_id)
         .outerjoin(Platform, Platform.id == Complaint.platform_id)
         .where(Complaint.received_at >= lo, Complaint.received_at < hi)
+        .where(true() if visible is None else visible)
         .order_by(Complaint.received_at, Complaint.id)
     ).all()
     settings = agency_settings()

@@ -43,10 +43,12 @@ VIEWS = {
 # Pages that ask more than the view: registering a complaint is the front office's; the
 # complaint of the fixture waits for the Kepala Dinas's disposition, so only he may act on
 # it; only the Kasi or the Kabid may stop or restart a complaint's clock; only the officials
-# who answer complainants may reveal an identity.
+# who answer complainants may reveal an identity; the Buku Registrasi is for those who follow
+# the whole register, not for the Tim Teknis, whichever list it is asked from.
 NARROWER = {"register_view": {"fo"}, "act_view": {"kadis"}, "pause_view": {"kasi", "kabid"},
             "resume_view": {"kasi", "kabid"},
-            "reveal_view": {"fo", "kadis", "kabid", "kasi"}}  # fmt: skip
+            "reveal_view": {"fo", "kadis", "kabid", "kasi"},
+            "register_book_view": COMPLAINT_READERS}  # fmt: skip
 # Every page a view may have; a new one must be added here (and thought about).
 PAGES = {
     "index", "index_view", "details_view", "edit_view", "create_view", "delete_view",

@@ -7,7 +7,7 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from models import db
+from models import StepRecord, db
 from models.identity import IdentityReveal
 from tests.workflow_helpers import act, register_complaint
 
@@ -107,3 +107,45 @@ def test_a_confidential_report_is_seen_only_on_its_path(app, client, auth):
     auth.logout()
     auth.login("kasi")
     assert _page(client, details)[0] == 404
+
+
+def test_the_register_book_shows_a_confidential_report_only_on_its_path(app, client, auth):
+    from datetime import timedelta
+
+    from models.dates import today_wib
+
+    with app.app_context():
+        register_complaint("kantor", subject="Dugaan pungutan di loket", is_confidential="y")
+        register_complaint("kantor", subject="Antrean loket terlalu lama")
+        first, last = today_wib() - timedelta(days=1), today_wib()
+
+    def book(path="/admin/pengaduan/buku-registrasi/"):
+        response = client.get(f"{path}?first={first}&last={last}")
+        if response.status_code != 200:
+            return response.status_code, ""
+        return 200, "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+
+    auth.login("kasi")  # not on its path
+    status, words = book()
+    assert status == 200 and "Antrean loket" in words and "Dugaan pungutan" not in words
+    auth.logout()
+    auth.login("kadis")  # every complaint passes the Kepala Dinas
+    assert "Dugaan pungutan" in book()[1]
+    auth.logout()
+    auth.login("teknis1")  # the Tim Teknis does not follow the register, from any list
+    assert book("/admin/antrian/tim-teknis/buku-registrasi/")[0] == 403
+    assert "Buku registrasi" not in client.get("/admin/antrian/tim-teknis/").get_data(as_text=True)
+
+
+def test_the_register_page_of_a_meeting_complaint_shows_the_tim_teknis_only_that_one(
+        app, client, auth):  # fmt: skip
+    cid = _at_the_meeting(app)
+    with app.app_context():
+        register_complaint("kantor", subject="Antrean loket terlalu lama")
+        record = db.session.scalar(select(StepRecord.id).where(
+            StepRecord.complaint_id == cid, StepRecord.document == "buku_registrasi"))  # fmt: skip
+    auth.login("teknis1")
+    response = client.get(f"/admin/antrian/tim-teknis/dokumen/{record}?id={cid}")
+    assert response.status_code == 200
+    words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert "(1 pengaduan)" in words and "Antrean loket" not in words and NAME not in words
