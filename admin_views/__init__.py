@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
 from admin_views.base import HomeView
+from admin_views.csp import CspSafeLoader
 from admin_views.i18n import TRANSLATIONS_DIR, use_project_catalogs
 from models import db
 
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> Admin:
     from models.identity import IdentityReveal
 
     use_project_catalogs()
+    app.jinja_env.loader = CspSafeLoader(app.jinja_env.loader)
     admin = Admin(
         app,
         name="Pengaduan Masyarakat",

@@ -132,6 +132,8 @@ def record_document(complaint: Complaint, record: StepRecord,
         role = Role.KADIS if user is not None and user.holds(Role.KADIS, context["issued_on"]) \
             else (user.role if user else Role.KADIS)  # fmt: skip
         context["signer"] = signer(user, role, context["issued_on"])
+        if not identity:  # the addressee is the complainant, by name and address
+            context["data"] = {**context["data"], "addressee": MASK, "addressee_place": MASK}
     return TEMPLATES[code], context
 
 

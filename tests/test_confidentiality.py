@@ -149,3 +149,28 @@ def test_the_register_page_of_a_meeting_complaint_shows_the_tim_teknis_only_that
     assert response.status_code == 200
     words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     assert "(1 pengaduan)" in words and "Antrean loket" not in words and NAME not in words
+
+
+def test_the_answer_letter_names_its_addressee_only_to_who_may_see_identities(
+        app, client, auth):  # fmt: skip
+    with app.app_context():
+        complaint = register_complaint("curhat_ning_ita", complainant_name="Budi Santoso")
+        for who, outcome in (("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "jawab")):
+            act(complaint, who, outcome, **({"addressee": "Sdr. Budi Santoso",
+                                             "addressee_place": "Jl. Majapahit 7"}
+                                            if outcome == "jawab" else {}))  # fmt: skip
+        cid = complaint.id
+        record = db.session.scalar(select(StepRecord.id).where(
+            StepRecord.complaint_id == cid, StepRecord.document == "surat_dinas"))  # fmt: skip
+
+    def letter():
+        response = client.get(f"/admin/pengaduan/dokumen/{record}?id={cid}")
+        assert response.status_code == 200
+        return "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+
+    auth.login("kasi")  # signs it and sends it
+    assert "Budi Santoso" in letter() and "Majapahit" in letter()
+    auth.logout()
+    auth.login("admin")  # administers the system, does not answer complainants
+    words = letter()
+    assert "Budi Santoso" not in words and "Majapahit" not in words and "Dirahasiakan" in words

@@ -172,3 +172,93 @@ def test_a_database_error_reaches_the_official_as_a_message_not_sql(app, client,
     assert "UPDATE" not in page and "locked" not in page
     with app.app_context():
         assert db.session.get(Complaint, cid).current_actor == "kadis"
+
+
+# One string with a bit of everything, short enough for the shortest text field (100).
+HOSTILE = ("<script>alert('x')</script>\"><img src=x onerror=alert(1)>=SUM(A1)"
+           "\u202eexe\u202c🙏🏽{{ config }}\x00\x07")
+TEXT_FIELDS = {"instruction", "matter", "facts", "analysis", "conclusion", "recommendation",
+               "place", "agenda", "discussion", "considerations", "note", "subject", "enclosure",
+               "addressee", "addressee_place", "body", "copies"}  # fmt: skip
+SOP_50_WALK = [
+    ("kadis", "kadis", "arahan"), ("kabid", "kabid", "perintah_kasi"),
+    ("kasi", "kasi", "rakor"), ("teknis1", "tim-teknis", "berita_acara"),
+    ("kabid", "kabid", "resume_ba"), ("kadis", "kadis", "dipelajari"),
+    ("kadis", "kadis", "perintah_kabid"), ("kabid", "kabid", "perintah_jawab"),
+    ("kasi", "kasi", "jawaban_tertulis"), ("fo", "fo", "terkirim"),
+]  # fmt: skip
+
+
+def _visible(s):
+    return "".join(ch for ch in s if ch.isascii() and not ch.isspace())
+
+
+def test_hostile_text_through_every_step_form_is_kept_and_printed_as_text(app, client, auth):
+    """SOP.50 from registration to selesai with the string in every free-text field of every
+    step: stored without the control characters, escaped on every page, printed as text."""
+    from tests.workflow_helpers import FORMS, register_complaint
+
+    expected = HOSTILE.replace("\x00", "").replace("\x07", "")
+    with app.app_context():
+        cid = register_complaint("media_sosial").id
+    for username, queue, outcome in SOP_50_WALK:
+        with app.app_context():
+            form = {k: (HOSTILE if k in TEXT_FIELDS else v) for k, v in FORMS[outcome]().items()}
+            version = db.session.get(Complaint, cid).version
+        auth.login(username)
+        page_url = f"/admin/antrian/{queue}/details/?id={cid}"
+        response = auth.post(f"/admin/antrian/{queue}/aksi/?id={cid}",
+                             {**form, "outcome": outcome, "version": version},
+                             form_page=page_url)  # fmt: skip
+        assert response.status_code == 302, (outcome, response.get_data(as_text=True)[-800:])
+        auth.logout()
+    auth.login("kadis")
+    page = client.get(f"/admin/pengaduan/details/?id={cid}").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert" in page
+    with app.app_context():
+        records = db.session.scalars(select(StepRecord).where(
+            StepRecord.complaint_id == cid).order_by(StepRecord.seq)).all()  # fmt: skip
+        stored = [x for r in records for k, v in (r.data or {}).items() if k in TEXT_FIELDS
+                  for x in (v if isinstance(v, list) else [v])]  # copies: one per line
+        documents = [r.id for r in records if r.document and r.document != "buku_registrasi"]
+    assert len(stored) >= 20 and set(stored) == {expected}
+    assert len(documents) >= 7  # disposisi, perintah, undangan, berita acara, resume, surat …
+    for record in documents:
+        pdf = client.get(f"/admin/pengaduan/dokumen/{record}?id={cid}")
+        assert pdf.status_code == 200, record
+        words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+        assert _visible("<script>alert('x')</script>") in _visible(words), record
+
+
+@pytest.mark.parametrize(("outcome", "field", "size", "message"), [
+    ("arahan", "instruction", 5001, "tidak boleh lebih dari 5000 karakter"),
+    ("rakor", "place", 201, "tidak boleh lebih dari 200 karakter"),
+    ("jawab", "body", 20001, "tidak boleh lebih dari 20000 karakter"),
+    ("jawab", "enclosure", 101, "tidak boleh lebih dari 100 karakter"),
+])  # fmt: skip
+def test_over_long_step_text_is_refused_with_a_message_and_nothing_moves(
+        app, client, auth, outcome, field, size, message):  # fmt: skip
+    from tests.workflow_helpers import FORMS, act, register_complaint
+
+    with app.app_context():
+        complaint = register_complaint("curhat_ning_ita" if outcome == "jawab" else "media_sosial")
+        if outcome != "arahan":  # to the Kasi
+            act(complaint, "kadis", "arahan")
+            act(complaint, "kabid", "perintah_kasi")
+        cid, actor, version = complaint.id, complaint.current_actor, complaint.version
+        form = {**FORMS[outcome](), field: "x" * size}
+        before = db.session.scalar(select(func.count(StepRecord.id)))
+    username = {"kadis": "kadis", "kasi": "kasi", "kabid": "kabid"}[actor]
+    auth.login(username)
+    queue = f"/admin/antrian/{username}/"
+    response = auth.post(f"{queue}aksi/?id={cid}", {**form, "outcome": outcome,
+                                                    "version": version},
+                         form_page=f"{queue}details/?id={cid}")  # fmt: skip
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in page and "Isian belum lengkap" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(StepRecord.id))) == before
+        complaint = db.session.get(Complaint, cid)
+        assert (complaint.current_actor, complaint.version) == (actor, version)
