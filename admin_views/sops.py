@@ -8,6 +8,7 @@ from admin_views.base import SecureModelView
 from models import Sop, SopStep, db
 from models.dates import format_date_short
 from models.sop import ACTOR_LABELS, ACTORS
+from models.swimlane import swimlane
 
 
 class SopView(SecureModelView):
@@ -45,6 +46,7 @@ class SopView(SecureModelView):
         return self.render(
             "admin/sop_details.html",
             sop=sop,
+            diagram=swimlane(sop),
             lanes=ACTORS,
             lane_labels=ACTOR_LABELS,
             date_short=format_date_short,
