@@ -16,6 +16,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# The browser tests drive Debian's Chromium (Playwright's own download cannot work here).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium
+
 install: $(VENV)/.installed
 
 ## Install, create/upgrade the database, load the SOPs and demo accounts, serve on 127.0.0.1:5000.
@@ -26,7 +33,7 @@ run: install
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 ## Install and run the whole suite: lint, then pytest (PostgreSQL too when TEST_DATABASE_URL is set).
-test: install
+test: install $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

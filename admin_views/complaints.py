@@ -75,6 +75,7 @@ from models.identity import (
 from models.pdf import render_pdf, render_register
 from models.search import search_clause
 from models.step_forms import RegisterForm, read_uploads
+from models.swimlane import complaint_swimlane
 from models.types import utcnow
 from models.workflow import (
     PAUSE_ROLES,
@@ -180,6 +181,28 @@ class OverdueFilter(filters.BaseSQLAFilter):
         late = and_(Complaint.due_at.is_not(None), Complaint.due_at < utcnow(),
                     Complaint.paused_at.is_(None))  # fmt: skip
         return query.filter(late if value == "1" else ~late)
+
+    def operation(self):
+        return "adalah"
+
+
+def waiting_on(role: str):
+    """A WHERE clause: the complaints whose open step waits for `role` (as actor or, where a
+    step has one, as co-actor; the OR costs the queue index order, so only where needed)."""
+    clause = Complaint.current_actor == role
+    if role in co_acting_roles():
+        clause = or_(clause, Complaint.current_co_actor == role)
+    return clause
+
+
+class WaitingOnFilter(filters.BaseSQLAFilter):
+    """The official whose action the complaint waits for: the Kadis's pending dispositions."""
+
+    def apply(self, query, value, alias=None):
+        return query.filter(waiting_on(value))
+
+    def validate(self, value):
+        return value in {role for role, _ in self.options}
 
     def operation(self):
         return "adalah"
@@ -317,6 +340,9 @@ class ComplaintListView(ExportMixin, SecureModelView):
             IntEqualFilter(Complaint.channel_id, "Kanal", options=_lookup_options(Channel)),
             IntEqualFilter(Complaint.jenis_id, "Jenis", options=_lookup_options(Jenis)),
             SopCodeFilter(Complaint.sop_id, "SOP", options=_cached_options("sop", _sop_options)),
+            WaitingOnFilter(Complaint.current_actor, "Menunggu", options=[
+                (role, ROLE_LABELS[role]) for role in (Role.FO, Role.KADIS, Role.KABID,
+                                                       Role.KASI, Role.TIM_TEKNIS)]),
             OverdueFilter(Complaint.due_at, "Terlambat", options=[("1", "Ya"), ("0", "Tidak")]),
             ReceivedBetweenFilter(Complaint.received_at, "Tanggal diterima"),
         ]  # fmt: skip
@@ -529,6 +555,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
             and not revealed,
             stage=stage,
             history=history_of(complaint),
+            sop_diagram=complaint_swimlane(complaint),
             forms=forms,
             reason=refused or reason,
             deadline=deadline_state(complaint),
@@ -750,9 +777,7 @@ class QueueView(ComplaintListView):
 
     def scope(self, query):
         role = self.queue_role
-        clause = Complaint.current_actor == role
-        if role in co_acting_roles():  # an OR costs the index order: only where needed
-            clause = or_(clause, Complaint.current_co_actor == role)
+        clause = waiting_on(role)
         if role == Role.TIM_TEKNIS:
             earlier = aliased(MeetingInvitee)
             latest = (

@@ -1,4 +1,5 @@
-"""Flask-Admin's templates, made to run under the Content-Security-Policy of admin_views.auth.
+"""Flask-Admin's templates, made to run under the Content-Security-Policy of admin_views.auth
+(and rid of the one English label they write without a translation).
 
 A few of Flask-Admin's templates carry inline event handlers (`onclick="..."`) and
 `javascript:void(0)` links, which a policy without 'unsafe-inline' blocks. Rather than copy
@@ -22,6 +23,12 @@ REWRITES = (
      "data-confirm=\"{{ _gettext('Are you sure you want to delete this record?') }}\""),
     ("onclick=\"faForm.addInlineField(this, '{{ field.id }}');\"",
      'data-inline-field="{{ field.id }}"'),
+    # Not handlers: the phone menu button's label, which Flask-Admin does not translate, and
+    # the Indonesian for the date pickers and Select2 boxes, right after their library.
+    ('aria-label="Toggle navigation"', 'aria-label="Buka menu"'),
+    ("daterangepicker.js', v='1.3.22') }}\"></script>",
+     "daterangepicker.js', v='1.3.22') }}\"></script>\n  <script src=\"{{ url_for("
+     "'static', filename='id-locale.js') }}\"></script>"),
 )  # fmt: skip
 
 _INLINE = re.compile(r"""\son[a-z]+\s*=\s*["']|javascript:""", re.IGNORECASE)

@@ -1,12 +1,16 @@
 // What Flask-Admin's inline handlers did, now that pages run no inline script
 // (Content-Security-Policy; admin_views/csp.py turns the handlers into these data- attributes).
+// Listening in the capture phase: before any library's handler can stop the click.
 document.addEventListener('click', function (event) {
-  var target = event.target.closest('a[href="#"], [data-model-action], [data-confirm], [data-inline-field]');
+  var target = event.target.closest(
+    'a[href="#"], a[href^="javascript:"], [data-model-action], [data-confirm], [data-inline-field]');
   if (!target) {
     return;
   }
-  if (target.matches('a[href="#"]')) {
-    event.preventDefault();  // a menu toggle, a filter name, the current page's number
+  if (target.matches('a[href="#"], a[href^="javascript:"]')) {
+    // A menu toggle, a filter name, the current page's number; Select2 writes
+    // javascript:void(0) links of its own, which the policy would refuse to follow.
+    event.preventDefault();
   }
   if (target.dataset.modelAction) {
     modelActions.execute(target.dataset.modelAction);
@@ -17,4 +21,4 @@ document.addEventListener('click', function (event) {
   if (target.dataset.inlineField) {
     faForm.addInlineField(target, target.dataset.inlineField);
   }
-});
+}, true);

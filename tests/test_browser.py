@@ -1,0 +1,467 @@
+"""Officials in a real browser: Debian's Chromium, driven by Playwright, against the app served
+by gunicorn on 127.0.0.1 with the demo data loaded as `make run` loads it (`init-db`,
+`seed-demo`), on SQLite and on PostgreSQL.
+
+They log in and work by clicking and typing. Every test fails on a browser console error
+(a Content-Security-Policy violation is one), on a request to another host, and on a page
+that takes more than a second to load. Each page is saved as a screenshot under
+artifacts/browser/; the load times go to artifacts/browser/load-times.txt.
+"""
+
+import csv
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import create_engine, text
+
+from tests.test_server_concurrency import _free_port
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+PROJECT = Path(__file__).resolve().parent.parent
+ARTIFACTS = PROJECT / "artifacts" / "browser"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+PASSWORD = "pengaduan2026"
+SLOWEST = 1.0  # seconds a page may take to load
+WIB = timezone(timedelta(hours=7))
+PHONE = {"width": 390, "height": 844}
+LOAD_TIMES: list[tuple[float, str, str]] = []  # (seconds, database, page)
+
+
+# --- the server and the browser -------------------------------------------------------------
+
+
+def _database_url(kind, tmp, pg_database) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp / 'browser.db'}"
+    if pg_database is None:
+        pytest.skip("PostgreSQL run skipped: TEST_DATABASE_URL is not set")
+    schema = f"browser_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(pg_database, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    return pg_database + "?options=" + urllib.parse.quote(f"-csearch_path={schema}")
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def site(request, tmp_path_factory, pg_database):
+    """The app as `make run` serves it, with gunicorn instead of the development server."""
+    tmp = tmp_path_factory.mktemp(f"site-{request.param}")
+    env = {**os.environ, "DATABASE_URL": _database_url(request.param, tmp, pg_database),
+           "SECRET_KEY": "browser-test-secret", "PENGADUAN_ENV": "test"}  # fmt: skip
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    for command in (["init-db"], ["seed-demo", "--password", PASSWORD]):
+        subprocess.run(flask + command, cwd=PROJECT, env=env, check=True, capture_output=True)
+    port = _free_port()
+    log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "4",
+         "--bind", f"127.0.0.1:{port}", "app:create_app()"],
+        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/login", timeout=2).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                pytest.fail((tmp / "gunicorn.log").read_text()[-3000:])
+            time.sleep(0.3)
+    yield {"base": base, "db": request.param}
+    server.terminate()
+    server.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: `make install` installs it"
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+
+
+class Official:
+    """One official at one browser: a page, what went wrong on it, how long each page took."""
+
+    def __init__(self, browser, site, username, shots: Path, viewport=None):
+        self.base, self.db, self.username, self.shots = site["base"], site["db"], username, shots
+        self.context = browser.new_context(
+            viewport=viewport or {"width": 1366, "height": 900}, locale="id-ID",
+            timezone_id="Asia/Jakarta", accept_downloads=True)  # fmt: skip
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(15_000)
+        self.problems: list[str] = []
+        host = urllib.parse.urlsplit(self.base).netloc
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(
+            f"console: {m.text} ({self.page.url})"))  # fmt: skip
+        self.page.on("pageerror", lambda e: self.problems.append(f"script: {e} ({self.page.url})"))
+        self.context.on("request", lambda r: r.url.startswith("http") and urllib.parse.urlsplit(
+            r.url).netloc != host and self.problems.append(f"another host: {r.url}"))  # fmt: skip
+
+    # Every navigation goes through `_arrived`: timed, screenshot, checked.
+    def _arrived(self, name: str):
+        self.page.wait_for_load_state("load")
+        seconds = self.page.evaluate(
+            "() => { const e = performance.getEntriesByType('navigation')[0];"
+            " return (e.loadEventEnd || e.domContentLoadedEventEnd) / 1000; }")  # fmt: skip
+        path = urllib.parse.urlsplit(self.page.url).path
+        LOAD_TIMES.append((seconds, self.db, f"{self.username} {path}"))
+        if seconds > SLOWEST:
+            self.problems.append(f"slow: {path} took {seconds:.2f} s")
+        self.shots.mkdir(parents=True, exist_ok=True)
+        count = len(list(self.shots.iterdir()))
+        self.page.screenshot(path=self.shots / f"{count:02d}-{self.username}-{name}.png",
+                             full_page=True)  # fmt: skip
+
+    def open(self, path: str, name: str):
+        self.page.goto(self.base + path)
+        self._arrived(name)
+
+    def click(self, locator, name: str):
+        with self.page.expect_navigation():
+            locator.click()
+        self._arrived(name)
+
+    def login(self):
+        self.open("/login", "masuk")
+        self.page.get_by_label("Nama pengguna").fill(self.username)
+        self.page.get_by_label("Kata sandi").fill(PASSWORD)
+        self.click(self.page.get_by_role("button", name="Masuk"), "beranda")
+        assert "/admin/" in self.page.url, self.page.content()[:500]
+        return self
+
+    def menu(self, href: str, name: str):
+        """Click the menu item leading to `href` (opening the phone menu first if folded)."""
+        toggler = self.page.locator("button.navbar-toggler")
+        if toggler.is_visible():
+            toggler.click()
+        self.click(self.page.locator(f"#admin-navbar-collapse a[href^='{href}']").first, name)
+
+    def flash(self) -> str:
+        return " ".join(self.page.locator(".alert").all_inner_texts())
+
+    def logout(self):
+        self.click(self.page.get_by_role("button", name="Keluar"), "keluar")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def officials(chromium, site, request):
+    """Open officials' browsers; at the end, nothing may have gone wrong in any of them."""
+    shots = ARTIFACTS / site["db"] / request.node.originalname
+    shutil.rmtree(shots, ignore_errors=True)
+    opened: list[Official] = []
+
+    def open_as(username, viewport=None) -> Official:
+        official = Official(chromium, site, username, shots, viewport)
+        opened.append(official)
+        return official.login()
+
+    yield open_as
+    problems = [f"{o.username}: {p}" for o in opened for p in o.problems]
+    for official in opened:
+        official.close()
+    _write_load_times()
+    assert problems == []
+
+
+def _write_load_times():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    lines = [f"{s * 1000:7.0f} ms  {db:10}  {page}" for s, db, page in sorted(LOAD_TIMES)]
+    (ARTIFACTS / "load-times.txt").write_text("\n".join(reversed(lines)) + "\n")
+
+
+# --- what officials do ------------------------------------------------------------------------
+
+
+def _today() -> str:
+    return datetime.now(WIB).date().isoformat()
+
+
+# What an official types into each kind of step form (the fields not shown keep their
+# defaults, as an official would leave them).
+TYPING = {
+    "arahan": {"instruction": "Segera tindak lanjuti dan jawab pengadu.", "marks": 1},
+    "perintah_kasi": {"instruction": "Jawab pengadu sesuai arahan Kepala Dinas."},
+    "rakor": {"day": _today, "start": "09:00", "place": "Ruang Rapat Lt. 2",
+              "agenda": "Pembahasan pengaduan izin usaha", "invitees": 2},
+    "berita_acara": {"attendees": 2, "discussion": "Verifikasi tertunda karena data KBLI.",
+                     "considerations": "Pemohon perlu memperbaiki KBLI.",
+                     "conclusion": "Jawab pengadu dengan langkah perbaikan."},
+    "resume_ba": {"matter": "NIB belum terbit", "facts": "Berkas lengkap sejak dua minggu.",
+                  "analysis": "Terhambat verifikasi KBLI.", "conclusion": "Perlu perbaikan KBLI.",
+                  "recommendation": "Perintahkan Kasi menjawab pengadu."},
+    "dipelajari": {"note": "Setuju dengan resume."},
+    "perintah_kabid": {"instruction": "Tindak lanjuti hasil rakor.", "marks": 1},
+    "perintah_jawab": {"instruction": "Buat jawaban tertulis kepada pengadu."},
+    "jawaban_tertulis": {"subject": "Jawaban atas pengaduan izin usaha",
+                         "body": "Dengan hormat, KBLI Saudara perlu diperbaiki melalui OSS."},
+    "jawab": {"subject": "Jawaban atas pertanyaan jam layanan",
+              "body": "Dengan hormat, loket buka pukul 08.00 sampai 15.00 WIB."},
+    "terkirim": {"sent_on": _today, "note": "Dibalas melalui pesan langsung akun resmi."},
+}  # fmt: skip
+
+
+def _act(official: Official, queue: str, subject: str, outcome: str):
+    """From the official's queue: find the complaint, open it, fill the step form, save."""
+    page = official.page
+    official.menu(f"/admin/antrian/{queue}/", "antrian")
+    _find(official, subject)
+    form = page.locator(f"form:has(input[name='outcome'][value='{outcome}'])")
+    for name, value in TYPING[outcome].items():
+        if isinstance(value, int):  # tick that many of the offered checkboxes
+            for box in form.locator(f"input[name='{name}']").all()[:value]:
+                box.check()
+            continue
+        field = form.locator(f"[name='{name}']")
+        field.fill(value() if callable(value) else value)
+    official.click(form.locator("button[type=submit]"), f"simpan-{outcome}")
+    assert "Tersimpan" in official.flash(), (outcome, official.flash())
+
+
+def _register(official: Official, channel: str, subject: str, platform: str | None = None):
+    page = official.page
+    official.menu("/admin/antrian/fo/", "antrian")
+    official.click(page.get_by_role("link", name="Registrasi pengaduan"), "registrasi")
+    page.get_by_label("Kanal").select_option(label=channel)
+    if platform:
+        page.get_by_label("Platform media sosial").select_option(label=platform)
+    page.get_by_label("Jenis").select_option(label="Pengaduan")
+    page.get_by_label("Nama pengadu").fill("Dewi Lestari")
+    page.get_by_label("Kontak (telepon/email/akun)").fill("@dewi.lestari")
+    page.get_by_label("Pokok pengaduan").fill(subject)
+    page.locator("#description").fill("Sudah dua minggu permohonan belum ada kabar.")
+    official.click(page.get_by_role("button", name="Registrasi dan teruskan ke Kepala Dinas"),
+                   "terdaftar")  # fmt: skip
+    assert "PGD" in official.flash(), official.flash()
+    return re.search(r"\d{4}/PGD/[\w/.-]+", official.flash()).group(0)
+
+
+SOP_50 = [("kadis", "kadis", "arahan"), ("kabid", "kabid", "perintah_kasi"),
+          ("kasi", "kasi", "rakor"), ("teknis1", "tim-teknis", "berita_acara"),
+          ("kabid", "kabid", "resume_ba"), ("kadis", "kadis", "dipelajari"),
+          ("kadis", "kadis", "perintah_kabid"), ("kabid", "kabid", "perintah_jawab"),
+          ("kasi", "kasi", "jawaban_tertulis"), ("fo", "fo", "terkirim")]  # fmt: skip
+SOP_48 = [("kadis", "kadis", "arahan"), ("kabid", "kabid", "perintah_kasi"),
+          ("kasi", "kasi", "jawab"), ("fo", "fo", "terkirim")]  # fmt: skip
+
+
+def _walk(officials, subject, steps):
+    for username, queue, outcome in steps:
+        official = officials(username)
+        _act(official, queue, subject, outcome)
+        official.logout()
+
+
+def _find(official: Official, subject: str):
+    """In the list on screen: search for the complaint, open it."""
+    official.page.get_by_placeholder("Cari no. registrasi").fill(subject)
+    official.click(official.page.get_by_role("button", name="Cari"), "cari")
+    row = official.page.locator("table.model-list tbody tr", has_text=subject)
+    official.click(row.get_by_title("Buka pengaduan"), "pengaduan")
+
+
+def _status_on_page(officials, subject) -> tuple["Official", str]:
+    kadis = officials("kadis")
+    kadis.menu("/admin/pengaduan/", "semua")
+    _find(kadis, subject)
+    return kadis, kadis.page.locator("body").inner_text()
+
+
+def test_a_social_media_complaint_goes_through_all_ten_steps_to_selesai(officials):
+    subject = f"Izin usaha belum terbit {uuid.uuid4().hex[:6]}"
+    fo = officials("fo")
+    number = _register(fo, "Media sosial", subject, platform="Instagram")
+    fo.logout()
+    _walk(officials, subject, SOP_50)
+    kadis, text = _status_on_page(officials, subject)
+    assert number in text and "Selesai pada" in text and "SOP.50" in text
+
+
+def test_a_curhat_ning_ita_complaint_is_answered_directly(officials):
+    subject = f"Jam layanan loket {uuid.uuid4().hex[:6]}"
+    fo = officials("fo")
+    _register(fo, "Curhat Ning Ita", subject)
+    fo.logout()
+    _walk(officials, subject, SOP_48)
+    kadis, text = _status_on_page(officials, subject)
+    assert "Selesai pada" in text and "SOP.48" in text
+
+
+def _add_filter(official: Official, name: str, operation: str | None, value: str | None):
+    """Flask-Admin's filter bar, as a person uses it: Saring → name → operation → value."""
+    page = official.page
+    page.get_by_role("link", name="Tambah Saringan").click()
+    page.locator("a.filter", has_text=name).first.click()
+    row = page.locator("#filter_form table.filters tr").last
+
+    def choose(box, label):  # a Select2 box: open it, click the choice
+        box.locator(".select2-choice").click()
+        page.locator(".select2-drop-active .select2-result-label", has_text=label).click()
+
+    if operation:
+        choose(row.locator(".select2-container.filter-op"), operation)
+    if row.locator(".select2-container.filter-val").count():
+        choose(row.locator(".select2-container.filter-val"), value)
+    else:
+        row.locator("input.filter-val").fill(value)
+    official.click(page.get_by_role("button", name="Terapkan"), "saringan")
+
+
+def test_the_kadis_filters_the_dispositions_still_pending(officials):
+    kadis = officials("kadis")
+    kadis.menu("/admin/pengaduan/", "semua")
+    everything = _row_count(kadis)
+    _add_filter(kadis, "Menunggu", None, "Kepala Dinas")
+    rows = kadis.page.locator("table.model-list tbody tr").all_inner_texts()
+    assert 0 < len(rows) < everything
+    kadis.menu("/admin/antrian/kadis/", "antrian")
+    assert _row_count(kadis) == len(rows)  # the filter and the queue agree
+
+
+def _row_count(official: Official) -> int:
+    text = official.page.locator(".nav-tabs .nav-link.active").first.inner_text()
+    return int(re.search(r"\((\d[\d.]*)\)", text).group(1).replace(".", ""))
+
+
+def test_an_operator_exports_a_filtered_list_to_csv(officials):
+    fo = officials("fo")
+    fo.menu("/admin/pengaduan/", "semua")
+    _add_filter(fo, "Kanal", None, "Media sosial")
+    shown = _row_count(fo)
+    fo.page.get_by_role("link", name="Ekspor").click()
+    with fo.page.expect_download() as download:
+        fo.page.get_by_role("link", name="CSV (sesuai saringan)").click()
+    path = download.value.path()
+    rows = list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"))))
+    assert len(rows) - 1 == shown > 0
+    channel = rows[0].index("Kanal")
+    assert {r[channel] for r in rows[1:]} == {"Media sosial"}
+    assert download.value.suggested_filename.endswith(".csv")
+
+
+def _document(official: Official, title: str) -> str:
+    """Click a document on the complaint page; return the text of the PDF it opens."""
+    page = official.page
+    link = page.locator("a[href*='/dokumen/']", has_text=title).first
+    with official.context.expect_event("response", lambda r: "/dokumen/" in r.url) as response:
+        link.click()
+    assert response.value.status == 200
+    assert response.value.headers["content-type"] == "application/pdf"
+    pdf = official.context.request.get(response.value.url)  # the same session's cookies
+    for tab in official.context.pages[1:]:
+        tab.close()
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
+
+
+def test_printing_the_lembar_disposisi_and_the_surat_dinas(officials):
+    subject = f"Retribusi parkir pasar {uuid.uuid4().hex[:6]}"
+    fo = officials("fo")
+    _register(fo, "Curhat Ning Ita", subject)
+    fo.logout()
+    _walk(officials, subject, SOP_48[:3])
+    kasi = officials("kasi")
+    kasi.menu("/admin/pengaduan/", "semua")
+    _find(kasi, subject)
+    sheet = " ".join(_document(kasi, "Lembar Disposisi").split())
+    assert "LEMBAR DISPOSISI" in sheet.upper() and subject in sheet
+    assert "Segera tindak lanjuti dan jawab pengadu." in sheet
+    letter = " ".join(_document(kasi, "Surat Dinas").split())
+    assert "Hal : Jawaban atas pertanyaan jam layanan" in letter
+    assert "Yth. Sdr. Dewi Lestari" in letter and "loket buka pukul 08.00" in letter
+    assert "KEPALA DINAS PENANAMAN MODAL" in letter
+
+
+# --- every page an official can reach -------------------------------------------------------
+
+# Flask-Admin's and WTForms' own English, as it would show if a translation were missing.
+ENGLISH = re.compile(
+    r"\b(List|Create|Edit|Delete|Save|Cancel|Search|Add Filter|Apply|Reset Filters|Filters?"
+    r"|With selected|Export|Are you sure|Previous|Next|Details|Home|Actions|equals|not equal"
+    r"|contains|greater than|smaller than|empty|in list|not in list|between|Select all"
+    r"|Toggle navigation|This field is required|Not a valid|Invalid|Record|Submit|Close"
+    r"|Log ?out|Sign in|Page|of|per page|No items|results?|Back)\b")
+SKIP_LINKS = re.compile(r"/(csv|xlsx|ekspor|dokumen|lampiran|pdf)\b|/logout|\.pdf$")
+
+
+def _visible_text(official: Official) -> str:
+    """What a reader sees and hears: text, placeholders, titles and labels."""
+    return official.page.evaluate(
+        """() => [document.body.innerText,
+             ...[...document.querySelectorAll('[placeholder],[title],[aria-label],[value]')]
+               .filter(e => e.type !== 'hidden' && !['checkbox', 'radio'].includes(e.type))
+               .map(e => [e.placeholder, e.title, e.getAttribute('aria-label'),
+                          e.tagName === 'BUTTON' || e.type === 'submit' ? e.value : '']
+               .join(' '))].join('\\n')""")  # fmt: skip
+
+
+@pytest.mark.parametrize("username", ["fo", "kadis", "kabid", "kasi", "teknis1", "admin"])
+def test_every_page_an_official_reaches_is_indonesian_and_fast(officials, username):
+    official = officials(username)
+    base = official.base
+    todo, seen, english = [official.page.url], set(), {}
+    while todo:
+        url = todo.pop(0)
+        path = urllib.parse.urlsplit(url).path
+        if path in seen or SKIP_LINKS.search(url) or not url.startswith(base):
+            continue
+        seen.add(path)
+        official.open(url[len(base):], path.strip("/").replace("/", "-") or "root")
+        found = set(ENGLISH.findall(_visible_text(official)))
+        if found:
+            english[path] = sorted(found)
+        for href in official.page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            if href.startswith(base) and urllib.parse.urlsplit(href).path not in seen:
+                todo.append(href)
+    assert len(seen) >= 5
+    assert english == {}
+
+
+# --- a phone in the hand ----------------------------------------------------------------------
+
+
+def _fits(official: Official) -> int:
+    """How many pixels the page is wider than the screen (0: it fits)."""
+    return official.page.evaluate(
+        "() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_the_kadis_disposes_from_a_phone(officials):
+    subject = f"Sampah di depan MPP {uuid.uuid4().hex[:6]}"
+    fo = officials("fo")
+    _register(fo, "Datang ke kantor", subject)
+    fo.logout()
+    kadis = officials("kadis", viewport=PHONE)
+    assert _fits(kadis) == 0, "home page"
+    kadis.menu("/admin/antrian/kadis/", "antrian")
+    assert _fits(kadis) == 0, "queue"
+    _find(kadis, subject)
+    assert _fits(kadis) == 0, "complaint page"
+    form = kadis.page.locator("form:has(input[name='outcome'][value='arahan'])")
+    box = form.locator("button[type=submit]").bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    form.locator("input[name='marks']").first.check()
+    form.locator("[name='instruction']").fill("Segera tindak lanjuti.")
+    kadis.click(form.locator("button[type=submit]"), "simpan")
+    assert "Tersimpan" in kadis.flash()
+    assert _fits(kadis) == 0, "queue after saving"
