@@ -337,6 +337,15 @@ def test_the_kadis_filters_the_dispositions_still_pending(officials):
     assert 0 < len(rows) < everything
     kadis.menu("/admin/antrian/kadis/", "antrian")
     assert _row_count(kadis) == len(rows)  # the filter and the queue agree
+    badge = kadis.page.locator(".queue-count").first.inner_text()
+    assert int(badge) == len(rows)  # the menu's badge too
+    # Overdue rows stand out as a whole, not only by their badge.
+    tints = kadis.page.evaluate("""() => [...document.querySelectorAll('table.model-list tbody tr')]
+        .map(tr => [tr.querySelector('.col-deadline').innerText.trim(),
+                    getComputedStyle(tr.querySelector('.col-subject')).backgroundColor])""")
+    late = {tint for status, tint in tints if status == "Terlambat"}
+    other = {tint for status, tint in tints if status != "Terlambat"}
+    assert late == {"rgb(253, 236, 234)"} and other and not late & other
 
 
 def _row_count(official: Official) -> int:
@@ -455,6 +464,9 @@ def test_the_kadis_disposes_from_a_phone(officials):
     assert _fits(kadis) == 0, "home page"
     kadis.menu("/admin/antrian/kadis/", "antrian")
     assert _fits(kadis) == 0, "queue"
+    for cell in ("col-reg_number", "col-subject", "col-stage", "col-deadline"):  # a card each
+        box = kadis.page.locator(f"table.model-list tbody tr td.{cell}").first.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], cell
     _find(kadis, subject)
     assert _fits(kadis) == 0, "complaint page"
     form = kadis.page.locator("form:has(input[name='outcome'][value='arahan'])")
