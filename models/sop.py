@@ -6,7 +6,16 @@ Kelengkapan (input document), Waktu (time standard) and Output (output document)
 
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import db
@@ -67,6 +76,8 @@ class Sop(db.Model):
     procedure_title: Mapped[str] = mapped_column(Text)  # Uraian Prosedur ...
     reconstructed: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str] = mapped_column(Text, default="")
+    # A revision the admin is still editing: in force for nobody until published.
+    draft: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     steps: Mapped[list["SopStep"]] = relationship(
         back_populates="sop", order_by="SopStep.no", cascade="all, delete-orphan"
@@ -90,7 +101,7 @@ def current_sop(code: str, on: date) -> Sop | None:
     """Return the revision of SOP `code` in force on `on`: the latest already effective."""
     return db.session.scalar(
         select(Sop)
-        .where(Sop.code == code, Sop.effective_on <= on)
+        .where(Sop.code == code, Sop.effective_on <= on, Sop.draft.is_(False))
         .order_by(Sop.effective_on.desc(), Sop.revision.desc())
         .limit(1)
     )

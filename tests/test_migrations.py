@@ -68,3 +68,36 @@ def test_init_db_upgrades_loads_and_is_idempotent(empty_app):
     assert second.exit_code == 0, second.output
     assert "tidak ada (sudah ada)" in second.output
     assert _counts(empty_app) == after_first
+
+
+def test_an_installation_in_use_upgrades_to_the_newest_migration(empty_app):
+    """Migrations run on a database with complaints in it, not only on an empty one (SQLite
+    refuses to copy a table that others refer to while its foreign keys are on)."""
+    from seeds.loader import create_demo_accounts
+    from tests.conftest import PASSWORD
+    from tests.workflow_helpers import register_complaint
+
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0008"]).exit_code == 0
+    with empty_app.app_context():
+        columns = {c["name"] for c in inspect(db.engine).get_columns("sop")}
+        assert "draft" not in columns
+    # An SOP and its step as 0008 stored them (the models are newer than that schema).
+    with empty_app.app_context(), db.engine.begin() as conn:
+        conn.execute(db.text("INSERT INTO sop (code, revision, number, name, unit, made_on, "
+                             "effective_on, approver_position, approver_name, approver_rank, "
+                             "approver_nip, legal_basis, qualifications, related, equipment, "
+                             "warnings, records, procedure_title, reconstructed, note) VALUES "
+                             "('SOP.99', 1, '065/SOP.99', 'Uji', 'PKPL', '2021-01-01', "
+                             "'2021-01-01', 'Kepala Dinas', 'X', 'IV/c', '197502101998031004', "
+                             "'', '', '', '', '', '', 'Uraian', false, '')"))
+        conn.execute(db.text("INSERT INTO sop_step (sop_id, no, actor, activity, short_name, "
+                             "input_doc, time_minutes, output) SELECT id, 1, 'masyarakat', "
+                             "'a', 'a', '', 30, '' FROM sop WHERE code = 'SOP.99'"))
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    with empty_app.app_context():
+        create_demo_accounts(PASSWORD)
+        register_complaint("kantor")
+        old = db.session.scalar(select(Sop).where(Sop.code == "SOP.99"))
+        assert old.draft is False and len(old.steps) == 1

@@ -1,0 +1,293 @@
+"""The admin revises an SOP in the admin: a draft copied from the revision in force, its header
+and steps edited, its step graph checked, published from an effective date. New complaints
+follow the new revision from that date; complaints in flight finish on theirs."""
+
+import re
+from datetime import datetime, time, timedelta
+from html.parser import HTMLParser
+
+from sqlalchemy import select
+
+from models import Complaint, Sop, db
+from models.audit import AdminChange
+from models.dates import WIB, today_wib
+from models.sop import current_sop
+from models.workflow import register
+from tests.workflow_helpers import act, register_complaint, registration, user
+
+
+def _sop_id(app, code, revision=1) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Sop.id).where(Sop.code == code,
+                                                      Sop.revision == revision))  # fmt: skip
+
+
+def _page(client, url) -> tuple[int, str]:
+    response = client.get(url, follow_redirects=True)
+    return response.status_code, response.get_data(as_text=True)
+
+
+def _new_draft(app, client, auth, code) -> int:
+    source = _sop_id(app, code)
+    details = f"/admin/sop/details/?id={source}"
+    response = auth.post(f"/admin/sop/revisi/?id={source}", {}, form_page=details)
+    assert response.status_code == 302
+    return int(re.search(r"id=(\d+)", response.headers["Location"]).group(1))
+
+
+class _FormValues(HTMLParser):
+    """What a browser would post from a page's form: inputs, ticked boxes, chosen options."""
+
+    def __init__(self):
+        super().__init__()
+        self.values, self._select, self._textarea, self._first = {}, None, None, {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "file"):
+            if a.get("type") != "checkbox" or "checked" in a:
+                self.values[a["name"]] = a.get("value", "")
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select:
+            self._first.setdefault(self._select, a.get("value", ""))
+            if "selected" in a:
+                self.values[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.values[self._textarea] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.values.setdefault(self._select, self._first.get(self._select, ""))
+            self._select = None
+        elif tag == "textarea":
+            self.values[self._textarea] = self.values[self._textarea].strip()
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def _form_values(client, url) -> dict:
+    parser = _FormValues()
+    parser.feed(client.get(url).get_data(as_text=True).split('<form method="post" novalidate')[1])
+    parser.values.pop("csrf_token", None)
+    return parser.values
+
+
+def _step_form(client, draft, no) -> dict:
+    """The step form as the page fills it: every field's current value."""
+    return _form_values(client, f"/admin/sop/langkah/?id={draft}&no={no}")
+
+
+def _save_step(auth, draft, no, changes) -> object:
+    url = f"/admin/sop/langkah/?id={draft}&no={no}" if no else f"/admin/sop/langkah/?id={draft}"
+    data = {**_step_form(auth._client, draft, no), **changes} if no else changes
+    return auth.post(url, data, form_page=url)
+
+
+def _publish(auth, draft):
+    return auth.post(f"/admin/sop/terbitkan/?id={draft}", {},
+                     form_page=f"/admin/sop/details/?id={draft}")  # fmt: skip
+
+
+def _effective(app, client, auth, draft, day):
+    url = f"/admin/sop/kepala/?id={draft}"
+    return auth.post(url, {**_form_values(client, url), "effective_on": day.isoformat()},
+                     form_page=url)  # fmt: skip
+
+
+def test_a_revision_with_a_broken_step_graph_is_refused_with_a_message_per_problem(
+        app, client, auth):  # fmt: skip
+    auth.login("admin")
+    draft = _new_draft(app, client, auth, "SOP.50")
+    # Step 5's meeting now leads to a step that does not exist; a new step 11 is the public's.
+    assert _save_step(auth, draft, 5, {"outcomes-1-leads_to": "12"}).status_code == 302
+    added = _save_step(auth, draft, None, {
+        "actor": "masyarakat", "co_actor": "", "activity": "Masyarakat menilai jawaban",
+        "short_name": "Penilaian", "input_doc": "", "time_amount": "30", "time_unit": "minutes",
+        "output": "", "outcomes-0-code": "dinilai", "outcomes-0-label": "Dinilai",
+        "outcomes-0-form": "study", "outcomes-0-leads_to": "dispatch",
+        "outcomes-0-document": "surat_dinas", "outcomes-0-only_after": "tidak_ada"})
+    assert added.status_code == 302
+    status, page = _page(client, f"/admin/sop/details/?id={draft}")
+    assert "Belum dapat diterbitkan" in page
+    refused = _publish(auth, draft)
+    assert refused.status_code == 302
+    messages = client.get(refused.headers["Location"]).get_data(as_text=True)
+    for expected in (
+        "hasil &#39;Rapat koordinasi dengan Tim Teknis&#39;: mengarah ke langkah 12 yang tidak ada",
+        "Langkah 11: hanya langkah 1 yang dilakukan Masyarakat",
+        "dokumen Surat Dinas Jawaban tidak dapat dibuat dari formulir Mempelajari",
+        "&#39;hanya setelah&#39; menyebut hasil &#39;tidak_ada&#39;",
+        "Langkah 6 tidak pernah dicapai dari langkah 1",
+        "Langkah 11 tidak pernah dicapai dari langkah 1",
+    ):  # fmt: skip
+        assert expected in messages, expected
+    with app.app_context():
+        assert db.session.get(Sop, draft).draft is True
+        assert current_sop("SOP.50", today_wib()).revision == 1
+
+
+def test_a_step_still_led_to_cannot_be_deleted_and_a_free_one_renumbers_the_rest(
+        app, client, auth):  # fmt: skip
+    auth.login("admin")
+    draft = _new_draft(app, client, auth, "SOP.50")
+    details = f"/admin/sop/details/?id={draft}"
+    refused = auth.post(f"/admin/sop/hapus-langkah/?id={draft}&no=6", {}, form_page=details)
+    assert "masih dituju oleh langkah 5" in _page(client, refused.headers["Location"])[1]
+    # Step 5 answers directly only; then steps 6..10 are unreachable and 6 can go.
+    form = _step_form(client, draft, 5)
+    assert _save_step(auth, draft, 5, {**form, "outcomes-1-remove": "y"}).status_code == 302
+    assert auth.post(f"/admin/sop/hapus-langkah/?id={draft}&no=6", {},
+                     form_page=details).status_code == 302  # fmt: skip
+    with app.app_context():
+        sop = db.session.get(Sop, draft)
+        assert [s.no for s in sop.steps] == list(range(1, 10))
+        assert sop.step(6).short_name.startswith("Resume")  # the old step 7
+        assert [o.next_step_no for o in sop.step(6).outcomes] == [7]
+
+
+def test_a_revision_effective_tomorrow_leaves_todays_registrations_alone(app, client, auth,
+                                                                          monkeypatch):
+    auth.login("admin")
+    draft = _new_draft(app, client, auth, "SOP.50")
+    assert _save_step(auth, draft, 3, {"time_amount": "90"}).status_code == 302
+    published = _publish(auth, draft)
+    assert "diterbitkan" in _page(client, published.headers["Location"])[1]
+    tomorrow = today_wib() + timedelta(days=1)
+    with app.app_context():
+        today = register_complaint("media_sosial")
+        assert (today.sop.revision, today.sop.step(3).time_minutes) == (1, 60)
+        moment = datetime.combine(tomorrow, time(9, 0), WIB)
+        data = registration("media_sosial", received_at=moment.strftime("%Y-%m-%dT%H:%M"))
+        monkeypatch.setattr("models.step_forms.utcnow", lambda: moment + timedelta(minutes=5))
+        later = register(user("fo"), data, now=moment + timedelta(minutes=5))
+        assert (later.sop.revision, later.sop.step(3).time_minutes) == (2, 90)
+
+
+def test_a_complaint_in_flight_finishes_on_its_revision_while_a_new_one_follows_the_new(
+        app, client, auth):  # fmt: skip
+    with app.app_context():
+        old = register_complaint("media_sosial")
+        act(old, "kadis", "arahan")
+        old_id = old.id
+    auth.login("admin")
+    draft = _new_draft(app, client, auth, "SOP.50")
+    # The new revision: the Kabid's order goes straight to the Kasi's written answer, and the
+    # steps after it (5..10) go; each deletion moves the later steps up to number 5.
+    form = _step_form(client, draft, 4)
+    assert _save_step(auth, draft, 4, {**form, "outcomes-1-leads_to": "answer"}).status_code == 302
+    details = f"/admin/sop/details/?id={draft}"
+    assert "Langkah 5 tidak pernah dicapai" in _page(client, details)[1]
+    for _ in range(6):
+        auth.post(f"/admin/sop/hapus-langkah/?id={draft}&no=5", {}, form_page=details)
+    assert "Alur langkah lengkap" in _page(client, details)[1]
+    _effective(app, client, auth, draft, today_wib())
+    published = _publish(auth, draft)
+    assert "diterbitkan" in _page(client, published.headers["Location"])[1]
+    with app.app_context():
+        old = db.session.get(Complaint, old_id)
+        act(old, "kabid", "perintah_kasi")  # the old revision's step 4 → step 5
+        assert (old.sop.revision, old.current_step_no) == (1, 5)
+        act(old, "kasi", "jawab")
+        assert old.status == "dispatch"
+        new = register_complaint("media_sosial")
+        assert new.sop.revision == 2
+        act(new, "kadis", "arahan")
+        act(new, "kabid", "perintah_kasi")
+        assert new.status == "answer" and new.current_actor == "kasi"
+
+
+def test_the_sop_page_lists_revisions_side_by_side_with_what_changed(app, client, auth):
+    auth.login("admin")
+    draft = _new_draft(app, client, auth, "SOP.50")
+    _save_step(auth, draft, 3, {"time_amount": "90"})
+    _publish(auth, draft)
+    auth.logout()
+    auth.login("kabid")
+    status, page = _page(client, f"/admin/sop/details/?id={draft}")
+    assert status == 200 and "Perubahan dibanding revisi 1" in page
+    assert "Langkah 3, Waktu: 60 menit → 90 menit" in page
+    assert "Berlaku mulai" in page and "revisi 1" in page
+
+
+def test_drafts_are_the_admins_and_published_revisions_are_never_changed(app, client, auth):
+    auth.login("admin")
+    draft = _new_draft(app, client, auth, "SOP.49")
+    auth.logout()
+    auth.login("kadis")
+    assert client.get(f"/admin/sop/details/?id={draft}").status_code == 404
+    assert "revisi 2" not in client.get("/admin/sop/").get_data(as_text=True).lower()
+    source = _sop_id(app, "SOP.49")
+    refused = auth.post(f"/admin/sop/revisi/?id={source}", {},
+                        form_page=f"/admin/sop/details/?id={source}")  # fmt: skip
+    assert refused.status_code == 403
+    auth.logout()
+    auth.login("admin")
+    published = _sop_id(app, "SOP.50")
+    for url in (f"/admin/sop/kepala/?id={published}", f"/admin/sop/langkah/?id={published}&no=3"):
+        status, page = _page(client, url)
+        assert "tidak dapat diubah; buat revisi baru" in page, url
+    discard = auth.post(f"/admin/sop/hapus-draf/?id={published}", {},
+                        form_page=f"/admin/sop/details/?id={published}")  # fmt: skip
+    assert "tidak dapat diubah" in _page(client, discard.headers["Location"])[1]
+    with app.app_context():
+        assert db.session.get(Sop, published) is not None
+
+
+def test_the_admin_changes_sop_49_steps_and_each_change_is_in_the_history(app, client, auth):
+    """SOP.49's lost table, corrected by the agency: step 1 says what the office form is."""
+    auth.login("admin")
+    draft = _new_draft(app, client, auth, "SOP.49")
+    saved = _save_step(auth, draft, 1, {
+        "activity": "Masyarakat datang ke kantor dan mengisi Formulir Pengaduan di loket FO",
+        "time_amount": "15"})  # fmt: skip
+    assert saved.status_code == 302
+    assert _effective(app, client, auth, draft, today_wib()).status_code == 302
+    assert "diterbitkan" in _page(client, _publish(auth, draft).headers["Location"])[1]
+    with app.app_context():
+        complaint = register_complaint("kantor")
+        assert complaint.sop.revision == 2
+        assert complaint.sop.step(1).activity.endswith("di loket FO")
+        changes = db.session.scalars(select(AdminChange).where(
+            AdminChange.table == "sop_step")).all()  # fmt: skip
+        assert any(c.changes.get("time_minutes") == [30, 15] for c in changes), [
+            c.changes for c in changes]
+    status, page = _page(client, "/admin/riwayat-administrasi/")
+    assert "Langkah SOP" in page
+
+
+def test_a_new_sop_for_a_whatsapp_hotline_is_made_from_one_in_force(app, client, auth):
+    auth.login("admin")
+    source = _sop_id(app, "SOP.50")
+    response = auth.post("/admin/sop/baru/", {"code": "SOP.51", "source": str(source),
+                                              "effective_on": today_wib().isoformat()})
+    assert response.status_code == 302
+    draft = int(re.search(r"id=(\d+)", response.headers["Location"]).group(1))
+    duplicate = auth.post("/admin/sop/baru/", {"code": "SOP.51", "source": str(source),
+                                               "effective_on": today_wib().isoformat()})
+    assert duplicate.status_code == 400 and "SOP.51 sudah ada" in duplicate.get_data(as_text=True)
+    assert "diterbitkan" in _page(client, _publish(auth, draft).headers["Location"])[1]
+    with app.app_context():
+        sop = current_sop("SOP.51", today_wib())
+        assert sop.revision == 1 and "SOP.51" in sop.number and len(sop.steps) == 10
+
+
+def test_a_step_form_with_bad_input_says_so_and_keeps_what_was_typed(app, client, auth):
+    auth.login("admin")
+    draft = _new_draft(app, client, auth, "SOP.50")
+    form = _step_form(client, draft, 3)
+    response = _save_step(auth, draft, 3, {**form, "time_amount": "0",
+                                           "activity": "Kadis menimbang ulang",
+                                           "outcomes-2-code": "Bukan Kode!",
+                                           "outcomes-2-label": "Baru"})  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Standar waktu harus lebih dari nol." in page
+    assert "Hanya huruf kecil, angka dan garis bawah." in page
+    assert "Kadis menimbang ulang" in page  # nothing typed is lost
+    with app.app_context():
+        assert db.session.get(Sop, draft).step(3).time_minutes == 60
