@@ -283,7 +283,7 @@ def restore_command(path, yes):
 
 @click.group("sop", cls=AppGroup)
 def sop_group():
-    """Read the SOPs loaded in the database."""
+    """Read the SOPs loaded in the database; export a revision as a seed."""
 
 
 @sop_group.command("list")
@@ -308,3 +308,52 @@ def sop_list_command(as_json):
                 f"  {step.no:>2}. [{step.actor_label}] {step.short_name} "
                 f"({step.time_label}; output: {step.output}) — {targets}"
             )
+
+
+@sop_group.command("export")
+@click.argument("code")
+@click.option("--revision", type=int, default=None,
+              help="Nomor revisi (default: revisi terbaru, juga yang belum efektif).")
+@click.option("--output", "-o", default="-", show_default=True,
+              help="Berkas tujuan; '-' = layar; folder = <folder>/sop_<nomor>_rev<revisi>.py.")
+def sop_export_command(code, revision, output):
+    """Write an SOP revision as a seed module (seeds/sop_*.py style) to stdout or a file."""
+    from sqlalchemy import select
+
+    from models import Sop
+    from seeds.export import seed_filename, seed_source
+
+    revisions = db.session.scalars(select(Sop).where(Sop.code == code).order_by(Sop.revision))
+    revisions = {s.revision: s for s in revisions}
+    if not revisions:
+        codes = db.session.scalars(select(Sop.code).distinct().order_by(Sop.code)).all()
+        known = f" Kode yang ada: {', '.join(codes)}." if codes else " Belum ada SOP dimuat."
+        raise click.ClickException(f"SOP dengan kode '{code}' tidak ada.{known}")
+    if revision is None:
+        revision = max(revisions)
+    if revision not in revisions:
+        known = ", ".join(str(n) for n in revisions)
+        raise click.ClickException(
+            f"{code} tidak memiliki revisi {revision}. Revisi yang ada: {known}."
+        )
+    sop = revisions[revision]
+    if sop.draft:
+        click.echo(
+            f"Peringatan: {sop.title} masih draf. Sebagai seed, revisi ini berlaku sejak tanggal "
+            "efektifnya (seed tidak mengenal draf).",
+            err=True,
+        )
+    source = seed_source(sop)
+    if output == "-":
+        click.echo(source, nl=False)
+        return
+    path = Path(output)
+    if path.is_dir():
+        path = path / seed_filename(sop)
+    try:
+        path.write_text(source, encoding="utf-8")
+    except FileNotFoundError:
+        raise click.ClickException(f"Folder {path.parent} tidak ada.") from None
+    except OSError as exc:
+        raise click.ClickException(f"Tidak dapat menulis {path}: {exc.strerror}.") from None
+    click.echo(f"{sop.title} diekspor ke {path}.")
