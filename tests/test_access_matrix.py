@@ -39,22 +39,31 @@ VIEWS = {
     "settings": {"admin"},
     "admin_changes": {"admin"},
     "identity_reveals": {"admin"},
+    "channels": {"admin"},
+    "platforms": {"admin"},
+    "jenis": {"admin"},
+    "disposition_marks": {"admin"},
 }
 # Pages that ask more than the view: registering a complaint is the front office's; the
 # complaint of the fixture waits for the Kepala Dinas's disposition, so only he may act on
 # it; only the Kasi or the Kabid may stop or restart a complaint's clock; only the officials
 # who answer complainants may reveal an identity; the Buku Registrasi is for those who follow
-# the whole register, not for the Tim Teknis, whichever list it is asked from.
+# the whole register, not for the Tim Teknis, whichever list it is asked from; only the admin
+# revises SOPs.
+SOP_REVISION_PAGES = ("revise_view", "new_view", "header_view", "step_view",
+                      "step_delete_view", "publish_view", "discard_view")  # fmt: skip
 NARROWER = {"register_view": {"fo"}, "act_view": {"kadis"}, "pause_view": {"kasi", "kabid"},
             "resume_view": {"kasi", "kabid"},
             "reveal_view": {"fo", "kadis", "kabid", "kasi"},
-            "register_book_view": COMPLAINT_READERS}  # fmt: skip
+            "register_book_view": COMPLAINT_READERS,
+            **dict.fromkeys(SOP_REVISION_PAGES, {"admin"})}  # fmt: skip
 # Every page a view may have; a new one must be added here (and thought about).
 PAGES = {
     "index", "index_view", "details_view", "edit_view", "create_view", "delete_view",
     "action_view", "ajax_lookup", "ajax_update", "export", "export_view", "act_view",
     "together_view", "register_book_view", "document_view", "pause_view", "attachment_view",
     "resume_view", "register_view", "remove", "add", "csv", "pdf", "reveal_view",
+    *SOP_REVISION_PAGES,
 }  # fmt: skip
 PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",
           "admin.static", "bootstrap.static"}  # fmt: skip
