@@ -17,6 +17,7 @@ def init_app(app: Flask) -> Admin:
     from admin_views.audit import AdminChangeView, IdentityRevealView
     from admin_views.calendar import CalendarView, OfficeHoursView
     from admin_views.complaints import ComplaintListView, QueueView
+    from admin_views.masterdata import ChannelView, DispositionMarkView, JenisView, PlatformView
     from admin_views.recap import RecapView
     from admin_views.settings import SettingsView
     from admin_views.sops import SopView
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> Admin:
     from models import ActingAppointment, Complaint, OfficeHours, Role, Sop, User
     from models.audit import AdminChange
     from models.identity import IdentityReveal
+    from models.masterdata import Channel, DispositionMark, Jenis, Platform
 
     use_project_catalogs()
     app.jinja_env.loader = CspSafeLoader(app.jinja_env.loader)
@@ -60,6 +62,15 @@ def init_app(app: Flask) -> Admin:
                         endpoint="office_hours", url="jam-kantor"),
         SettingsView(name="Kop surat dan penomoran", category=admin_category,
                      endpoint="settings", url="kop-surat"),
+        ChannelView(Channel, db, name="Kanal pengaduan", category=admin_category,
+                    endpoint="channels", url="kanal"),
+        PlatformView(Platform, db, name="Platform media sosial", category=admin_category,
+                     endpoint="platforms", url="platform"),
+        JenisView(Jenis, db, name="Jenis pengaduan", category=admin_category, endpoint="jenis",
+                  url="jenis"),
+        DispositionMarkView(DispositionMark, db, name="Tanda disposisi",
+                            category=admin_category, endpoint="disposition_marks",
+                            url="tanda-disposisi"),
         AdminChangeView(AdminChange, db, name="Riwayat administrasi", category=admin_category,
                         endpoint="admin_changes", url="riwayat-administrasi"),
         IdentityRevealView(IdentityReveal, db, name="Pembukaan identitas pengadu",

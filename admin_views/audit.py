@@ -17,12 +17,34 @@ TABLE_LABELS = {
 }  # fmt: skip
 
 
+# The columns' names as the admin pages call them; any other column shows its own name.
+FIELD_LABELS = {
+    "code": "Kode", "name": "Nama", "ordering": "Urutan", "active": "Aktif",
+    "sop_code": "SOP", "needs_platform": "Perlu platform",
+    "needs_tracking_number": "Perlu no. LAPOR!", "username": "Nama pengguna",
+    "full_name": "Nama lengkap", "position": "Jabatan", "rank": "Pangkat/golongan",
+    "role": "Peran", "password_hash": "Kata sandi", "kind": "Jenis", "starts_on": "Mulai",
+    "ends_on": "Sampai", "basis": "Dasar", "number": "Nomor SOP", "revision": "Revisi",
+    "effective_on": "Tgl Efektif", "revised_on": "Tgl Revisi", "draft": "Draf",
+    "no": "Nomor langkah", "actor": "Pelaksana", "co_actor": "Dipimpin oleh",
+    "activity": "Kegiatan", "short_name": "Nama singkat", "input_doc": "Kelengkapan",
+    "time_minutes": "Waktu (menit)", "time_working_days": "Waktu (hari kerja)",
+    "output": "Output", "label": "Nama hasil", "form": "Formulir",
+    "next_step_no": "Lanjut ke langkah", "ends": "Berakhir di", "document": "Dokumen",
+    "only_after": "Hanya setelah",
+}  # fmt: skip
+
+
 def _change_lines(changes: dict) -> list[tuple[str, str, str]]:
-    """(field, old, new) of a recorded change, an empty value shown as a dash."""
+    """(field, old, new) of a recorded change: the field by its page name, yes/no in words,
+    an empty value shown as a dash."""
     def shown(value):
+        if isinstance(value, bool):
+            return "Ya" if value else "Tidak"
         return "—" if value in (None, "") else value
 
-    return [(field, shown(old), shown(new)) for field, (old, new) in (changes or {}).items()]
+    return [(FIELD_LABELS.get(field, field), shown(old), shown(new))
+            for field, (old, new) in (changes or {}).items()]  # fmt: skip
 
 
 def _changes_text(changes: dict) -> str:

@@ -94,6 +94,15 @@ class ExportMixin:
                              view_args.search, view_args.filters, execute=False,
                              page_size=False)  # fmt: skip
 
+    # With `can_export`, Flask-Admin's own Ekspor menu is shown; its links come here too.
+    export_types = ("csv", "xlsx")
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        """Flask-Admin's Ekspor links: the project's export (formulas neutralised, streamed),
+        not Flask-Admin's."""
+        return self.export_view(export_type)
+
     @expose("/ekspor/<fmt>/")
     def export_view(self, fmt):
         """Download this list, as filtered, searched and sorted, as CSV or XLSX."""

@@ -2,6 +2,7 @@
 
 import re
 
+from flask_admin.contrib.sqla import filters
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import (
@@ -16,10 +17,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from admin_views.base import SecureModelView
+from admin_views.export import ExportMixin
 from admin_views.i18n import AdminBaseForm
 from models import Role, User, db
 from models.accounts import APPOINTMENT_KINDS, ROLE_LABELS, format_nip, normalize_nip
-from models.dates import format_moment
+from models.dates import format_date_short, format_moment
 
 ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{2,40}$")
@@ -117,10 +119,13 @@ class UserForm(AdminBaseForm):
             raise ValidationError("Anda tidak dapat menonaktifkan akun Anda sendiri.")
 
 
-class UserView(SecureModelView):
-    """Accounts: create, edit role/position/NIP, reset password, deactivate — never delete."""
+class UserView(ExportMixin, SecureModelView):
+    """Accounts: create, edit role/position/NIP, reset password, deactivate — never delete.
+    Filtered by role it is also the Tim Teknis's membership list."""
 
     roles = ("admin",)
+    export_name = "pengguna"
+    can_export = True  # Flask-Admin's Ekspor menu, answered by ExportMixin
     can_delete = False
     can_view_details = True
     form = UserForm
@@ -137,7 +142,10 @@ class UserView(SecureModelView):
         "created_at": "Dibuat",
     }
     column_searchable_list = ("username", "full_name", "nip")
-    column_filters = ("role", "active")
+    column_filters = (
+        filters.FilterEqual(User.role, "Peran", options=[(r.value, ROLE_LABELS[r]) for r in Role]),
+        filters.BooleanEqualFilter(User.active, "Aktif"),
+    )
     column_default_sort = "full_name"
     column_formatters = {
         "role": _role_label,
@@ -149,6 +157,14 @@ class UserView(SecureModelView):
     def on_model_change(self, form, model, is_created):
         if form.password.data:
             model.set_password(form.password.data)
+
+    def export_rows(self, query):
+        headers = ("Nama pengguna", "Nama lengkap", "NIP", "Jabatan", "Pangkat/golongan",
+                   "Peran", "Aktif")  # fmt: skip
+        rows = [(u.username, u.full_name, format_nip(u.nip), u.position, u.rank,
+                 ROLE_LABELS.get(u.role, u.role), "Ya" if u.active else "Tidak")
+                for u in query]  # fmt: skip
+        return headers, iter([rows])
 
 
 
@@ -197,10 +213,12 @@ class AppointmentForm(AdminBaseForm):
             raise ValidationError("Jenis penugasan tidak dikenal.")
 
 
-class AppointmentView(SecureModelView):
+class AppointmentView(ExportMixin, SecureModelView):
     """Acting appointments: who signs as Plt./Plh. of which post, and when."""
 
     roles = ("admin",)
+    export_name = "penugasan-plt-plh"
+    can_export = True
     can_delete = False  # end an appointment by setting its end date
     form = AppointmentForm
     column_list = ("user", "kind", "role", "position", "starts_on", "ends_on", "basis")
@@ -215,4 +233,13 @@ class AppointmentView(SecureModelView):
     }
     column_default_sort = ("starts_on", True)
     column_formatters = {"role": _role_label}
+    column_filters = ("kind", "role", "starts_on", "ends_on")
+
+    def export_rows(self, query):
+        headers = ("Pegawai", "Jenis", "Bertindak sebagai", "Jabatan", "Mulai", "Sampai",
+                   "Dasar")  # fmt: skip
+        rows = [(a.user.full_name, a.kind, ROLE_LABELS.get(a.role, a.role), a.position,
+                 format_date_short(a.starts_on), format_date_short(a.ends_on), a.basis or "")
+                for a in query]  # fmt: skip
+        return headers, iter([rows])
 

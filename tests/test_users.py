@@ -152,6 +152,34 @@ def test_admin_appoints_a_plt_kepala_dinas(app, auth):
         assert user.holds("kadis", date(2026, 12, 15))
         assert not user.holds("kadis", date(2027, 1, 1))
         assert user.appointment_for("kadis", date(2026, 12, 1)).kind == "Plt."
+    export = auth._client.get("/admin/penugasan/export/csv/")  # the list's Ekspor menu
+    text = export.get_data().decode("utf-8-sig")
+    export.close()
+    assert export.status_code == 200 and "text/csv" in export.content_type
+    assert "Plt.,Kepala Dinas,Kepala Dinas Penanaman Modal PTSP" in text
+    assert "01-12-2026,31-12-2026,SP 800/123/2026" in text
+
+
+def test_the_tim_teknis_membership_is_a_filtered_user_list_that_exports(app, client, auth):
+    auth.login("admin")
+    page = client.get("/admin/pengguna/").get_data(as_text=True)
+    assert "/admin/pengguna/export/csv/" in page  # the Ekspor menu
+    # The Peran filter, as the list's filter bar writes it into the address.
+    import json
+    import re
+
+    groups = json.loads(re.search(r'id="filter-groups-data"[^>]*>(.*?)<', page, re.S).group(1))
+    (peran,) = [f for f in groups["Peran"] if f["operation"] == "sama dengan"]
+    assert ["tim_teknis", "Tim Teknis"] in peran["options"]
+    flt = f"flt0_{peran['arg']}"
+    listing = client.get(f"/admin/pengguna/?{flt}=tim_teknis").get_data(as_text=True)
+    export = client.get(f"/admin/pengguna/ekspor/csv/?{flt}=tim_teknis")
+    rows = export.get_data().decode("utf-8-sig").strip().splitlines()
+    export.close()
+    assert rows[0].startswith("Nama pengguna,Nama lengkap,NIP")
+    assert sorted(r.split(",")[0] for r in rows[1:]) == ["teknis1", "teknis2", "teknis3"]
+    table = listing.split("model-list")[1].split("</table>")[0]
+    assert "Tim Teknis" in table and "Kepala Dinas" not in table
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,269 @@
+"""Master data as the admin's lists: channels, platforms, jenis and disposition marks.
+
+A row is never deleted: complaints and printed dispositions refer to it. Deactivating it
+("Nonaktifkan") takes it off the forms (they offer only `active` rows) while every complaint
+and document that used it keeps showing it. Its `code` is fixed once saved. Every change is
+written to the Riwayat administrasi by the session hook of models/audit.py.
+"""
+
+import re
+
+from flask import abort, flash, has_app_context
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla import filters
+from sqlalchemy import func, select
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+
+from admin_views.base import SecureModelView
+from admin_views.export import ExportMixin
+from admin_views.i18n import AdminBaseForm
+from models import Sop, db
+
+CODE_RE = re.compile(r"^[a-z0-9_]{1,40}$")
+YES_NO = {True: "Ya", False: "Tidak"}
+CONFIRM_DEACTIVATE = ("Nonaktifkan baris terpilih? Baris itu tidak lagi ditawarkan pada "
+                      "formulir; pengaduan dan dokumen yang sudah memakainya tetap "
+                      "menampilkannya.")  # fmt: skip
+CONFIRM_ACTIVATE = "Aktifkan kembali baris terpilih? Baris itu akan ditawarkan lagi pada formulir."
+
+
+def sop_codes() -> list[str]:
+    """The SOP codes loaded in the `sop` table (each once, whatever its revisions)."""
+    return list(db.session.scalars(select(Sop.code).distinct().order_by(Sop.code)))
+
+
+def active_left(model, leaving: list[int]) -> int:
+    """How many rows of `model` stay active when the rows `leaving` are deactivated."""
+    query = select(func.count(model.id)).where(model.active.is_(True))
+    if leaving:
+        query = query.where(model.id.not_in(leaving))
+    return db.session.scalar(query)
+
+
+def _sop_filter_options():
+    if not has_app_context():  # Flask-Admin builds its filter cache at start-up
+        return []
+    return [(code, code) for code in sop_codes()]
+
+
+class LookupForm(AdminBaseForm):
+    """Code, name, place in the pick list and whether it is offered; the code only on create."""
+
+    code = StringField(
+        "Kode",
+        validators=[InputRequired("Kode wajib diisi.")],
+        description="Huruf kecil, angka dan garis bawah, tanpa spasi (maks. 40 karakter). "
+        "Tidak dapat diubah setelah disimpan.",
+    )
+    name = StringField(
+        "Nama",
+        validators=[InputRequired("Nama wajib diisi."),
+                    Length(max=120, message="Nama paling banyak 120 karakter.")],
+    )  # fmt: skip
+    ordering = IntegerField(
+        "Urutan",
+        validators=[InputRequired("Urutan wajib diisi (bilangan bulat)."),
+                    NumberRange(0, 9999, "Urutan harus bilangan bulat 0–9999.")],
+        description="Urutan pada daftar pilihan; angka kecil tampil lebih dulu.",
+    )  # fmt: skip
+    active = BooleanField(
+        "Aktif",
+        default=True,
+        description="Hanya baris aktif yang ditawarkan pada formulir. Pengaduan dan dokumen "
+        "yang sudah memakainya tetap menampilkannya.",
+    )
+
+    model = None  # set per view by LookupView.form
+    noun = "baris"
+
+    def __init__(self, formdata=None, obj=None, **kwargs):
+        super().__init__(formdata, obj, **kwargs)
+        if obj is not None:  # the code is fixed once saved
+            self.code.render_kw = {"readonly": True}
+            self.code.description = "Kode tidak dapat diubah setelah disimpan."
+        elif formdata is None and self.ordering.data is None:
+            last = db.session.scalar(select(func.max(self.model.ordering)))
+            self.ordering.data = 0 if last is None else last + 1
+
+    def populate_obj(self, obj):
+        for name, field in self._fields.items():
+            if name != "code" or self._obj is None:
+                field.populate_obj(obj, name)
+
+    def validate_code(self, field):
+        if self._obj is not None:
+            field.data = self._obj.code  # whatever was posted: the code stays
+            return
+        field.data = (field.data or "").strip().lower()
+        if not CODE_RE.match(field.data):
+            raise ValidationError("Kode hanya boleh huruf kecil, angka dan garis bawah, tanpa "
+                                  "spasi, paling banyak 40 karakter.")  # fmt: skip
+        if db.session.scalar(select(self.model.id).where(self.model.code == field.data)):
+            raise ValidationError(f"Kode {field.data} sudah dipakai oleh {self.noun} lain.")
+
+    def validate_name(self, field):
+        field.data = (field.data or "").strip()
+        if not field.data:
+            raise ValidationError("Nama wajib diisi.")
+
+    def validate_active(self, field):
+        if field.data or self._obj is None or not self._obj.active:
+            return
+        if active_left(self.model, [self._obj.id]) == 0:
+            raise ValidationError(f"Sedikitnya satu {self.noun} harus tetap aktif.")
+
+
+class ChannelForm(LookupForm):
+    """A channel also names its SOP and what the front office must fill in for it."""
+
+    sop_code = SelectField("SOP", validate_choice=False)
+    needs_platform = BooleanField(
+        "Perlu platform", description="Petugas FO wajib memilih platform media sosial."
+    )
+    needs_tracking_number = BooleanField(
+        "Perlu no. LAPOR!", description="Petugas FO wajib mengisi nomor pelacakan LAPOR!."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sop_code.choices = [SelectChoice("", "— pilih SOP —")] + [
+            SelectChoice(code, code) for code in sop_codes()
+        ]
+
+    def validate_sop_code(self, field):
+        known = [c.value for c in field.choices if c.value]
+        if field.data not in known:
+            raise ValidationError(f"Pilih SOP yang terdaftar: {', '.join(known)}.")
+
+
+class LookupView(ExportMixin, SecureModelView):
+    """One list of master data: create, edit, (de)activate, filter, export; never delete."""
+
+    roles = ("admin",)
+    can_delete = False  # rows are deactivated; see delete_view
+    can_export = True  # Flask-Admin's Ekspor menu, answered by ExportMixin
+    form_class = LookupForm
+    noun = "baris"
+    column_list = ("code", "name", "ordering", "active")
+    column_labels = {"code": "Kode", "name": "Nama", "ordering": "Urutan", "active": "Aktif",
+                     "sop_code": "SOP", "needs_platform": "Perlu platform",
+                     "needs_tracking_number": "Perlu no. LAPOR!"}  # fmt: skip
+    column_sortable_list = ("code", "name", "ordering", "active")
+    column_searchable_list = ("code", "name")
+    column_filters = ("active",)
+    column_default_sort = [("ordering", False), ("name", False), ("id", False)]
+    form_rules = ("code", "name", "ordering", "active")
+
+    def __init__(self, model, *args, **kwargs):
+        self.form = type(self.form_class.__name__, (self.form_class,),
+                         {"model": model, "noun": self.noun})  # fmt: skip
+        self.export_name = kwargs.get("url") or model.__tablename__
+        super().__init__(model, *args, **kwargs)
+
+    @expose("/")
+    def index_view(self):
+        # The SOP filter's choices come from the sop table, which may have changed.
+        self._refresh_filters_cache()
+        return super().index_view()
+
+    @expose("/delete/", methods=("POST",))
+    def delete_view(self):
+        """Refuse: master data is deactivated, never deleted (Flask-Admin would only redirect).
+
+        :raise 404: always
+        """
+        abort(404)
+
+    def export_columns(self) -> list[tuple[str, object]]:
+        """(header, value of a row) for each exported column, in the list's order."""
+
+        def shown(name):
+            def value(row):
+                data = getattr(row, name)
+                return YES_NO[data] if isinstance(data, bool) else str(data)
+
+            return value
+
+        return [(str(self.column_labels[name]), shown(name)) for name in self.column_list]
+
+    def export_rows(self, query):
+        columns = self.export_columns()
+
+        def chunks():
+            rows = []
+            for row in query.yield_per(1000):
+                rows.append([value(row) for _header, value in columns])
+                if len(rows) == 1000:
+                    yield rows
+                    rows = []
+            yield rows
+
+        return [header for header, _value in columns], chunks()
+
+    # -- deactivate / reactivate -----------------------------------------------------------
+    def _set_active(self, ids, active: bool, done: str):
+        wanted = {int(x) for x in ids if str(x).strip().isdigit()}
+        query = self.get_query().filter(self.model.id.in_(wanted),
+                                        self.model.active.is_(not active))  # fmt: skip
+        rows = query.order_by(self.model.ordering, self.model.name).all() if wanted else []
+        if not rows:
+            flash(f"Tidak ada {self.noun} terpilih yang perlu di{done}.", "warning")
+            return
+        if not active and active_left(self.model, [r.id for r in rows]) == 0:
+            flash(f"Tidak dapat dinonaktifkan: sedikitnya satu {self.noun} harus tetap aktif.",
+                  "error")  # fmt: skip
+            return
+        for row in rows:
+            row.active = active
+        db.session.commit()
+        names = ", ".join(row.name for row in rows)
+        flash(f"{len(rows)} {self.noun} di{done}: {names}.", "success")
+
+    @action("nonaktifkan", "Nonaktifkan", CONFIRM_DEACTIVATE)
+    def action_deactivate(self, ids):
+        """Take the selected rows off the forms."""
+        self._set_active(ids, False, "nonaktifkan")
+
+    @action("aktifkan", "Aktifkan", CONFIRM_ACTIVATE)
+    def action_activate(self, ids):
+        """Offer the selected rows on the forms again."""
+        self._set_active(ids, True, "aktifkan")
+
+
+class ChannelView(LookupView):
+    """Kanal pengaduan: where complaints come in, and the SOP that handles them."""
+
+    form_class = ChannelForm
+    noun = "kanal"
+    column_list = ("code", "name", "sop_code", "needs_platform", "needs_tracking_number",
+                   "ordering", "active")  # fmt: skip
+    column_sortable_list = ("code", "name", "sop_code", "ordering", "active")
+    form_rules = ("code", "name", "sop_code", "needs_platform", "needs_tracking_number",
+                  "ordering", "active")  # fmt: skip
+
+    def __init__(self, model, *args, **kwargs):
+        self.column_filters = [
+            filters.BooleanEqualFilter(model.active, "Aktif"),
+            filters.FilterEqual(model.sop_code, "SOP", options=_sop_filter_options),
+        ]
+        super().__init__(model, *args, **kwargs)
+
+
+class PlatformView(LookupView):
+    """Platform media sosial: the platforms of the social-media channel."""
+
+    noun = "platform"
+
+
+class JenisView(LookupView):
+    """Jenis pengaduan: pengaduan, keluhan, masalah, saran, pertanyaan, informasi."""
+
+    noun = "jenis"
+
+
+class DispositionMarkView(LookupView):
+    """Tanda disposisi: the tick boxes offered on the Kepala Dinas's lembar disposisi."""
+
+    noun = "tanda disposisi"
