@@ -32,10 +32,12 @@ run: install
 	@echo "Masuk di http://$(HOST):$(PORT)/login dengan akun demo (mis. kadis) dan kata sandi '$(DEMO_PASSWORD)'."
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
-## Install and run the whole suite: lint, then pytest (PostgreSQL too when TEST_DATABASE_URL is set).
+## Install and run the whole suite: lint, then pytest (PostgreSQL too when TEST_DATABASE_URL is set):
+## the tests on both cores, then the browser tests alone (they time every page).
 test: install $(CHROMIUM)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 -m "not browser"
+	$(BIN)/python -m pytest -m browser
 
 lint: install
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ import json
 import os
 import secrets
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import click
@@ -80,6 +81,9 @@ def create_app(config: dict | None = None) -> Flask:
         LOGIN_MAX_FAILURES=int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         LOGIN_MAX_FAILURES_PER_ADDRESS=int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         LOGIN_LOCK_MINUTES=int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
+        # Static files are kept by the browser for a day; their URLs change with their
+        # content (`_static_version`), Flask-Admin's carry its version.
+        SEND_FILE_MAX_AGE_DEFAULT=timedelta(days=1),
     )
     if config:
         app.config.update(config)
@@ -106,6 +110,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     init_admin(app)
 
+    app.url_defaults(_static_version)
     app.jinja_env.filters["wib"] = format_moment
     app.jinja_env.filters["tanggal"] = format_date_long
     app.jinja_env.globals["today_wib"] = today_wib
@@ -119,6 +124,21 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     return app
+
+
+@lru_cache(maxsize=64)
+def _stamp(filename: str) -> str:
+    path = PROJECT_DIR / "static" / filename
+    return str(int(path.stat().st_mtime)) if path.is_file() else ""
+
+
+def _static_version(endpoint: str, values: dict) -> None:
+    """Give the app's own static files a `v` that changes when the file does, so that a
+    browser may keep them (SEND_FILE_MAX_AGE_DEFAULT) and still gets a new one at once."""
+    if endpoint == "static" and "filename" in values and "v" not in values:
+        stamp = _stamp(values["filename"])
+        if stamp:
+            values["v"] = stamp
 
 
 def _sqlite_pragmas(app: Flask) -> None:
