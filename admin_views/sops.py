@@ -240,14 +240,15 @@ class SopView(SecureModelView):
 
     # --- the admin's revision pages --------------------------------------------------------
 
-    def _draft_or_refuse(self) -> Sop | None:
-        """The draft asked for (admin only); None after flashing why it cannot be edited."""
+    def _draft(self) -> Sop:
+        """The draft asked for (admin only); a published revision sends the admin back to its
+        page with the reason."""
         if not _is_admin():
             abort(403)
         sop = self._sop_or_404()
         if not sop.draft:
             flash("Revisi yang sudah diterbitkan tidak dapat diubah; buat revisi baru.", "error")
-            return None
+            abort(redirect(url_for(".details_view", id=sop.id)))
         return sop
 
     @expose("/revisi/", methods=("POST",))
@@ -297,9 +298,7 @@ class SopView(SecureModelView):
     @expose("/kepala/", methods=("GET", "POST"))
     def header_view(self):
         """Edit the header of a draft."""
-        sop = self._draft_or_refuse()
-        if sop is None:
-            return redirect(url_for(".details_view", id=request.args.get("id", type=int)))
+        sop = self._draft()
         form = HeaderForm(obj=sop) if request.method == "GET" else HeaderForm()
         if form.validate_on_submit():
             for name in HEADER_FIELDS:
@@ -316,9 +315,7 @@ class SopView(SecureModelView):
     @expose("/langkah/", methods=("GET", "POST"))
     def step_view(self):
         """Edit a step of a draft and its outcomes; without `no`, add a step at the end."""
-        sop = self._draft_or_refuse()
-        if sop is None:
-            return redirect(url_for(".details_view", id=request.args.get("id", type=int)))
+        sop = self._draft()
         no = request.args.get("no", type=int)
         step = next((s for s in sop.steps if s.no == no), None)
         if no is not None and step is None:
@@ -385,9 +382,7 @@ class SopView(SecureModelView):
     @expose("/hapus-langkah/", methods=("POST",))
     def step_delete_view(self):
         """Remove a step of a draft; later steps move up one number."""
-        sop = self._draft_or_refuse()
-        if sop is None:
-            return redirect(url_for(".details_view", id=request.args.get("id", type=int)))
+        sop = self._draft()
         no = request.args.get("no", type=int)
         if no not in {s.no for s in sop.steps}:
             abort(404)
@@ -405,9 +400,7 @@ class SopView(SecureModelView):
     @expose("/terbitkan/", methods=("POST",))
     def publish_view(self):
         """Put a draft in force from its effective date, if the engine can run it."""
-        sop = self._draft_or_refuse()
-        if sop is None:
-            return redirect(url_for(".details_view", id=request.args.get("id", type=int)))
+        sop = self._draft()
         try:
             publish(sop, today_wib())
         except RevisionInvalid as invalid:
@@ -425,9 +418,7 @@ class SopView(SecureModelView):
     @expose("/hapus-draf/", methods=("POST",))
     def discard_view(self):
         """Drop a draft (a published revision is never deleted)."""
-        sop = self._draft_or_refuse()
-        if sop is None:
-            return redirect(url_for(".details_view", id=request.args.get("id", type=int)))
+        sop = self._draft()
         code, revision = sop.code, sop.revision
         db.session.delete(sop)
         db.session.commit()

@@ -28,6 +28,7 @@ from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
 from tests.test_server_concurrency import _free_port
+from tests.workflow_helpers import SOP_50_WALK
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -288,11 +289,6 @@ def _register(official: Official, channel: str, subject: str, platform: str | No
     return re.search(r"\d{4}/PGD/[\w/.-]+", official.flash()).group(0)
 
 
-SOP_50 = [("kadis", "kadis", "arahan"), ("kabid", "kabid", "perintah_kasi"),
-          ("kasi", "kasi", "rakor"), ("teknis1", "tim-teknis", "berita_acara"),
-          ("kabid", "kabid", "resume_ba"), ("kadis", "kadis", "dipelajari"),
-          ("kadis", "kadis", "perintah_kabid"), ("kabid", "kabid", "perintah_jawab"),
-          ("kasi", "kasi", "jawaban_tertulis"), ("fo", "fo", "terkirim")]  # fmt: skip
 SOP_48 = [("kadis", "kadis", "arahan"), ("kabid", "kabid", "perintah_kasi"),
           ("kasi", "kasi", "jawab"), ("fo", "fo", "terkirim")]  # fmt: skip
 
@@ -324,7 +320,7 @@ def test_a_social_media_complaint_goes_through_all_ten_steps_to_selesai(official
     fo = officials("fo")
     number = _register(fo, "Media sosial", subject, platform="Instagram")
     fo.logout()
-    _walk(officials, subject, SOP_50)
+    _walk(officials, subject, SOP_50_WALK)
     kadis, text = _status_on_page(officials, subject)
     assert number in text and "Selesai pada" in text and "SOP.50" in text
 

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from models import Complaint, StepRecord, db
-from tests.workflow_helpers import registration
+from tests.workflow_helpers import SOP_50_WALK, registration
 
 # Text an attacker (or an unlucky citizen) might type; every one must come back as typed.
 CORPUS = {
@@ -180,13 +180,6 @@ HOSTILE = ("<script>alert('x')</script>\"><img src=x onerror=alert(1)>=SUM(A1)"
 TEXT_FIELDS = {"instruction", "matter", "facts", "analysis", "conclusion", "recommendation",
                "place", "agenda", "discussion", "considerations", "note", "subject", "enclosure",
                "addressee", "addressee_place", "body", "copies"}  # fmt: skip
-SOP_50_WALK = [
-    ("kadis", "kadis", "arahan"), ("kabid", "kabid", "perintah_kasi"),
-    ("kasi", "kasi", "rakor"), ("teknis1", "tim-teknis", "berita_acara"),
-    ("kabid", "kabid", "resume_ba"), ("kadis", "kadis", "dipelajari"),
-    ("kadis", "kadis", "perintah_kabid"), ("kabid", "kabid", "perintah_jawab"),
-    ("kasi", "kasi", "jawaban_tertulis"), ("fo", "fo", "terkirim"),
-]  # fmt: skip
 
 
 def _visible(s):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import Attachment, Complaint, db
 from models.workflow import step_numbers
-from tests.workflow_helpers import FORMS, act, register_complaint, registration
+from tests.workflow_helpers import FORMS, SOP_50_WALK, act, register_complaint, registration
 
 QUEUES = {
     "kadis": "/admin/antrian/kadis/",
@@ -252,14 +252,7 @@ def test_social_media_complaint_through_all_ten_steps_by_http(app, client, auth)
     with app.app_context():
         cid = db.session.scalar(select(Complaint.id))
     auth.logout()
-    walk = [
-        ("kadis", "kadis", "arahan"), ("kabid", "kabid", "perintah_kasi"),
-        ("kasi", "kasi", "rakor"), ("teknis1", "tim-teknis", "berita_acara"),
-        ("kabid", "kabid", "resume_ba"), ("kadis", "kadis", "dipelajari"),
-        ("kadis", "kadis", "perintah_kabid"), ("kabid", "kabid", "perintah_jawab"),
-        ("kasi", "kasi", "jawaban_tertulis"), ("fo", "fo", "terkirim"),
-    ]  # fmt: skip
-    for username, queue, outcome in walk:
+    for username, queue, outcome in SOP_50_WALK:
         auth.login(username)
         listing = client.get(f"/admin/antrian/{queue}/").get_data(as_text=True)
         assert "/PGD/" in listing, (username, outcome)

@@ -76,6 +76,16 @@ FORMS = {
 }  # fmt: skip
 
 
+# SOP.50 from the Kepala Dinas to selesai: (who, their queue's address, outcome).
+SOP_50_WALK = [
+    ("kadis", "kadis", "arahan"), ("kabid", "kabid", "perintah_kasi"),
+    ("kasi", "kasi", "rakor"), ("teknis1", "tim-teknis", "berita_acara"),
+    ("kabid", "kabid", "resume_ba"), ("kadis", "kadis", "dipelajari"),
+    ("kadis", "kadis", "perintah_kabid"), ("kabid", "kabid", "perintah_jawab"),
+    ("kasi", "kasi", "jawaban_tertulis"), ("fo", "fo", "terkirim"),
+]  # fmt: skip
+
+
 def _answer():
     return {"sifat": "Biasa", "enclosure": "-", "subject": "Jawaban atas pengaduan",
             "addressee": "Sdr. Budi Santoso", "addressee_place": "Mojokerto",
