@@ -338,15 +338,13 @@ def sop_list_command(as_json):
               help="Berkas tujuan; '-' = layar; folder = <folder>/sop_<nomor>_rev<revisi>.py.")
 def sop_export_command(code, revision, output):
     """Write an SOP revision as a seed module (seeds/sop_*.py style) to stdout or a file."""
-    from sqlalchemy import select
-
-    from models import Sop
+    from models.sop import sop_codes
+    from models.sop_revision import revisions as revisions_of
     from seeds.export import seed_filename, seed_source
 
-    revisions = db.session.scalars(select(Sop).where(Sop.code == code).order_by(Sop.revision))
-    revisions = {s.revision: s for s in revisions}
+    revisions = {s.revision: s for s in revisions_of(code)}
     if not revisions:
-        codes = db.session.scalars(select(Sop.code).distinct().order_by(Sop.code)).all()
+        codes = sop_codes()
         known = f" Kode yang ada: {', '.join(codes)}." if codes else " Belum ada SOP dimuat."
         raise click.ClickException(f"SOP dengan kode '{code}' tidak ada.{known}")
     if revision is None:

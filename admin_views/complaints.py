@@ -74,6 +74,7 @@ from models.identity import (
 )
 from models.pdf import render_pdf, render_register
 from models.search import search_clause
+from models.sop import sop_codes
 from models.step_forms import RegisterForm, read_uploads
 from models.swimlane import complaint_swimlane
 from models.types import utcnow
@@ -247,8 +248,7 @@ def _lookup_options(model):
 
 
 def _sop_options():
-    codes = db.session.scalars(select(Sop.code).distinct().order_by(Sop.code))
-    return [(code, code) for code in codes]
+    return [(code, code) for code in sop_codes()]
 
 
 def _forget_options(*_args):
@@ -538,6 +538,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
 
     def _render_complaint(self, complaint, failed=None, refused=None, status=200,
                           revealed=False):  # fmt: skip
+        history = history_of(complaint)
         forms = []
         reason = why_not(complaint, current_user)
         if reason is None:
@@ -554,8 +555,8 @@ class ComplaintListView(ExportMixin, SecureModelView):
             may_reveal=identity_hidden(complaint) and sees_identities(current_user)
             and not revealed,
             stage=stage,
-            history=history_of(complaint),
-            sop_diagram=complaint_swimlane(complaint),
+            history=history,
+            sop_diagram=complaint_swimlane(complaint, history),
             forms=forms,
             reason=refused or reason,
             deadline=deadline_state(complaint),

@@ -19,7 +19,8 @@ from wtforms.validators import InputRequired, Length, NumberRange, ValidationErr
 from admin_views.base import SecureModelView
 from admin_views.export import ExportMixin
 from admin_views.i18n import AdminBaseForm
-from models import Sop, db
+from models import db
+from models.sop import sop_codes
 
 CODE_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 YES_NO = {True: "Ya", False: "Tidak"}
@@ -27,11 +28,6 @@ CONFIRM_DEACTIVATE = ("Nonaktifkan baris terpilih? Baris itu tidak lagi ditawark
                       "formulir; pengaduan dan dokumen yang sudah memakainya tetap "
                       "menampilkannya.")  # fmt: skip
 CONFIRM_ACTIVATE = "Aktifkan kembali baris terpilih? Baris itu akan ditawarkan lagi pada formulir."
-
-
-def sop_codes() -> list[str]:
-    """The SOP codes loaded in the `sop` table (each once, whatever its revisions)."""
-    return list(db.session.scalars(select(Sop.code).distinct().order_by(Sop.code)))
 
 
 def active_left(model, leaving: list[int]) -> int:
@@ -129,7 +125,7 @@ class ChannelForm(LookupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.sop_code.choices = [SelectChoice("", "— pilih SOP —")] + [
-            SelectChoice(code, code) for code in sop_codes()
+            SelectChoice(code, code) for code in sop_codes(published_only=True)
         ]
 
     def validate_sop_code(self, field):

@@ -38,7 +38,7 @@ from admin_views.base import SecureModelView
 from admin_views.i18n import AdminBaseForm, AppForm
 from models import Complaint, Role, Sop, SopOutcome, SopStep, db
 from models.dates import format_date_long, format_date_short, today_wib
-from models.sop import ACTOR_LABELS, ACTORS, DOCUMENTS, ENDS_LABELS, current_sop
+from models.sop import ACTOR_LABELS, ACTORS, DOCUMENTS, ENDS_LABELS, current_sop, sop_codes
 from models.sop_revision import (
     ACTOR_CHOICES,
     FORM_LABELS,
@@ -109,7 +109,7 @@ class OutcomeForm(AdminBaseForm):
         return not (self.code.data or "").strip() and not (self.label.data or "").strip()
 
 
-class StepForm(AppForm):
+class SopStepForm(AppForm):
     """One row of the paper's table, with its outcomes."""
 
     actor = SelectField("Pelaksana", choices=_choices(ACTOR_CHOICES))
@@ -275,8 +275,7 @@ class SopView(SecureModelView):
             abort(403)
         form = NewSopForm()
         today = today_wib()
-        sources = [current_sop(code, today) for code in db.session.scalars(
-            select(Sop.code).where(Sop.draft.is_(False)).distinct().order_by(Sop.code))]
+        sources = [current_sop(code, today) for code in sop_codes(published_only=True)]
         form.source.choices = _choices((s.id, f"{s.code} rev. {s.revision}") for s in sources if s)
         if request.method == "GET":
             form.effective_on.data = today + timedelta(days=1)
@@ -322,7 +321,7 @@ class SopView(SecureModelView):
             abort(404)
         number = step.no if step else len(sop.steps) + 1
         if request.method == "GET":
-            form = StepForm(obj=step) if step else StepForm()
+            form = SopStepForm(obj=step) if step else SopStepForm()
             if step:
                 form.time_amount.data = step.time_minutes or step.time_working_days
                 form.time_unit.data = "minutes" if step.time_minutes else "days"
@@ -336,7 +335,7 @@ class SopView(SecureModelView):
                         "only_after": o.only_after or ""})  # fmt: skip
                 form.outcomes.append_entry()  # one empty row: a new outcome
         else:
-            form = StepForm()
+            form = SopStepForm()
         targets = [(str(n), f"langkah {n}") for n in range(1, max(len(sop.steps), number) + 1)]
         targets += [(end, label) for end, label in ENDS_LABELS.items()]
         for entry in form.outcomes.entries:
@@ -354,7 +353,7 @@ class SopView(SecureModelView):
                            title=f"Langkah {number}"), status  # fmt: skip
 
     @staticmethod
-    def _save_step(step: SopStep, form: StepForm) -> None:
+    def _save_step(step: SopStep, form: SopStepForm) -> None:
         step.actor = form.actor.data
         step.co_actor = form.co_actor.data or None
         step.activity = form.activity.data.strip()

@@ -5,6 +5,7 @@ import re
 from flask_admin.contrib.sqla import filters
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms import (
     BooleanField,
     DateField,
@@ -19,7 +20,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from admin_views.base import SecureModelView
 from admin_views.export import ExportMixin
 from admin_views.i18n import AdminBaseForm
-from models import Role, User, db
+from models import ActingAppointment, Role, User, db
 from models.accounts import APPOINTMENT_KINDS, ROLE_LABELS, format_nip, normalize_nip
 from models.dates import format_date_short, format_moment
 
@@ -234,6 +235,10 @@ class AppointmentView(ExportMixin, SecureModelView):
     column_default_sort = ("starts_on", True)
     column_formatters = {"role": _role_label}
     column_filters = ("kind", "role", "starts_on", "ends_on")
+
+    def get_query(self):
+        # The list and its export show each row's official: in the same statement.
+        return super().get_query().options(joinedload(ActingAppointment.user))
 
     def export_rows(self, query):
         headers = ("Pegawai", "Jenis", "Bertindak sebagai", "Jabatan", "Mulai", "Sampai",

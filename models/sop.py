@@ -107,6 +107,14 @@ def current_sop(code: str, on: date) -> Sop | None:
     )
 
 
+def sop_codes(published_only: bool = False) -> list[str]:
+    """The SOP codes in the `sop` table, each once (with `published_only`, not drafts only)."""
+    query = select(Sop.code).distinct().order_by(Sop.code)
+    if published_only:
+        query = query.where(Sop.draft.is_(False))
+    return list(db.session.scalars(query))
+
+
 class SopStep(db.Model):
     """One numbered row of the paper's Uraian Prosedur."""
 

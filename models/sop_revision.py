@@ -9,6 +9,7 @@ registered complaints, while complaints in flight keep the revision they were re
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from models import db
 from models.dates import today_wib
@@ -17,7 +18,6 @@ from models.sop import (
     ACTORS,
     DOCUMENTS,
     ENDS,
-    ENDS_LABELS,
     PUBLIC,
     Sop,
     SopOutcome,
@@ -67,8 +67,10 @@ class RevisionInvalid(Exception):
 
 
 def revisions(code: str) -> list[Sop]:
-    """Every revision of SOP `code`, oldest first."""
-    return list(db.session.scalars(select(Sop).where(Sop.code == code).order_by(Sop.revision)))
+    """Every revision of SOP `code`, oldest first, with its steps and their outcomes."""
+    return list(db.session.scalars(
+        select(Sop).where(Sop.code == code).order_by(Sop.revision)
+        .options(selectinload(Sop.steps).selectinload(SopStep.outcomes))))  # fmt: skip
 
 
 def copy_revision(source: Sop, effective_on: date, code: str | None = None) -> Sop:
@@ -252,4 +254,3 @@ def changes(old: Sop, new: Sop) -> list[str]:
 
 
 ACTOR_CHOICES = [(a, ACTOR_LABELS[a]) for a in ACTORS]
-ENDS_CHOICES = [(e, ENDS_LABELS[e]) for e in ENDS]

@@ -575,13 +575,14 @@ def _place_label(points, lines, obstacles, placed, segments, area):
     }
 
 
-def complaint_swimlane(complaint) -> dict:
-    """The complaint's SOP with its path so far: the finished steps and the open one."""
-    from models.workflow import step_numbers  # models.workflow needs much; keep imports light
-
+def complaint_swimlane(complaint, history) -> dict:
+    """The complaint's SOP with its path so far: the finished steps (`history`, the records
+    the page already read) and the open one."""
     current = None
     if complaint.status == "in_progress":
         current = complaint.current_step_no
     elif complaint.status != "closed":
         current = complaint.status  # drafting or sending the answer: a terminal
-    return swimlane(complaint.sop, passed=step_numbers(complaint), current=current)
+    from models.workflow import step_numbers  # models.workflow needs much; keep imports light
+
+    return swimlane(complaint.sop, passed=step_numbers(complaint, history), current=current)

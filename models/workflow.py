@@ -557,9 +557,11 @@ def history_of(complaint: Complaint) -> list[StepRecord]:
     )
 
 
-def step_numbers(complaint: Complaint) -> list:
-    """The SOP step numbers (or closing phases) the complaint has passed, in order."""
-    return [r.step_no if r.step_no is not None else r.phase for r in history_of(complaint)
+def step_numbers(complaint: Complaint, history: list[StepRecord] | None = None) -> list:
+    """The SOP step numbers (or closing phases) the complaint has passed, in order (from
+    `history` when the caller has already read it)."""
+    history = history_of(complaint) if history is None else history
+    return [r.step_no if r.step_no is not None else r.phase for r in history
             if r.phase not in ("pause", "resume")]  # fmt: skip
 
 

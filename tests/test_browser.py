@@ -27,6 +27,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
+from models.dates import format_date_long
 from tests.test_server_concurrency import _free_port
 from tests.workflow_helpers import SOP_50_WALK
 
@@ -529,4 +530,5 @@ def test_the_admin_changes_a_time_standard_of_sop_50_from_next_monday(officials)
                 "terbit")  # fmt: skip
     text = admin.page.locator("body").inner_text()
     assert "diterbitkan" in admin.flash() and "Langkah 3, Waktu: 60 menit → 90 menit" in text
-    assert f"{monday.day}" in admin.flash() and "tetap mengikuti revisi lamanya" in admin.flash()
+    assert f"mulai {format_date_long(monday)}" in admin.flash()
+    assert "tetap mengikuti revisi lamanya" in admin.flash()

@@ -270,10 +270,16 @@ def test_a_new_sop_for_a_whatsapp_hotline_is_made_from_one_in_force(app, client,
     duplicate = auth.post("/admin/sop/baru/", {"code": "SOP.51", "source": str(source),
                                                "effective_on": today_wib().isoformat()})
     assert duplicate.status_code == 400 and "SOP.51 sudah ada" in duplicate.get_data(as_text=True)
+    hotline = {"code": "whatsapp_hotline", "name": "WhatsApp hotline", "sop_code": "SOP.51",
+               "ordering": "10", "active": "y"}  # fmt: skip
+    early = auth.post("/admin/kanal/new/", hotline)  # the draft is in force for nobody yet
+    assert early.status_code == 200 and "Pilih SOP yang terdaftar" in early.get_data(as_text=True)
     assert "diterbitkan" in _page(client, _publish(auth, draft).headers["Location"])[1]
+    assert auth.post("/admin/kanal/new/", hotline).status_code == 302
     with app.app_context():
         sop = current_sop("SOP.51", today_wib())
         assert sop.revision == 1 and "SOP.51" in sop.number and len(sop.steps) == 10
+        assert register_complaint("whatsapp_hotline").sop.code == "SOP.51"
 
 
 def test_a_step_form_with_bad_input_says_so_and_keeps_what_was_typed(app, client, auth):
