@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= pengaduan2026
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint translations bench bench-scale clean
+.PHONY: install run test lint translations bench bench-scale bench-browser clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ COUNT ?= 100000
 bench-scale: install
 	$(BIN)/python bench/scale.py --count $(COUNT)
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/scale.py --count $(COUNT) --database-url "$(TEST_DATABASE_URL)"; fi
+
+## Page load times in Chromium (the browser tests; p50/p95/max printed, nothing asserted on speed).
+bench-browser: install $(CHROMIUM)
+	$(BIN)/python -m pytest -m browser -q
 
 ## Recompile the Indonesian catalogs after editing translations/id/LC_MESSAGES/*.po.
 translations: install

@@ -191,3 +191,8 @@ def pytest_terminal_summary(terminalreporter):
             "(SQLite runs only).",
             yellow=True,
         )
+    browser = sys.modules.get("tests.test_browser")
+    if browser is not None and browser.LOAD_TIMES:
+        terminalreporter.write_line("Page load times in Chromium (measured, not asserted):")
+        for line in browser.load_time_summary().splitlines():
+            terminalreporter.write_line("  " + line)

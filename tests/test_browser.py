@@ -3,9 +3,11 @@ by gunicorn on 127.0.0.1 with the demo data loaded as `make run` loads it (`init
 `seed-demo`), on SQLite and on PostgreSQL.
 
 They log in and work by clicking and typing. Every test fails on a browser console error
-(a Content-Security-Policy violation is one), on a request to another host, and on a page
-that takes more than a second to load. Each page is saved as a screenshot under
-artifacts/browser/; the load times go to artifacts/browser/load-times.txt.
+(a Content-Security-Policy violation is one), on a request to another host, and on a
+pathological page (over ten seconds: a hang, not a slow machine). Speed is measured, not
+asserted: every page's load time goes to artifacts/browser/load-times.txt with p50/p95/max,
+also printed at the end of the run (`make bench-browser`). Each page is saved as a screenshot
+under artifacts/browser/.
 """
 
 import csv
@@ -38,7 +40,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 ARTIFACTS = PROJECT / "artifacts" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "pengaduan2026"
-SLOWEST = 1.0  # seconds a page may take to load
+SLOWEST = 10.0  # seconds: only a hung page fails; speed is reported, not asserted
 WIB = timezone(timedelta(hours=7))
 PHONE = {"width": 390, "height": 844}
 LOAD_TIMES: list[tuple[float, str, str]] = []  # (seconds, database, page)
@@ -218,10 +220,24 @@ def officials(chromium, site, request):
     assert problems == []
 
 
+def load_time_summary() -> str:
+    """p50 / p95 / max of the page loads so far, per database: the browser benchmark."""
+    lines = []
+    for db in sorted({db for _s, db, _p in LOAD_TIMES}):
+        times = sorted(s for s, d, _p in LOAD_TIMES if d == db)
+        p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+        slowest = max((s, p) for s, d, p in LOAD_TIMES if d == db)
+        lines.append(f"{db:10} {len(times):4d} pages  p50 {times[len(times) // 2] * 1000:5.0f} ms"
+                     f"  p95 {p95 * 1000:5.0f} ms  max {slowest[0] * 1000:5.0f} ms"
+                     f" ({slowest[1]})")
+    return "\n".join(lines)
+
+
 def _write_load_times():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     lines = [f"{s * 1000:7.0f} ms  {db:10}  {page}" for s, db, page in sorted(LOAD_TIMES)]
-    (ARTIFACTS / "load-times.txt").write_text("\n".join(reversed(lines)) + "\n")
+    (ARTIFACTS / "load-times.txt").write_text(
+        load_time_summary() + "\n\n" + "\n".join(reversed(lines)) + "\n")
 
 
 # --- what officials do ------------------------------------------------------------------------
