@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from models import User, db
 from models.dates import format_date_long, format_moment, today_wib
+from models.params import parse_id
 from models.search import include_object
 
 PROJECT_DIR = Path(__file__).resolve().parent
@@ -166,9 +167,23 @@ def nl2br(text) -> Markup:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
+    """The session's official, while the session is still theirs: active, and opened in the
+    user's current session generation (logout, a new password or deactivation moved it on,
+    whichever app host did it)."""
+    from flask import session
+
+    from admin_views.auth import SESSION_GENERATION
+
+    user_id = parse_id(user_id)
+    if user_id is None:
+        return None
     # Appointments come in the same statement: every menu item asks `holds()`.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.appointments)])
-    return user if user is not None and user.active else None
+    user = db.session.get(User, user_id, options=[joinedload(User.appointments)])
+    if user is None or not user.active:
+        return None
+    if session.get(SESSION_GENERATION) != user.session_generation:
+        return None
+    return user
 
 
 @click.command("init-db")
@@ -264,17 +279,19 @@ def seed_bulk_command(count):
 @with_appcontext
 def backup_command(path):
     """Write a consistent copy of the whole database (attachments included) to PATH
-    (default: instance/backups/pengaduan-<date>-<time>.db or .dump)."""
+    (default: instance/backups/pengaduan-<date>-<time>.db or .dump), readable by its owner
+    only (0600; the default folder 0700)."""
     from flask import current_app
 
-    from models.backup import BackupError, backup
+    from models.backup import BackupError, backup, private_folder
     from models.dates import to_wib
     from models.types import utcnow
 
     if path is None:
         suffix = "db" if db.engine.dialect.name == "sqlite" else "dump"
         stamp = to_wib(utcnow()).strftime("%Y%m%d-%H%M%S")
-        path = Path(current_app.instance_path) / "backups" / f"pengaduan-{stamp}.{suffix}"
+        folder = private_folder(Path(current_app.instance_path) / "backups")
+        path = folder / f"pengaduan-{stamp}.{suffix}"
     try:
         written = backup(path)
     except BackupError as exc:

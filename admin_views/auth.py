@@ -1,7 +1,6 @@
 """Login and logout at /login and /logout."""
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -18,9 +17,10 @@ from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from admin_views.base import safe_path
 from admin_views.i18n import AppForm
 from models import User, db
-from models.accounts import LoginAttempt, login_wait_minutes
+from models.accounts import LoginAttempt, login_wait_minutes, take_login_turn, verify_login
 from models.types import utcnow
 
 bp = Blueprint("auth", __name__)
@@ -36,33 +36,34 @@ class LoginForm(AppForm):
     )
 
 
+# What a session keeps beside Flask-Login's user id: the user's session generation when it
+# was opened, when the official logged in, and when the session was last used.
+SESSION_GENERATION, LOGGED_IN_AT, LAST_SEEN = "generation", "logged_in_at", "seen"
+
+
 def _safe_next(target: str | None) -> str:
     """Return `target` when it is a path on this site, else the admin home."""
-    default = url_for("admin.index")
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    if "\\" in target:
-        return default
-    return target
+    return safe_path(target, url_for("admin.index"))
 
 
 @bp.before_app_request
-def _end_idle_sessions():
-    """Log out a session that has been idle longer than SESSION_IDLE_MINUTES."""
+def _end_expired_sessions():
+    """End a session idle longer than SESSION_IDLE_MINUTES, or opened longer ago than
+    PERMANENT_SESSION_LIFETIME (12 hours) however busy it has been."""
     if not current_user.is_authenticated or request.endpoint in ("static", "admin.static"):
         return None
     now = utcnow().timestamp()
-    seen = session.get("seen", 0)
-    if now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+    config = current_app.config
+    idle = now - session.get(LAST_SEEN, 0) > config["SESSION_IDLE_MINUTES"] * 60
+    old = now - session.get(LOGGED_IN_AT, 0) > config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if idle or old:
         logout_user()
         session.clear()
-        flash("Sesi Anda berakhir karena lama tidak ada aktivitas. Silakan masuk lagi.",
+        flash("Sesi Anda berakhir karena lama tidak ada aktivitas. Silakan masuk lagi." if idle
+              else "Sesi Anda berakhir karena sudah terlalu lama. Silakan masuk lagi.",
               "warning")  # fmt: skip
         return redirect(url_for("auth.login", next=request.full_path))
-    session["seen"] = now
+    session[LAST_SEEN] = now
     return None
 
 
@@ -113,29 +114,33 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
-        username = form.username.data.strip()
+        username = form.username.data.strip().lower()
         address = (request.remote_addr or "-")[:64]
-        now = utcnow()
         config = current_app.config
+        # One attempt at a time per account and per address, from the lockout check to the
+        # recorded result: parallel attempts cannot all pass the check before one fails.
+        take_login_turn(username, address)
+        now = utcnow()
         wait = login_wait_minutes(
-            username.lower(), address, now, per_account=config["LOGIN_MAX_FAILURES"],
+            username, address, now, per_account=config["LOGIN_MAX_FAILURES"],
             per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
             window=timedelta(minutes=config["LOGIN_LOCK_MINUTES"]),
         )  # fmt: skip
         if wait:
+            db.session.commit()
             flash(f"Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {wait} menit.",
                   "error")  # fmt: skip
             return render_template("login.html", form=form), 429
         user = db.session.scalar(select(User).where(User.username == username))
-        ok = user is not None and user.active and user.check_password(form.password.data)
-        db.session.add(LoginAttempt(username=username.lower(), address=address, at=now,
-                                    succeeded=ok))  # fmt: skip
+        ok = verify_login(user, form.password.data)
+        db.session.add(LoginAttempt(username=username, address=address, at=now, succeeded=ok))
         db.session.commit()
         if ok:
             session.clear()  # a new session for a new login
             login_user(user)
             session.permanent = True
-            session["seen"] = now.timestamp()
+            session[SESSION_GENERATION] = user.session_generation
+            session[LOGGED_IN_AT] = session[LAST_SEEN] = now.timestamp()
             return redirect(_safe_next(request.args.get("next")))
         flash("Nama pengguna atau kata sandi salah, atau akun tidak aktif.", "error")
     return render_template("login.html", form=form), 200 if request.method == "GET" else 400
@@ -143,7 +148,10 @@ def login():
 
 @bp.route("/logout", methods=("POST",))
 def logout():
-    """End the session."""
+    """End the session, and every other session of the same official (on any app host)."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     session.clear()
     flash("Anda telah keluar.", "info")

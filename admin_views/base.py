@@ -8,6 +8,31 @@ from flask_login import current_user
 from admin_views.i18n import AdminBaseForm
 
 
+def safe_path(target: str | None, default: str) -> str:
+    """Return `target` when it is a path on this site (for a back link or a redirect after
+    login), else `default`: never another host, a scheme, a protocol-relative or backslash
+    trick, or a path with spaces or control characters a browser would drop."""
+    from urllib.parse import urlsplit
+
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+def may_open(roles) -> bool:
+    """Whether the logged-in official holds one of `roles` today (any official when empty)."""
+    from models.dates import today_wib
+
+    if not current_user.is_authenticated or not current_user.active:
+        return False
+    return not roles or current_user.holds_any(roles, today_wib())
+
+
 def _refuse():
     """Send an anonymous visitor to the login page; refuse a logged-in one with 403."""
     if not current_user.is_authenticated:
@@ -16,7 +41,9 @@ def _refuse():
 
 
 class RoleRequired:
-    """Mixin: the view opens only for logged-in active users whose role is in `roles`.
+    """Mixin: the view opens only for logged-in active users who hold one of `roles` today,
+    as their own role or by an acting appointment (Plt./Plh.), the rule the engine and the
+    queues apply too (`User.holds`).
 
     An empty `roles` means every logged-in official.
     """
@@ -24,9 +51,7 @@ class RoleRequired:
     roles: tuple[str, ...] = ()
 
     def is_accessible(self) -> bool:
-        if not current_user.is_authenticated or not current_user.active:
-            return False
-        return not self.roles or current_user.role in self.roles
+        return may_open(self.roles)
 
     def inaccessible_callback(self, name, **kwargs):
         return _refuse()

@@ -37,7 +37,7 @@ from sqlalchemy.orm import aliased, joinedload
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
 
-from admin_views.base import SecureModelView
+from admin_views.base import SecureModelView, may_open, safe_path
 from admin_views.export import CHUNK, FORMULA_STARTS, ExportMixin, neutralise
 from admin_views.i18n import AppForm
 from admin_views.responses import file_response
@@ -66,11 +66,14 @@ from models.documents import (
     register_book,
 )
 from models.identity import (
+    REVEAL_MINUTES,
     RevealRefused,
     identity_hidden,
     reveal,
+    reveal_in_force,
     sees_identities,
     visible_complaints,
+    visible_count,
 )
 from models.pdf import render_pdf, render_register
 from models.search import search_clause
@@ -79,11 +82,11 @@ from models.step_forms import RegisterForm, read_uploads
 from models.swimlane import complaint_swimlane
 from models.types import utcnow
 from models.workflow import (
-    PAUSE_ROLES,
     PHASES,
     ActionRefused,
     FormInvalid,
     advance,
+    clock_role,
     form_for,
     history_of,
     last_record,
@@ -414,11 +417,15 @@ class ComplaintListView(ExportMixin, SecureModelView):
 
     # -- search: an index, not LIKE over every row ---------------------------------------
     def search_placeholder(self):
-        return "Cari no. registrasi, pokok pengaduan, nama pengadu"
+        if sees_identities(current_user):
+            return "Cari no. registrasi, pokok, uraian, nama pengadu"
+        return "Cari no. registrasi, pokok, uraian"
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
-        """A registration number or its start, or words (FTS5 / PostgreSQL; models/search)."""
-        clause = search_clause(search, db.session.get_bind().dialect.name)
+        """A registration number or its start, or words (FTS5 / PostgreSQL; models/search);
+        the complainant's name only for a reader who may see identities."""
+        clause = search_clause(search, db.session.get_bind().dialect.name,
+                               names=sees_identities(current_user))  # fmt: skip
         if count_query is not None:
             count_query = count_query.filter(clause)
         return query.filter(clause), count_query, joins, count_joins
@@ -446,12 +453,14 @@ class ComplaintListView(ExportMixin, SecureModelView):
         if has_request_context() and request.args.get("search"):
             return None  # a search counts its matches up to SEARCH_COUNT_CAP (get_list)
         query = super().get_count_query()
-        scoped = self.scope(query)
-        if scoped is query and has_request_context() and not _filtered():
-            # The whole register: its size is the sum of the daily intake (models/tally.py),
-            # not a count of a million rows (PostgreSQL: 25 ms).
-            return db.session.query(func.coalesce(func.sum(DayTally.received), 0))
-        return scoped
+        if type(self).scope is ComplaintListView.scope and has_request_context() \
+                and not _filtered():  # fmt: skip
+            # The whole register as the user may see it: its size is the sum of the daily
+            # intake (models/tally.py), less the confidential complaints off the user's path
+            # (models/identity.py), not a count of a million rows.
+            size = func.coalesce(func.sum(DayTally.received), 0)
+            return db.session.query(visible_count(current_user, size))
+        return self.scope(query)
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
                  page_size=None):  # fmt: skip
@@ -537,8 +546,12 @@ class ComplaintListView(ExportMixin, SecureModelView):
         return None, redirect(url_for(".index_view"))
 
     def _render_complaint(self, complaint, failed=None, refused=None, status=200,
-                          revealed=False):  # fmt: skip
+                          revealed=None):  # fmt: skip
+        """The complaint page; `revealed` is the reveal just logged (its identity is shown,
+        prefilled and carried into the document links of this page only)."""
         history = history_of(complaint)
+        who = complainant(complaint, reveal=revealed is not None,
+                          allowed=sees_identities(current_user))  # fmt: skip
         forms = []
         reason = why_not(complaint, current_user)
         if reason is None:
@@ -546,14 +559,15 @@ class ComplaintListView(ExportMixin, SecureModelView):
                 if failed is not None and failed[0] == outcome.code:
                     forms.append((outcome, failed[1]))
                 else:
-                    forms.append((outcome, form_for(complaint, outcome)))
+                    forms.append((outcome, form_for(complaint, outcome, who=who)))
         stage = open_stage(complaint)
         return self.render(
             "admin/complaint_page.html",
             complaint=complaint,
-            who=complainant(complaint, reveal=revealed, allowed=sees_identities(current_user)),
+            who=who,
             may_reveal=identity_hidden(complaint) and sees_identities(current_user)
-            and not revealed,
+            and revealed is None,
+            reveal_id=revealed.id if revealed is not None else None,
             stage=stage,
             history=history,
             sop_diagram=complaint_swimlane(complaint, history),
@@ -564,9 +578,8 @@ class ComplaintListView(ExportMixin, SecureModelView):
             badges=DEADLINE_BADGES,
             role_label=role_label,
             role_labels=ROLE_LABELS,
-            may_pause=complaint.status == "in_progress"
-            and any(current_user.holds(r, today_wib()) for r in PAUSE_ROLES),
-            return_url=request.args.get("url") or url_for(".index_view"),
+            may_pause=clock_role(complaint, current_user) is not None,
+            return_url=safe_path(request.args.get("url"), url_for(".index_view")),
         ), status
 
     @expose("/details/")
@@ -583,14 +596,16 @@ class ComplaintListView(ExportMixin, SecureModelView):
         """
         complaint = self._complaint_or_404()
         try:
-            reveal(complaint, current_user, request.form.get("reason", ""))
+            entry = reveal(complaint, current_user, request.form.get("reason", ""))
         except RevealRefused as refused:
             if refused.status == 403:
                 abort(403)
             flash(refused.message, "error")
             return self._render_complaint(complaint, status=400)
-        flash("Identitas pengadu dibuka untuk halaman ini; pembukaan ini tercatat.", "warning")
-        return self._render_complaint(complaint, revealed=True)
+        flash(f"Identitas pengadu dibuka untuk halaman ini (dan dokumennya selama "
+              f"{REVEAL_MINUTES} menit dari halaman ini); pembukaan ini tercatat.",
+              "warning")  # fmt: skip
+        return self._render_complaint(complaint, revealed=entry)
 
     @expose("/aksi/", methods=("POST",))
     def act_view(self):
@@ -660,18 +675,21 @@ class ComplaintListView(ExportMixin, SecureModelView):
         name = filename(record.document, complaint, f"-{record.seq}")
         if record.document == "buku_registrasi":  # the register page of the day it came in
             day = to_wib(complaint.received_at).date()
-            visible = (visible_complaints(current_user) if self.reads_register()
-                       else Complaint.id == complaint.id)  # fmt: skip
+            # Who follows the register reads the day's page (what they may not see masked);
+            # the Tim Teknis reads this complaint's own entry.
+            only = None if self.reads_register() else Complaint.id == complaint.id
             book = register_book(day, day, identity=sees_identities(current_user),
-                                 visible=visible)  # fmt: skip
+                                 visible=visible_complaints(current_user), only=only)
             return _pdf_response(render_register(book), name)
+        revealed = reveal_in_force(complaint, current_user, request.args.get("reveal"))
         template, context = record_document(complaint, record,
-                                            identity=sees_identities(current_user))  # fmt: skip
+                                            identity=sees_identities(current_user),
+                                            revealed=revealed is not None)  # fmt: skip
         return _pdf_response(render_pdf(template, **context), name)
 
     def reads_register(self) -> bool:
         """Whether the official follows the whole register (the Tim Teknis does not)."""
-        return current_user.role in ComplaintListView.roles
+        return may_open(ComplaintListView.roles)
 
     @expose("/buku-registrasi/")
     def register_book_view(self):
@@ -772,9 +790,7 @@ class QueueView(ComplaintListView):
         super().__init__(*args, **kwargs)
 
     def is_accessible(self):
-        if not current_user.is_authenticated or not current_user.active:
-            return False
-        return current_user.holds(self.queue_role, today_wib())
+        return may_open((self.queue_role,))
 
     def scope(self, query):
         role = self.queue_role

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from wtforms import (
@@ -34,7 +33,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from admin_views.base import SecureModelView
+from admin_views.base import SecureModelView, may_open
 from admin_views.i18n import AdminBaseForm, AppForm
 from models import Complaint, Role, Sop, SopOutcome, SopStep, db
 from models.dates import format_date_long, format_date_short, today_wib
@@ -152,7 +151,7 @@ class NewSopForm(AppForm):
 
 
 def _is_admin() -> bool:
-    return current_user.is_authenticated and current_user.role == Role.ADMIN
+    return may_open((Role.ADMIN,))
 
 
 def _status(sop: Sop, in_force: Sop | None) -> str:

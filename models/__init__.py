@@ -21,7 +21,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 from models import audit as _audit  # noqa: E402, F401 - its session hook records changes
-from models import integrity as _integrity  # noqa: E402, F401 - its DDL runs with create_all
+from models import integrity as _integrity  # noqa: E402 - its DDL runs with create_all
 from models import search as _search  # noqa: E402, F401 - its DDL runs with create_all
 from models.accounts import ActingAppointment, Role, User  # noqa: E402
 from models.calendar import CalendarDay, OfficeHours  # noqa: E402
@@ -32,11 +32,13 @@ from models.complaint import (  # noqa: E402
     NumberSequence,
     StepRecord,
 )
-from models.identity import IdentityReveal  # noqa: E402
+from models.identity import ConfidentialReader, IdentityReveal  # noqa: E402
 from models.masterdata import Channel, DispositionMark, Jenis, Platform  # noqa: E402
 from models.settings import AgencySettings  # noqa: E402
 from models.sop import Sop, SopOutcome, SopStep  # noqa: E402
 from models.tally import DayTally, StepTally  # noqa: E402
+
+_integrity._register()
 
 __all__ = [
     "ActingAppointment",
@@ -57,6 +59,7 @@ __all__ = [
     "SopStep",
     "StepRecord",
     "StepTally",
+    "ConfidentialReader",
     "IdentityReveal",
     "DayTally",
     "User",

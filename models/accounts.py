@@ -1,6 +1,7 @@
 """Officials who use the back-office, their roles and their acting appointments (Plt./Plh.)."""
 
 import re
+import secrets
 from datetime import date
 from enum import StrEnum
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import db
-from models.types import UTCDateTime, utcnow
+from models.types import UTCDateTime, dialect_insert, utcnow
 
 
 class Role(StrEnum):
@@ -39,6 +40,20 @@ ROLE_LABELS = {
 }
 
 ROLE_VALUES = tuple(r.value for r in Role)
+
+# The line of command for work that waits or runs late: whom an official answers to. The
+# Tim Teknis meets under the Kabid; the front office works in the Kasi's section; the
+# Kepala Dinas answers to nobody here.
+SUPERIOR = {Role.FO: Role.KASI, Role.TIM_TEKNIS: Role.KABID, Role.KASI: Role.KABID,
+            Role.KABID: Role.KADIS}  # fmt: skip
+
+
+def chain_from(role: str) -> tuple[str, ...]:
+    """`role` and every role above it, nearest first: Kasi → Kabid → Kepala Dinas."""
+    chain = [role]
+    while chain[-1] in SUPERIOR:
+        chain.append(SUPERIOR[chain[-1]])
+    return tuple(chain)
 APPOINTMENT_KINDS = ("Plt.", "Plh.")
 
 NIP_RE = re.compile(r"^\d{18}$")
@@ -89,6 +104,9 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(256))
+    # Every session carries the generation it was opened in; logout, a new password and
+    # deactivation move it on, which ends every session of the user on every app host.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at = mapped_column(UTCDateTime, default=utcnow)
 
     appointments: Mapped[list["ActingAppointment"]] = relationship(
@@ -105,12 +123,24 @@ class User(UserMixin, db.Model):
             raise ValueError(f"Peran tidak dikenal: {value}")
         return value
 
+    @validates("active")
+    def _validate_active(self, _key, value):
+        if not value and self.active:
+            self.end_sessions()
+        return value
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return bool(self.active)
 
     def set_password(self, password: str) -> None:
+        """Store a new password; every session opened with the old one ends."""
         self.password_hash = hash_password(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """End every session of this user, on every app host, at the next request."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -131,8 +161,22 @@ class User(UserMixin, db.Model):
         return None
 
     def holds(self, role: str, on: date) -> bool:
-        """Tell whether the user may act in `role` on `on`, directly or as Plt./Plh."""
+        """Tell whether the user may act in `role` on `on`, directly or as Plt./Plh.
+
+        The one access rule: every page, queue and engine check asks it (or `holds_any`).
+        """
         return self.active and (self.role == role or self.appointment_for(role, on) is not None)
+
+    def holds_any(self, roles, on: date) -> bool:
+        """Tell whether the user holds one of `roles` on `on` (directly or as Plt./Plh.)."""
+        return any(self.holds(role, on) for role in roles)
+
+    def roles_held(self, on: date) -> tuple[str, ...]:
+        """Every role the user may act in on `on`: their own, then their appointments'."""
+        if not self.active:
+            return ()
+        acting = [a.role for a in self.appointments if a.covers(on)]
+        return tuple(dict.fromkeys([self.role, *acting]))
 
     def __str__(self) -> str:
         return self.full_name
@@ -184,6 +228,44 @@ def users_holding(role: str, on: date) -> list[User]:
         .order_by(User.full_name)
     ).all()
     return list(dict.fromkeys([*own, *acting]))
+
+
+class LoginGate(db.Model):
+    """A lock row per account and per address: login attempts of one account (or from one
+    address) take their turn, so that parallel attempts cannot all pass the lockout check
+    before any failure is counted."""
+
+    __tablename__ = "login_gate"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)  # account:… / address:…
+    attempts: Mapped[int] = mapped_column(default=0)
+
+
+def take_login_turn(username: str, address: str) -> None:
+    """Hold the account's and the address's gate until the transaction ends (PostgreSQL: their
+    rows; SQLite: the database's write lock). Keys in one order: no two attempts deadlock."""
+    insert = dialect_insert(db.session)
+    for key in sorted({f"account:{username}"[:120], f"address:{address}"[:120]}):
+        db.session.execute(
+            insert(LoginGate).values(key=key, attempts=1).on_conflict_do_update(
+                index_elements=["key"], set_={"attempts": LoginGate.attempts + 1})
+        )  # fmt: skip
+
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def verify_login(user: "User | None", password: str) -> bool:
+    """Whether `password` opens `user`'s account; as costly for an unknown or inactive
+    account as for a known one, so that timing tells nobody which usernames exist."""
+    stored = user.password_hash if user is not None and user.password_hash else None
+    if stored is None:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        if method not in _DUMMY_HASHES:
+            _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+        stored = _DUMMY_HASHES[method]
+    matches = check_password_hash(stored, password)
+    return matches and user is not None and bool(user.active)
 
 
 class LoginAttempt(db.Model):

@@ -19,7 +19,7 @@ from models.types import UTCDateTime, utcnow
 
 ACTIONS = {"create": "dibuat", "update": "diubah", "delete": "dihapus"}
 SECRET_FIELDS = {"password_hash": "kata sandi"}
-SKIPPED_FIELDS = {"created_at"}
+SKIPPED_FIELDS = {"created_at", "session_generation"}  # the latter moves at every logout
 
 
 class AdminChange(db.Model):

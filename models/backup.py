@@ -42,10 +42,31 @@ def _run(command: list[str], env: dict) -> None:
         raise BackupError(f"{command[0]} gagal: {done.stderr.strip()[:500]}")
 
 
+def _private_file(path: Path) -> None:
+    """Make `path` an empty file only its owner may read (0600), in a folder only its owner
+    may enter (0700) when the backup makes it: a backup holds every identity, password hash
+    and attachment."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=0o700, parents=True)
+        folder.chmod(0o700)  # whatever the umask
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    path.chmod(0o600)
+
+
+def private_folder(folder: Path) -> Path:
+    """The backups' own folder, made or narrowed to its owner (0700)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
+
+
 def backup(path: Path) -> Path:
-    """Write a consistent copy of the database to `path` and return it."""
+    """Write a consistent copy of the database to `path` (readable by its owner only: 0600)
+    and return it."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _private_file(path)
     if db.engine.dialect.name == "sqlite":
         raw = db.engine.raw_connection()
         try:

@@ -10,18 +10,15 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
-    select,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, deferred, foreign, mapped_column, relationship
 
 from models import db
 from models.accounts import User
 from models.masterdata import Channel, Jenis, Platform
 from models.sop import Sop, SopStep
-from models.types import UTCDateTime, utcnow
+from models.types import UTCDateTime, dialect_insert, utcnow
 
 # Where a complaint stands: at a numbered SOP step, drafting the answer letter, waiting for the
 # letter to be sent, or closed (selesai).
@@ -210,8 +207,7 @@ def next_number(name: str, year: int) -> int:
     up and a rolled-back transaction gives its number back: no gaps, no duplicates.
     """
     session = db.session
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+    insert = dialect_insert(session)
     session.execute(
         insert(NumberSequence)
         .values(name=name, year=year, last_value=0)
@@ -224,10 +220,3 @@ def next_number(name: str, year: int) -> int:
         .returning(NumberSequence.last_value)
     ).scalar_one()
 
-
-def last_number(name: str, year: int) -> int:
-    return db.session.scalar(
-        select(NumberSequence.last_value).where(
-            NumberSequence.name == name, NumberSequence.year == year
-        )
-    ) or 0

@@ -111,14 +111,19 @@ def base_context(complaint: Complaint | None = None) -> dict:
             "date_words": date_words}  # fmt: skip
 
 
-def record_document(complaint: Complaint, record: StepRecord,
-                    identity: bool = True) -> tuple[str, dict]:  # fmt: skip
-    """Return (template, context) of the document a history record produced; `identity`
-    False masks the complainant whatever the flags (a reader who may not see identities)."""
+def record_document(complaint: Complaint, record: StepRecord, identity: bool = True,
+                    revealed: bool = False) -> tuple[str, dict]:  # fmt: skip
+    """Return (template, context) of the document a history record produced.
+
+    The complainant is masked for a reader who may not see identities (`identity` False),
+    and when the complaint is anonymous or confidential unless `revealed` (a logged reveal
+    in force): then the answer letter's addressee, the complainant by name, is masked too.
+    """
     code = record.document
     context = base_context(complaint)
+    who = complainant(complaint, reveal=revealed, allowed=identity)
     context.update(record=record, data=record.data or {}, signer=record_signer(record),
-                   who=complainant(complaint, allowed=identity), title=DOCUMENTS[code],
+                   who=who, title=DOCUMENTS[code],
                    issued_on=to_wib(record.finished_at).date())  # fmt: skip
     if code == "berita_acara":
         # The Tim Teknis meets under the Kabid: the Kabid signs as the meeting's leader.
@@ -132,39 +137,53 @@ def record_document(complaint: Complaint, record: StepRecord,
         role = Role.KADIS if user is not None and user.holds(Role.KADIS, context["issued_on"]) \
             else (user.role if user else Role.KADIS)  # fmt: skip
         context["signer"] = signer(user, role, context["issued_on"])
-        if not identity:  # the addressee is the complainant, by name and address
+        if who["masked"]:  # the addressee is the complainant, by name and address
             context["data"] = {**context["data"], "addressee": MASK, "addressee_place": MASK}
     return TEMPLATES[code], context
 
 
+CONFIDENTIAL_ROW = "Pengaduan rahasia"
+
+
 def register_book(first: date, last: date, reveal: bool = False, identity: bool = True,
-                  visible=None) -> dict:
+                  visible=None, only=None) -> dict:
     """The Buku Registrasi of complaints received from `first` to `last`, for `render_register`.
 
-    :param visible: a WHERE clause limiting the complaints (`identity.visible_complaints`).
+    :param visible: a WHERE clause of the complaints the reader may see
+        (`identity.visible_complaints`); any other row keeps its number and date and reads
+        "Pengaduan rahasia", so that the book still accounts for every number.
+    :param only: a WHERE clause of the rows to print at all (one complaint's own entry).
     """
     from datetime import time, timedelta
+
+    from sqlalchemy import case
 
     from models.dates import WIB
     from models.masterdata import Channel, Jenis, Platform
 
     lo = datetime.combine(first, time.min, WIB)
     hi = datetime.combine(last + timedelta(days=1), time.min, WIB)
+    shown = true() if visible is None else case((visible, True), else_=False)
     rows = db.session.execute(
-        select(Complaint, Channel.name, Platform.name, Jenis.name)
+        select(Complaint, Channel.name, Platform.name, Jenis.name, shown)
         .join(Channel, Channel.id == Complaint.channel_id)
         .join(Jenis, Jenis.id == Complaint.jenis_id)
         .outerjoin(Platform, Platform.id == Complaint.platform_id)
         .where(Complaint.received_at >= lo, Complaint.received_at < hi)
-        .where(true() if visible is None else visible)
+        .where(true() if only is None else only)
         .order_by(Complaint.received_at, Complaint.id)
     ).all()
     settings = agency_settings()
     entries = []
-    for n, (c, channel, platform, jenis) in enumerate(rows, 1):
+    for n, (c, channel, platform, jenis, may_see) in enumerate(rows, 1):
+        entry = {"no": n, "reg_number": c.reg_number, "received": format_moment(c.received_at)}
+        if not may_see:
+            hidden = dict.fromkeys(("channel", "jenis", "name", "contact", "status", "closed"), "-")
+            entries.append({**entry, **hidden, "subject": CONFIDENTIAL_ROW})
+            continue
         who = complainant(c, reveal, allowed=identity)
         entries.append({
-            "no": n, "reg_number": c.reg_number, "received": format_moment(c.received_at),
+            **entry,
             "channel": channel + (f" ({platform})" if platform else "")
                        + (f" — LAPOR! {c.lapor_tracking_no}" if c.lapor_tracking_no else ""),
             "jenis": jenis, "name": who["name"], "contact": who["contact"],

@@ -5,11 +5,14 @@ metadata cannot describe, and the search clause that uses them.
   ``ORDER BY due_at IS NULL, due_at, id``. Expression indexes, on the acting role, on the
   co-acting role and on the order alone, give that order directly, so a page reads 25 index
   entries instead of sorting the whole queue or register.
-- **Free-text search** over the registration number, the subject and the complainant's
-  name. The name of an anonymous or confidential complaint is not indexed: searching for a
-  name must not reveal whose report it is. SQLite keeps an FTS5 table filled by triggers;
-  PostgreSQL a stored generated column of the same words (``to_tsvector('simple', …)``)
-  with a GIN index.
+- **Free-text search** over the registration number, the subject and the description, and
+  apart from them the complainant's name. A reader who may not see identities (the admin,
+  the Tim Teknis) searches the first part only: a name, added to letter by letter, must
+  not find whose report it is. Nobody finds a complaint by the name of an anonymous or
+  confidential complainant: it is not indexed. SQLite keeps an FTS5 table of two columns
+  (``words``, ``names``) filled by triggers; PostgreSQL a stored generated ``tsvector`` with
+  the name's words weighted A and the rest D, under a GIN index (a reader without
+  identities asks for weight D only).
 
 `install(connection)` creates them (called after ``create_all`` and by migration 0004);
 `include_object` keeps Alembic's autogenerate from reporting them as unknown.
@@ -27,12 +30,15 @@ QUEUE_INDEXES = ("ix_complaint_queue_actor", "ix_complaint_queue_co_actor",
 PG_SEARCH_INDEX = "ix_complaint_search"
 PG_PREFIX_INDEX = "ix_complaint_reg_prefix"
 
-# The words of a complaint that search finds; the name only when the identity may be shown.
-_SQLITE_WORDS = ("{row}.reg_number || ' ' || {row}.subject || ' ' || "
-                 "CASE WHEN {row}.is_anonymous OR {row}.is_confidential THEN '' "
+# The words of a complaint that search finds, and apart from them the complainant's name
+# (only when the identity is not hidden).
+_SQLITE_WORDS = "{row}.reg_number || ' ' || {row}.subject || ' ' || {row}.description"
+_SQLITE_NAMES = ("CASE WHEN {row}.is_anonymous OR {row}.is_confidential THEN '' "
                  "ELSE {row}.complainant_name END")  # fmt: skip
-_PG_WORDS = ("to_tsvector('simple'::regconfig, reg_number || ' ' || subject || ' ' || CASE "
-             "WHEN is_anonymous OR is_confidential THEN '' ELSE complainant_name END)")  # fmt: skip
+_SQLITE_ROW = f"{_SQLITE_WORDS}, {_SQLITE_NAMES}"
+_PG_WORDS = ("setweight(to_tsvector('simple'::regconfig, reg_number || ' ' || subject || ' ' "
+             "|| description), 'D') || setweight(to_tsvector('simple'::regconfig, CASE WHEN "
+             "is_anonymous OR is_confidential THEN '' ELSE complainant_name END), 'A')")
 PG_WORDS_COLUMN = "search_words"  # stored: rechecking a match reads it instead of parsing again
 
 _QUEUE_DDL = [
@@ -42,14 +48,16 @@ _QUEUE_DDL = [
     f"CREATE INDEX {QUEUE_INDEXES[2]} ON complaint ((due_at IS NULL), due_at, id)",
 ]
 _SQLITE_DDL = [
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(words, tokenize = 'unicode61')",
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(words, names, tokenize = 'unicode61')",
     f"""CREATE TRIGGER complaint_fts_insert AFTER INSERT ON complaint BEGIN
-          INSERT INTO {FTS_TABLE} (rowid, words) VALUES (new.id, {_SQLITE_WORDS.format(row="new")});
+          INSERT INTO {FTS_TABLE} (rowid, words, names)
+          VALUES (new.id, {_SQLITE_ROW.format(row="new")});
         END""",
-    f"""CREATE TRIGGER complaint_fts_update AFTER UPDATE OF reg_number, subject, complainant_name,
-          is_anonymous, is_confidential ON complaint BEGIN
+    f"""CREATE TRIGGER complaint_fts_update AFTER UPDATE OF reg_number, subject, description,
+          complainant_name, is_anonymous, is_confidential ON complaint BEGIN
           DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
-          INSERT INTO {FTS_TABLE} (rowid, words) VALUES (new.id, {_SQLITE_WORDS.format(row="new")});
+          INSERT INTO {FTS_TABLE} (rowid, words, names)
+          VALUES (new.id, {_SQLITE_ROW.format(row="new")});
         END""",
     f"""CREATE TRIGGER complaint_fts_delete AFTER DELETE ON complaint BEGIN
           DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
@@ -65,13 +73,20 @@ _PG_DDL = [
 
 def install(connection) -> None:
     """Create the queue indexes and the search structures, and index the rows already there."""
+    for statement in _QUEUE_DDL:
+        connection.execute(text(statement))
+    install_search(connection)
+
+
+def install_search(connection) -> None:
+    """Create the search structures and index the rows already there."""
     dialect = connection.dialect.name
-    for statement in _QUEUE_DDL + (_SQLITE_DDL if dialect == "sqlite" else _PG_DDL):
+    for statement in _SQLITE_DDL if dialect == "sqlite" else _PG_DDL:
         connection.execute(text(statement))
     if dialect == "sqlite":
-        words = _SQLITE_WORDS.format(row="complaint")
-        connection.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, words) "
-                                f"SELECT id, {words} FROM complaint"))  # fmt: skip
+        connection.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, words, names) "
+                                f"SELECT id, {_SQLITE_ROW.format(row='complaint')} "
+                                "FROM complaint"))  # fmt: skip
 
 
 def pause_indexing(connection) -> None:
@@ -83,9 +98,9 @@ def pause_indexing(connection) -> None:
 def resume_indexing(connection, first_id: int) -> None:
     """Index the complaints from `first_id` on in one statement and index new ones again."""
     if connection.dialect.name == "sqlite":
-        words = _SQLITE_WORDS.format(row="complaint")
-        connection.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, words) SELECT id, {words} "
-                                "FROM complaint WHERE id >= :first"), {"first": first_id})
+        connection.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, words, names) SELECT id, "
+                                f"{_SQLITE_ROW.format(row='complaint')} FROM complaint "
+                                "WHERE id >= :first"), {"first": first_id})  # fmt: skip
         connection.execute(text(_SQLITE_DDL[1]))
 
 
@@ -93,6 +108,11 @@ def uninstall(connection) -> None:
     """Drop what `install` made (migration 0004's downgrade)."""
     for name in QUEUE_INDEXES:
         connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
+    uninstall_search(connection)
+
+
+def uninstall_search(connection) -> None:
+    """Drop the search structures (migration 0010 rebuilds them with the description)."""
     if connection.dialect.name == "sqlite":
         connection.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))  # drops its triggers' target
         for trigger in ("insert", "update", "delete"):
@@ -144,9 +164,10 @@ def registration_prefix(term: str, dialect: str):
     return or_(*clauses)
 
 
-def search_clause(term: str, dialect: str):
+def search_clause(term: str, dialect: str, names: bool = False):
     """A WHERE clause for the complaints matching `term`: the start of a registration number,
-    or every word of the term as the start of a word of the number, subject or (shown) name."""
+    or every word of the term as the start of a word of the number, subject or description —
+    or, with `names` (a reader who may see identities), of the complainant's shown name."""
     term = (term or "").strip()
     words = search_words(term)
     if "/" in term:  # registration numbers contain slashes; words never do
@@ -154,10 +175,12 @@ def search_clause(term: str, dialect: str):
     if not words:  # only punctuation: nothing but that very number can match
         return Complaint.reg_number == term
     if dialect == "sqlite":
+        query = _fts_query(words) if names else f"words : ({_fts_query(words)})"
         matching = select(literal_column("rowid")).select_from(text(FTS_TABLE)).where(
-            literal_column(FTS_TABLE).op("MATCH")(_fts_query(words))
+            literal_column(FTS_TABLE).op("MATCH")(query)
         )  # fmt: skip
         return Complaint.id.in_(matching)
-    query = " & ".join(f"{w}:*" for w in words)
+    weight = "" if names else "D"  # the name's words carry weight A
+    query = " & ".join(f"{w}:*{weight}" for w in words)
     column = literal_column(f"complaint.{PG_WORDS_COLUMN}")
     return column.op("@@")(func.to_tsquery("simple", query))

@@ -67,9 +67,13 @@ class StepForm(Form):
         def bind_field(self, form, unbound_field, options):
             return bind_clean_text_field(unbound_field, form, options)
 
-    def __init__(self, formdata=None, complaint=None, to_role: str | None = None, **kwargs):
+    def __init__(self, formdata=None, complaint=None, to_role: str | None = None,
+                 who: dict | None = None, **kwargs):  # fmt: skip
         self.complaint = complaint
         self.to_role = to_role
+        # The complainant as the reader's page shows them (documents.complainant): what a
+        # form may prefill; None or masked: nothing of the identity.
+        self.who = who
         super().__init__(formdata=formdata, **kwargs)
         self.setup()
 
@@ -315,8 +319,13 @@ class AnswerForm(StepForm):
         c = self.complaint
         if c is not None and not self.subject.data:
             self.subject.data = f"Jawaban atas pengaduan nomor {c.reg_number}"
-        if c is not None and not self.addressee.data and not c.is_anonymous:
-            self.addressee.data = f"Sdr. {c.complainant_name}"
+        shown = self.who is not None and not self.who["masked"]
+        if c is not None and not self.addressee.data and shown:
+            self.addressee.data = f"Sdr. {self.who['name']}"
+        if self.who is not None and self.who["masked"]:
+            self.addressee.description = (
+                "Identitas pengadu dirahasiakan. Buka identitas (tercatat) untuk mengisi nama "
+                "penerima, atau tulis sapaan umum, mis. Sdr. Pengadu.")  # fmt: skip
 
     def validate_signatory(self, field):
         if field.data not in {c.value for c in field.choices}:

@@ -35,3 +35,11 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """Return the current moment, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def dialect_insert(session):
+    """The INSERT construct of the session's database, with its ON CONFLICT clauses."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return {"postgresql": pg_insert, "sqlite": sqlite_insert}[session.get_bind().dialect.name]

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from models import db
-from models.accounts import ROLE_LABELS, Role, User
+from models.accounts import ROLE_LABELS, Role, User, chain_from
 from models.calendar import WorkCalendar, load_calendar
 from models.complaint import Attachment, Complaint, MeetingInvitee, StepRecord, next_number
 from models.dates import format_moment, to_wib
@@ -88,7 +88,8 @@ class FormInvalid(Exception):
         self.form = form
 
 
-# Officials who may stop a complaint's clock (e.g. waiting for the complainant's data).
+# Officials who may stop a complaint's clock (e.g. waiting for the complainant's data), on a
+# step they hold or one below them in the line of command (`accounts.chain_from`).
 PAUSE_ROLES = (Role.KASI, Role.KABID)
 DUE_SOON_SHARE = 0.25  # the last quarter of a step's standard is "due soon" (SPEC §3)
 
@@ -326,14 +327,28 @@ def _restart_clock(complaint, user, role, now, calendar, note):
     complaint.paused_at = complaint.pause_reason = None
 
 
+def clock_role(complaint: Complaint, user: User, now: datetime | None = None) -> str | None:
+    """The role in which `user` may stop or restart the complaint's clock now, or None.
+
+    Only on a running SOP step, and only its holder or an official above them: a Kasi or
+    Kabid who holds the step's role (or its leader's), or a role the step's role answers to.
+    """
+    if complaint.status != "in_progress":
+        return None
+    stage = open_stage(complaint)
+    above = {r for role in _stage_roles(stage) for r in chain_from(role)}
+    on = to_wib(now or utcnow()).date()
+    return next((r for r in PAUSE_ROLES if r in above and user.holds(r, on)), None)
+
+
 def _clock_role(complaint: Complaint, user: User, now: datetime) -> str:
     if complaint.status != "in_progress":
         raise ActionRefused("Jam hanya dapat dihentikan pada langkah SOP yang sedang berjalan.")
-    on = to_wib(now).date()
-    role = next((r for r in PAUSE_ROLES if user.holds(r, on)), None)
+    role = clock_role(complaint, user, now)
     if role is None:
-        raise ActionRefused("Hanya Kasi atau Kabid PKPL yang dapat menghentikan atau "
-                            "melanjutkan jam penanganan.", status=403)  # fmt: skip
+        raise ActionRefused("Jam penanganan hanya dapat dihentikan atau dilanjutkan oleh Kasi "
+                            "atau Kabid PKPL pada langkah yang mereka pegang atau yang berada "
+                            "di bawah mereka.", status=403)  # fmt: skip
     return role
 
 
@@ -413,15 +428,16 @@ def recompute_due_moments(calendar: WorkCalendar | None = None) -> int:
     return len(rows)
 
 
-def form_for(complaint: Complaint, outcome, formdata=None):
-    """Build the form of `outcome` for the complaint, addressed to whoever acts next."""
+def form_for(complaint: Complaint, outcome, formdata=None, who: dict | None = None):
+    """Build the form of `outcome` for the complaint, addressed to whoever acts next;
+    `who` is the complainant as the reader may see them (what the form may prefill)."""
     target = _target(open_stage(complaint), outcome)
     if isinstance(target, int):
         to_role = complaint.sop.step(target).actor
     else:
         to_role = PHASES[target].actor if target in PHASES else None
     return FORM_CLASSES[outcome.form](
-        formdata=_multidict(formdata), complaint=complaint, to_role=to_role
+        formdata=_multidict(formdata), complaint=complaint, to_role=to_role, who=who
     )
 
 

@@ -25,6 +25,7 @@ from models import (
     StepRecord,
     User,
     db,
+    identity,
     search,
     tally,
 )
@@ -115,6 +116,7 @@ def seed_bulk(count: int, seed: int = 7, echo=print) -> int:
     connection = db.session.connection()
     search.pause_indexing(connection)
     tally.uninstall(connection)
+    identity.uninstall(connection)
     try:
         for i in range(count):
             cid = next_id + i
@@ -193,8 +195,10 @@ def seed_bulk(count: int, seed: int = 7, echo=print) -> int:
         search.resume_indexing(connection, next_id)
         tally.install(connection)
         tally.rebuild(connection)
+        identity.install(connection)
+        identity.rebuild(connection)
         if connection.dialect.name == "postgresql":  # the planner's figures of the new rows
-            for table in ("complaint", "step_record", "step_tally"):
+            for table in ("complaint", "step_record", "step_tally", "confidential_reader"):
                 connection.execute(text(f"ANALYZE {table}"))
         db.session.commit()
     if db.session.get_bind().dialect.name == "postgresql":  # ids were given explicitly

@@ -20,6 +20,11 @@ ANYONE = {"fo", "kadis", "kabid", "kasi", "tim_teknis", "admin"}
 COMPLAINT_READERS = {"fo", "kadis", "kabid", "kasi", "admin"}
 USERS = {"fo": "fo", "kadis": "kadis", "kabid": "kabid", "kasi": "kasi",
          "tim_teknis": "teknis1", "admin": "admin"}  # fmt: skip
+# Principals who act by appointment: (user, the appointment's role, its period from today in
+# days). A Tim Teknis member made Plh. Kasi holds both roles today; the Kabid as Plt. Kepala
+# Dinas both of his; an appointment that ended yesterday gives nothing.
+ACTING = {"plh_kasi": ("teknis2", "kasi", (0, 5)), "plt_kadis": ("kabid", "kadis", (-3, 3)),
+          "ended_plh_kasi": ("teknis3", "kasi", (-10, -1))}  # fmt: skip
 
 # Who may open each view (the part of the endpoint before the dot).
 VIEWS = {
@@ -46,14 +51,15 @@ VIEWS = {
 }
 # Pages that ask more than the view: registering a complaint is the front office's; the
 # complaint of the fixture waits for the Kepala Dinas's disposition, so only he may act on
-# it; only the Kasi or the Kabid may stop or restart a complaint's clock; only the officials
+# it, and nobody may stop or restart its clock (only the holder of a step or one above: the
+# Kasi or the Kabid, and neither is above the Kepala Dinas); only the officials
 # who answer complainants may reveal an identity; the Buku Registrasi is for those who follow
 # the whole register, not for the Tim Teknis, whichever list it is asked from; only the admin
 # revises SOPs.
 SOP_REVISION_PAGES = ("revise_view", "new_view", "header_view", "step_view",
                       "step_delete_view", "publish_view", "discard_view")  # fmt: skip
-NARROWER = {"register_view": {"fo"}, "act_view": {"kadis"}, "pause_view": {"kasi", "kabid"},
-            "resume_view": {"kasi", "kabid"},
+NARROWER = {"register_view": {"fo"}, "act_view": {"kadis"}, "pause_view": set(),
+            "resume_view": set(),
             "reveal_view": {"fo", "kadis", "kabid", "kasi"},
             "register_book_view": COMPLAINT_READERS,
             **dict.fromkeys(SOP_REVISION_PAGES, {"admin"})}  # fmt: skip
@@ -111,17 +117,43 @@ def ids(app):
         return {"complaint": complaint.id, "record": record}
 
 
-@pytest.mark.parametrize("principal", ["anonymous", *sorted(USERS)])
+def _appoint(app, principal) -> tuple[str, set[str]]:
+    """Give an acting principal its appointment; return its username and the roles it holds."""
+    from datetime import timedelta
+
+    from models import ActingAppointment, db
+    from models.dates import today_wib
+    from tests.workflow_helpers import user
+
+    username, role, (first, last) = ACTING[principal]
+    with app.app_context():
+        official = user(username)
+        today = today_wib()
+        db.session.add(ActingAppointment(
+            user_id=official.id, role=role, kind="Plh.", position=f"Plh. {role}",
+            starts_on=today + timedelta(days=first), ends_on=today + timedelta(days=last)))
+        db.session.commit()
+        return username, {official.role} | ({role} if first <= 0 <= last else set())
+
+
+@pytest.mark.parametrize("principal", ["anonymous", *sorted(USERS), *sorted(ACTING)])
 def test_each_principal_gets_the_expected_answer_everywhere(app, client, ids, principal):
+    held = set()
     if principal != "anonymous":
+        if principal in ACTING:
+            username, held = _appoint(app, principal)
+        else:
+            username, held = USERS[principal], {principal}
         token = _token(client)
-        response = client.post("/login", data={"username": USERS[principal],
+        response = client.post("/login", data={"username": username,
                                                "password": PASSWORD, "csrf_token": token})
         assert response.status_code == 302, principal
     token = _token(client) if principal == "anonymous" else _csrf_of_session(client)
     wrong, checked = [], 0
     for rule, view, page in _rules(app):
-        allowed = VIEWS[view] & NARROWER.get(page, ANYONE)
+        # The view opens for a role held, and the page for a role held (not always the same
+        # one: a Plh. Kasi opens the register book from the Tim Teknis's queue).
+        opens_view, opens_page = held & VIEWS[view], held & NARROWER.get(page, ANYONE)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             url = _url(rule, ids)
             data = {"csrf_token": token} if method == "POST" else None
@@ -131,10 +163,10 @@ def test_each_principal_gets_the_expected_answer_everywhere(app, client, ids, pr
             checked += 1
             if principal == "anonymous":
                 ok = status == 302 and "/login" in response.headers.get("Location", "")
-            elif principal in allowed:
+            elif opens_view and opens_page:
                 ok = status not in (403, 500) and "/login" not in response.headers.get(
                     "Location", "")  # fmt: skip
-            elif page in NARROWER and view in VIEWS and principal in VIEWS[view]:
+            elif page in NARROWER and view in VIEWS and held & VIEWS[view]:
                 ok = status in (403, 404)  # in the list, but not this complaint's step or role
             else:
                 ok = status == 403

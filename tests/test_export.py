@@ -120,13 +120,14 @@ def test_the_export_says_what_the_list_shows_about_time(client, auth, app):
     """The deadline label the database works out for an export is the list's badge."""
     from models.workflow import pause, register
     from tests.test_calendar import wib
-    from tests.workflow_helpers import registration, user
+    from tests.workflow_helpers import act, registration, user
 
     with app.app_context():
         register_complaint("kantor", subject="Tepat waktu")
         register(user("fo"), registration("kantor", received_at="2026-01-05T09:00"),
                  now=wib(2026, 1, 5, 9, 20))  # waiting for its disposition since January
         paused = register_complaint("kantor", subject="Dijeda")
+        act(paused, "kadis", "arahan")  # at the Kabid's step, whose clock he may stop
         pause(paused.id, user("kabid"), "Menunggu data dari pengadu.")
     auth.login("fo")
     page = client.get("/admin/pengaduan/").get_data(as_text=True)

@@ -152,6 +152,7 @@ def test_the_tally_kept_by_the_trigger_equals_a_count_from_scratch(office_year):
 
     with office_year.app_context():
         c = _complaint("media_sosial", "2026-11-23T09:00")
+        advance(c.id, user("kadis"), "arahan", FORMS["arahan"](), now=wib(2026, 11, 23, 9, 30))
         pause(c.id, user("kabid"), "Menunggu data dari pelapor.", now=wib(2026, 11, 23, 10, 0))
         resume(c.id, user("kabid"), now=wib(2026, 11, 24, 10, 0))
         _complaint("curhat_ning_ita", "2026-11-24T08:00", close_on=(2026, 11, 25))
@@ -174,6 +175,7 @@ def test_the_recap_counts_pauses_as_no_finished_step(office_year):
 
     with office_year.app_context():
         c = _complaint("media_sosial", "2026-11-23T09:00")
+        advance(c.id, user("kadis"), "arahan", FORMS["arahan"](), now=wib(2026, 11, 23, 9, 30))
         before = build_recap(parse_period("bulan", "2026-11"))
         pause(c.id, user("kabid"), "Menunggu data dari pelapor.", now=wib(2026, 11, 23, 10, 0))
         resume(c.id, user("kabid"), now=wib(2026, 11, 24, 10, 0))

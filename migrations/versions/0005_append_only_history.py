@@ -18,8 +18,8 @@ depends_on = None
 
 
 def upgrade():
-    integrity.install(op.get_bind())
+    integrity.install(op.get_bind(), ("step_record",))
 
 
 def downgrade():
-    integrity.uninstall(op.get_bind())
+    integrity.uninstall(op.get_bind(), ("step_record",))
