@@ -218,11 +218,11 @@ def create_user_command(username, full_name, role, nip, position, rank, password
     """Create an account, e.g. the first admin."""
     from sqlalchemy import select
 
-    from admin_views.users import password_problem
+    from models.passwords import password_problem
 
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise click.ClickException(f"Nama pengguna '{username}' sudah dipakai.")
-    if problem := password_problem(password):
+    if problem := password_problem(password, (username, full_name, nip)):
         raise click.ClickException(problem)
     try:
         user = User(
@@ -247,7 +247,7 @@ def seed_demo_command(password):
 
     generated = password is None
     if generated:
-        password = secrets.token_urlsafe(9)
+        password = secrets.token_urlsafe(12)  # 16 characters: the policy's length
     created = create_demo_accounts(password)
     if not created:
         click.echo("Akun demo sudah ada; tidak ada yang diubah.")

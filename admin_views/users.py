@@ -23,19 +23,10 @@ from admin_views.i18n import AdminBaseForm
 from models import ActingAppointment, Role, User, db
 from models.accounts import APPOINTMENT_KINDS, ROLE_LABELS, format_nip, normalize_nip
 from models.dates import format_date_short, format_moment
+from models.passwords import password_problem
 
 ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
 USERNAME_RE = re.compile(r"^[a-z0-9._-]{2,40}$")
-MIN_PASSWORD = 8
-
-
-def password_problem(password: str) -> str | None:
-    """Return why a password is not acceptable, in Indonesian, or None."""
-    if len(password) < MIN_PASSWORD:
-        return f"Kata sandi minimal {MIN_PASSWORD} karakter."
-    if password.isdigit() or password.isalpha():
-        return "Kata sandi harus memuat huruf dan angka."
-    return None
 
 
 def _role_label(_view, _context, model, _name):
@@ -61,7 +52,9 @@ class UserForm(AdminBaseForm):
     active = BooleanField("Aktif", default=True)
     password = PasswordField(
         "Kata sandi baru",
-        description="Wajib untuk akun baru. Pada akun lama, kosongkan bila tidak diganti.",
+        description="Wajib untuk akun baru; minimal 15 karakter, bukan kata sandi umum dan "
+        "tanpa nama Anda (frasa beberapa kata mudah diingat). Pada akun lama, kosongkan bila "
+        "tidak diganti; semua sesi pengguna itu berakhir bila diganti.",
     )
     password_confirm = PasswordField(
         "Ulangi kata sandi baru",
@@ -108,7 +101,8 @@ class UserForm(AdminBaseForm):
             if self._editing_id() is None:
                 raise ValidationError("Kata sandi wajib diisi untuk akun baru.")
             return
-        if problem := password_problem(field.data):
+        own = (self.username.data, self.full_name.data, self.nip.data)
+        if problem := password_problem(field.data, own):
             raise ValidationError(problem)
 
     def validate_role(self, field):

@@ -242,3 +242,121 @@ def test_no_flask_admin_template_keeps_an_inline_handler(app):
             left[name] = inline_script_left(source)
     assert left == {}
     assert inline_script_left('<a href="javascript:x()">') and inline_script_left('<b onclick="x">')
+
+
+# -- sessions end on every host; the absolute cap counts from login -------------------------
+
+def _copied_session(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _with_cookie(app, cookie: str):
+    other = app.test_client()
+    other.set_cookie("session", cookie)
+    return other
+
+
+def test_a_session_cookie_copied_before_logout_no_longer_works(app, client, auth):
+    auth.login("kasi")
+    copied = _copied_session(client)
+    assert _with_cookie(app, copied).get("/admin/").status_code == 200
+    auth.logout()
+    replayed = _with_cookie(app, copied).get("/admin/")
+    assert replayed.status_code == 302 and "/login" in replayed.headers["Location"]
+
+
+def test_logout_on_one_app_host_ends_the_session_on_another(app, client, auth, db_config):
+    """Two app hosts on one database (each its own process in production; two apps here):
+    the session made on A works on B, and logout on A ends it on B."""
+    from tests.conftest import make_app
+
+    host_b = make_app(db_config)
+    auth.login("kabid")
+    copied = _copied_session(client)
+    on_b = host_b.test_client()
+    on_b.set_cookie("session", copied)
+    assert on_b.get("/admin/").status_code == 200
+    auth.logout()
+    assert on_b.get("/admin/").status_code == 302
+    with host_b.app_context():
+        from models import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("change", ["password", "deactivate"])
+def test_a_password_reset_or_deactivation_ends_the_users_sessions(app, client, auth, change):
+    auth.login("kasi")
+    copied = _copied_session(client)
+    auth.logout()
+    auth.login("kasi")  # logged in again: a session of the new generation
+    current = _copied_session(client)
+    assert _with_cookie(app, current).get("/admin/").status_code == 200
+    from models import db
+    from tests.workflow_helpers import user
+
+    with app.app_context():
+        official = user("kasi")
+        if change == "password":
+            official.set_password("jeruk-manis-di-meja-kerja")
+        else:
+            official.active = False
+        db.session.commit()
+    for cookie in (copied, current):
+        assert _with_cookie(app, cookie).get("/admin/").status_code == 302
+
+
+def test_the_twelve_hour_cap_counts_from_login_not_from_the_last_request(client, auth):
+    from admin_views.auth import LOGGED_IN_AT
+
+    auth.login("fo")
+    with client.session_transaction() as session:
+        session[LOGGED_IN_AT] -= 12 * 3600 + 60  # busy all day: never idle, logged in at dawn
+    ended = client.get("/admin/")
+    assert ended.status_code == 302 and "/login" in ended.headers["Location"]
+    page = client.get(ended.headers["Location"]).get_data(as_text=True)
+    assert "Sesi Anda berakhir karena sudah terlalu lama" in page
+
+
+def test_logout_is_not_recorded_as_a_change_to_the_account(app, client, auth):
+    from sqlalchemy import func, select
+
+    from models import db
+    from models.audit import AdminChange
+
+    with app.app_context():
+        before = db.session.scalar(select(func.count(AdminChange.id)))
+    auth.login("kasi")
+    auth.logout()
+    with app.app_context():
+        assert db.session.scalar(select(func.count(AdminChange.id))) == before
+
+
+# -- usernames cannot be told apart by timing -------------------------------------------------
+
+@pytest.mark.parametrize("who", ["unknown", "inactive", "wrong password", "right password"])
+def test_every_login_costs_exactly_one_password_hash_check(app, client, auth, monkeypatch, who):
+    """An unknown username, an inactive account and a wrong password cost what a right one
+    does: one check of a hash of the configured method (no shortcut to time)."""
+    import models.accounts as accounts
+    from models import db
+    from tests.workflow_helpers import user
+
+    checked = []
+    real = accounts.check_password_hash
+
+    def counting(stored, password):
+        checked.append(stored.split("$")[0])
+        return real(stored, password)
+
+    monkeypatch.setattr(accounts, "check_password_hash", counting)
+    if who == "inactive":
+        with app.app_context():
+            user("fo").active = False
+            db.session.commit()
+    username = {"unknown": "tidak-ada-sama-sekali"}.get(who, "fo")
+    password = PASSWORD if who in ("right password", "inactive") else "salah-sekali-ini"
+    response = auth.login(username, password)
+    assert response.status_code == (302 if who == "right password" else 400)
+    assert checked == [app.config["PASSWORD_HASH_METHOD"]]

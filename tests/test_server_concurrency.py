@@ -194,3 +194,31 @@ def test_twenty_invitations_at_once_get_twenty_letter_numbers_without_a_gap(app,
             StepRecord.document == "undangan_rakor")).all()  # fmt: skip
     seqs = sorted(int(n.split("/")[1]) for n in numbers)
     assert seqs == list(range(1, 21)), numbers
+
+
+def test_forty_login_attempts_at_once_check_no_more_wrong_passwords_than_the_limit(app, server):
+    """39 wrong passwords and the right one released together: attempts take their turn, so
+    at most the limit of wrong ones is checked, and the right one gets in only if its turn
+    came before the account was held."""
+    from models.accounts import LoginAttempt
+
+    limit = app.config["LOGIN_MAX_FAILURES"]
+
+    def prepare(i):
+        browser = Browser(server)
+        token = browser.token("/login")
+        password = PASSWORD if i == 39 else f"salah-{i}"
+        return lambda: browser.request("/login", {"username": "kadis", "password": password,
+                                                  "csrf_token": token})  # fmt: skip
+
+    statuses = [status for status, _ in _together(40, prepare)]
+    with app.app_context():
+        checked = [a.succeeded for a in db.session.scalars(
+            select(LoginAttempt).where(LoginAttempt.username == "kadis")
+            .order_by(LoginAttempt.id))]  # fmt: skip
+    wrong = checked.count(False)
+    assert wrong <= limit, checked
+    if True in checked:
+        assert checked.index(True) < limit  # the right one came before the hold
+    assert statuses.count(429) == 40 - len(checked)
+    assert statuses.count(400) == wrong

@@ -14,8 +14,8 @@ NEW_USER = {
     "rank": "Pengatur (II/c)",
     "role": "fo",
     "active": "y",
-    "password": "Loket-2026",
-    "password_confirm": "Loket-2026",
+    "password": "loket-depan-pagi-hari",
+    "password_confirm": "loket-depan-pagi-hari",
 }
 
 
@@ -32,9 +32,9 @@ def test_admin_creates_an_account_that_can_log_in(app, client, auth):
     assert user.nip == "199501012020122001"
     assert user.nip_display == "19950101 202012 2 001"
     assert user.role == "fo" and user.active
-    assert user.password_hash != "Loket-2026"
+    assert user.password_hash != "loket-depan-pagi-hari"
     auth.logout()
-    assert auth.login("fo2", "Loket-2026").status_code == 302
+    assert auth.login("fo2", "loket-depan-pagi-hari").status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -47,7 +47,16 @@ def test_admin_creates_an_account_that_can_log_in(app, client, auth):
         ({"username": "Nama Spasi"}, "Nama pengguna hanya boleh huruf kecil"),
         ({"full_name": ""}, "Nama lengkap wajib diisi."),
         ({"password": "", "password_confirm": ""}, "Kata sandi wajib diisi untuk akun baru."),
-        ({"password": "pendek1", "password_confirm": "pendek1"}, "Kata sandi minimal 8 karakter."),
+        ({"password": "pendek1", "password_confirm": "pendek1"}, "Kata sandi minimal 15 karakter."),
+        # NIST SP 800-63B: common, sequential and name-derived passwords are refused.
+        ({"password": "password12345678", "password_confirm": "password12345678"},
+         "terlalu mudah ditebak"),
+        ({"password": "123456789012345a", "password_confirm": "123456789012345a"},
+         "terlalu mudah ditebak"),
+        ({"password": "marlina-fo2-2026", "password_confirm": "marlina-fo2-2026"},
+         "tidak boleh memuat nama"),
+        ({"password": "mojokerto123456789", "password_confirm": "mojokerto123456789"},
+         "terlalu mudah ditebak"),
         ({"password_confirm": "lain-2026"}, "Kedua kata sandi tidak sama."),
     ],
 )
@@ -76,11 +85,12 @@ def _edit(app, auth, username, **changes):
 
 def test_admin_resets_a_password_and_the_old_one_stops_working(app, auth):
     auth.login("admin")
-    response = _edit(app, auth, "kasi", password="Baru-12345", password_confirm="Baru-12345")
+    new = "jeruk-manis-di-meja-kerja"
+    response = _edit(app, auth, "kasi", password=new, password_confirm=new)
     assert response.status_code == 302
     auth.logout()
     assert auth.login("kasi", PASSWORD).status_code == 400
-    assert auth.login("kasi", "Baru-12345").status_code == 302
+    assert auth.login("kasi", new).status_code == 302
 
 
 def test_editing_without_a_new_password_keeps_the_old_one(app, auth):
@@ -204,11 +214,11 @@ def test_bad_appointments_are_refused_with_a_reason(app, auth, change, message):
 def test_create_user_command_makes_the_first_admin(app, runner):
     result = runner.invoke(
         args=["create-user", "--username", "superadmin", "--full-name", "Admin Kedua",
-              "--nip", "19900101 201501 1 001", "--password", "Kuat-2026"],
+              "--nip", "19900101 201501 1 001", "--password", "gajah-biru-lari-sore"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     user = _user(app, "superadmin")
-    assert user.role == "admin" and user.check_password("Kuat-2026")
+    assert user.role == "admin" and user.check_password("gajah-biru-lari-sore")
 
 
 @pytest.mark.parametrize(
@@ -216,11 +226,12 @@ def test_create_user_command_makes_the_first_admin(app, runner):
     [
         (["--username", "admin"], "sudah dipakai"),
         (["--username", "x1", "--nip", "123"], "NIP harus terdiri dari 18 digit angka."),
-        (["--username", "x2", "--password", "pendek"], "Kata sandi minimal 8 karakter."),
+        (["--username", "x2", "--password", "pendek"], "Kata sandi minimal 15 karakter."),
+        (["--username", "x3", "--password", "qwertyuiop123456"], "terlalu mudah ditebak"),
     ],
 )
 def test_create_user_command_refuses_bad_input(app, runner, args, message):
-    base = {"--full-name": "Seseorang", "--password": "Kuat-2026"}
+    base = {"--full-name": "Seseorang", "--password": "gajah-biru-lari-sore"}
     extra = [x for k, v in base.items() if k not in args for x in (k, v)]
     result = runner.invoke(args=["create-user", *args, *extra])
     assert result.exit_code != 0
