@@ -7,7 +7,7 @@ import io
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from models import StepRecord, db
+from models import Complaint, StepRecord, db
 from models.identity import IdentityReveal
 from tests.workflow_helpers import act, register_complaint
 
@@ -125,9 +125,15 @@ def test_the_register_book_shows_a_confidential_report_only_on_its_path(app, cli
             return response.status_code, ""
         return 200, "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
 
-    auth.login("kasi")  # not on its path
+    auth.login("kasi")  # not on its path: the row keeps its number, its content is masked
     status, words = book()
     assert status == 200 and "Antrean loket" in words and "Dugaan pungutan" not in words
+    assert "Pengaduan rahasia" in words and "(2 pengaduan)" in words
+    with app.app_context():
+        from models import Complaint
+
+        numbers = db.session.scalars(select(Complaint.reg_number)).all()
+    assert all(number in words for number in numbers)  # the book accounts for every number
     auth.logout()
     auth.login("kadis")  # every complaint passes the Kepala Dinas
     assert "Dugaan pungutan" in book()[1]
@@ -174,3 +180,62 @@ def test_the_answer_letter_names_its_addressee_only_to_who_may_see_identities(
     auth.login("admin")  # administers the system, does not answer complainants
     words = letter()
     assert "Budi Santoso" not in words and "Majapahit" not in words and "Dirahasiakan" in words
+
+
+def _pdf_words(response) -> str:
+    assert response.status_code == 200
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+
+
+def test_a_confidential_complainant_enters_the_answer_only_after_a_logged_reveal(
+        app, client, auth, monkeypatch):  # fmt: skip
+    """The Kasi's answer form does not prefill a hidden name, the letter prints it only with
+    a reveal in force, and every reveal is logged."""
+    import re
+
+    with app.app_context():
+        complaint = register_complaint("kantor", complainant_name=NAME, is_confidential="y",
+                                       complainant_address="Jl. Kenanga 12")  # fmt: skip
+        act(complaint, "kadis", "arahan")
+        act(complaint, "kabid", "perintah_kasi")
+        cid = complaint.id
+    auth.login("kasi")
+    url = f"/admin/antrian/kasi/details/?id={cid}"
+    status, page = _page(client, url)
+    assert status == 200 and NAME not in page and "Kenanga" not in page
+    assert "Identitas pengadu dirahasiakan" in page  # said beside the empty "Kepada Yth."
+    opened = auth.post(f"/admin/antrian/kasi/ungkap/?id={cid}",
+                       {"reason": "Menyusun surat jawaban kepada pengadu."}, form_page=url)
+    revealed = opened.get_data(as_text=True)
+    assert opened.status_code == 200 and f'value="Sdr. {NAME}"' in revealed
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(IdentityReveal.id))) == 1
+    answer = {"addressee": f"Sdr. {NAME}", "addressee_place": "Jl. Kenanga 12"}
+    with app.app_context():
+        act(db.session.get(Complaint, cid), "kasi", "jawab", **answer)
+        record = db.session.scalar(select(StepRecord.id).where(
+            StepRecord.complaint_id == cid, StepRecord.document == "surat_dinas"))  # fmt: skip
+    letter = f"/admin/pengaduan/dokumen/{record}?id={cid}"
+    words = _pdf_words(client.get(letter))  # no reveal in force: masked
+    assert NAME not in words and "Kenanga" not in words and "Dirahasiakan" in words
+    opened = auth.post(f"/admin/pengaduan/ungkap/?id={cid}",
+                       {"reason": "Mencetak surat jawaban untuk dikirim."},
+                       form_page=f"/admin/pengaduan/details/?id={cid}")  # fmt: skip
+    link = re.search(r'href="([^"]*/dokumen/%d[^"]*reveal=\d+[^"]*)"' % record,
+                     opened.get_data(as_text=True)).group(1).replace("&amp;", "&")
+    words = _pdf_words(client.get(link))
+    assert NAME in words and "Kenanga" in words
+    reveal_id = link.rsplit("reveal=", 1)[1]
+    auth.logout()
+    auth.login("fo")  # another official's reveal opens nothing for her
+    assert NAME not in _pdf_words(client.get(f"{letter}&reveal={reveal_id}"))
+    auth.logout()
+    auth.login("kasi")  # her own reveal, but later than it lasts
+    from datetime import timedelta
+
+    from models.identity import REVEAL_MINUTES
+    from models.types import utcnow
+
+    later = timedelta(minutes=REVEAL_MINUTES + 1)
+    monkeypatch.setattr("models.identity.utcnow", lambda: utcnow() + later)
+    assert NAME not in _pdf_words(client.get(link))
