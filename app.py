@@ -16,10 +16,11 @@ from flask_migrate import Migrate, upgrade
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
+from werkzeug.routing import IntegerConverter
 
 from models import User, db
 from models.dates import format_date_long, format_moment, today_wib
-from models.params import parse_id
+from models.params import MAX_ID, parse_id
 from models.search import include_object
 
 PROJECT_DIR = Path(__file__).resolve().parent
@@ -93,6 +94,9 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
 
+    # Every <int:…> in a URL is a database key: beyond what a key can be, the URL matches
+    # nothing (404) instead of reaching the database with a number it refuses.
+    app.url_map.converters["int"] = BoundedInt
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True,
                      include_object=include_object)  # fmt: skip
@@ -125,6 +129,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    """The `int` URL converter, limited to the keys a database row can have."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 @lru_cache(maxsize=64)

@@ -94,6 +94,31 @@ def init_app(app: Flask) -> Admin:
             return _refuse()
         return None
 
+    @app.before_request
+    def _refuse_control_characters():
+        # NUL and other control characters mean nothing in a URL's parameters (PostgreSQL
+        # refuses NUL in text outright): refused here, once, for every page.
+        for key, value in request.args.items(multi=True):
+            if any(ord(ch) < 32 or ord(ch) == 127 for ch in key + value):
+                return _bad_request_page("Alamat halaman memuat karakter kendali yang tidak "
+                                         "sah. Buka halaman dari menu.")  # fmt: skip
+        return None
+
+    def _bad_request_page(message: str):
+        return render_template("errors/500.html", status=400, title="Permintaan tidak valid",
+                               message=message), 400  # fmt: skip
+
+    @app.errorhandler(400)
+    def _bad_request(exc):
+        from flask_wtf.csrf import CSRFError
+
+        if isinstance(exc, CSRFError):
+            return _bad_request_page("Formulir ini sudah kedaluwarsa atau sesi Anda berakhir, "
+                                     "sehingga isiannya belum tersimpan. Muat ulang halaman "
+                                     "(masuk lagi bila diminta), lalu kirim sekali lagi.")
+        return _bad_request_page("Permintaan ini tidak dapat dibaca; periksa alamat atau "
+                                 "isian, lalu coba lagi.")  # fmt: skip
+
     @app.errorhandler(403)
     def _forbidden(_exc):
         return render_template("errors/403.html"), 403

@@ -96,6 +96,29 @@ class SecureModelView(RoleRequired, ModelView):
     can_set_page_size = False
     page_size = 25
 
+    def _get_list_extra_args(self):
+        """The list's arguments; a page number that is no page (negative, not a number, beyond
+        any list the database can hold) is "not found", never an error."""
+        from models.params import MAX_ID, parse_count
+
+        raw = request.args.get("page")
+        if raw is not None and parse_count(raw, MAX_ID // (self.page_size or 1)) is None:
+            abort(404)
+        return super()._get_list_extra_args()
+
+    def get_one(self, id):
+        """The row with key `id`, or None: a key no row can have (not a whole number, beyond
+        the database's integers, several keys at once) finds nothing instead of an error."""
+        from sqlalchemy import Integer, inspect
+
+        from models.params import MAX_ID, parse_count
+
+        keys = inspect(self.model).primary_key
+        if len(keys) == 1 and isinstance(keys[0].type, Integer):
+            number = parse_count(id, MAX_ID)
+            return None if number is None else super().get_one(str(number))
+        return super().get_one(id)
+
     def handle_view_exception(self, exc):
         # Never show SQL to the user; Flask-Admin would flash str(exc).
         from sqlalchemy.exc import SQLAlchemyError

@@ -14,6 +14,7 @@ from admin_views.i18n import AdminBaseForm, AppForm
 from models import CalendarDay, OfficeHours, db
 from models.calendar import WEEKDAYS, load_calendar
 from models.dates import format_day_date, to_wib
+from models.params import parse_id
 from models.types import utcnow
 from models.workflow import recompute_due_moments
 
@@ -84,7 +85,8 @@ class CalendarView(SecureView):
     @expose("/hapus/", methods=("POST",))
     def remove(self):
         """Remove one of the agency's own days, then recompute the open due moments."""
-        day = db.session.get(CalendarDay, request.form.get("id", type=int) or 0)
+        day_id = parse_id(request.form.get("id"))
+        day = db.session.get(CalendarDay, day_id) if day_id else None
         if day is None:
             flash("Tanggal tidak ditemukan dalam daftar dinas.", "error")
             return redirect(url_for(".index"))

@@ -56,7 +56,14 @@ from models import (
 )
 from models.accounts import ROLE_LABELS, Role
 from models.complaint import STATUSES
-from models.dates import WIB, format_moment, format_stored_moment, to_wib, today_wib
+from models.dates import (
+    WIB,
+    format_moment,
+    format_stored_moment,
+    sane_date,
+    to_wib,
+    today_wib,
+)
 from models.documents import (
     MASK,
     complainant,
@@ -75,6 +82,7 @@ from models.identity import (
     visible_complaints,
     visible_count,
 )
+from models.params import parse_id
 from models.pdf import render_pdf, render_register
 from models.search import search_clause
 from models.sop import sop_codes
@@ -166,10 +174,10 @@ def _moment(attr):
 
 class IntEqualFilter(filters.FilterEqual):
     def clean(self, value):
-        return int(value)
+        return parse_id(value)
 
     def validate(self, value):
-        return value.isdigit()
+        return parse_id(value) is not None
 
 
 class SopCodeFilter(filters.BaseSQLAFilter):
@@ -214,6 +222,11 @@ class WaitingOnFilter(filters.BaseSQLAFilter):
 
 class ReceivedBetweenFilter(filters.DateBetweenFilter):
     """Dates picked are office (WIB) days; the column holds UTC moments."""
+
+    def validate(self, value):
+        if not super().validate(value):
+            return False
+        return all(sane_date(day) for day in self.clean(value))
 
     def apply(self, query, value, alias=None):
         start, end = value
@@ -505,7 +518,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
         return query.filter(Complaint.id.in_(select(ids.c.id))).limit(page_size)
 
     def get_one(self, id):
-        complaint_id = _int_or_none(id)
+        complaint_id = parse_id(id)
         if complaint_id is None:
             return None
         return self.scope(db.session.query(Complaint)).filter(Complaint.id == complaint_id).first()
@@ -533,7 +546,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
         if complaint is not None:
             return complaint, None
         moved = ComplaintListView.scope(self, db.session.query(Complaint)).filter(
-            Complaint.id == _int_or_none(request.args.get("id"))).first()  # fmt: skip
+            Complaint.id == parse_id(request.args.get("id"))).first()  # fmt: skip
         seen = request.form.get("version", type=int)  # the version the official's page showed
         if moved is None or seen is None or seen >= moved.version \
                 or not ComplaintListView.is_accessible(self):  # fmt: skip
@@ -749,13 +762,6 @@ class ComplaintListView(ExportMixin, SecureModelView):
         return self.render("admin/complaint_register.html", form=form), status
 
 
-def _int_or_none(raw) -> int | None:
-    try:
-        return int(raw)
-    except (TypeError, ValueError):
-        return None
-
-
 def _pdf_response(content: bytes, name: str):
     return file_response(content, "application/pdf", name, inline=True)
 
@@ -832,7 +838,7 @@ class QueueView(ComplaintListView):
     # -- acting on several complaints at once ---------------------------------------------
     def _scoped_ids(self, raw_ids) -> list[int]:
         """Keep only the posted ids that are in this queue: forged ones fall away."""
-        wanted = {int(x) for x in raw_ids if str(x).strip().isdigit()}
+        wanted = {parse_id(x) for x in raw_ids} - {None}
         if not wanted:
             return []
         query = self.scope(select(Complaint.id)).where(Complaint.id.in_(wanted))

@@ -20,6 +20,7 @@ from admin_views.base import SecureModelView
 from admin_views.export import ExportMixin
 from admin_views.i18n import AdminBaseForm
 from models import db
+from models.params import parse_id
 from models.sop import sop_codes
 
 CODE_RE = re.compile(r"^[a-z0-9_]{1,40}$")
@@ -200,7 +201,7 @@ class LookupView(ExportMixin, SecureModelView):
 
     # -- deactivate / reactivate -----------------------------------------------------------
     def _set_active(self, ids, active: bool, done: str):
-        wanted = {int(x) for x in ids if str(x).strip().isdigit()}
+        wanted = {parse_id(x) for x in ids} - {None}
         query = self.get_query().filter(self.model.id.in_(wanted),
                                         self.model.active.is_(not active))  # fmt: skip
         rows = query.order_by(self.model.ordering, self.model.name).all() if wanted else []

@@ -37,6 +37,7 @@ from admin_views.base import SecureModelView, may_open
 from admin_views.i18n import AdminBaseForm, AppForm
 from models import Complaint, Role, Sop, SopOutcome, SopStep, db
 from models.dates import format_date_long, format_date_short, today_wib
+from models.params import MAX_ID, parse_count, parse_id
 from models.sop import ACTOR_LABELS, ACTORS, DOCUMENTS, ENDS_LABELS, current_sop, sop_codes
 from models.sop_revision import (
     ACTOR_CHOICES,
@@ -201,7 +202,7 @@ class SopView(SecureModelView):
     # --- reading ---------------------------------------------------------------------------
 
     def _sop_or_404(self, draft_only=False) -> Sop:
-        sop_id = request.args.get("id", type=int)
+        sop_id = parse_id(request.args.get("id"))
         sop = db.session.get(
             Sop, sop_id, options=[selectinload(Sop.steps).selectinload(SopStep.outcomes)]
         ) if sop_id else None  # fmt: skip
@@ -371,7 +372,7 @@ class SopView(SecureModelView):
             step.outcomes.append(SopOutcome(
                 position=position, code=sub.code.data.strip(), label=sub.label.data.strip(),
                 form=sub.form.data, document=sub.document.data or None,
-                next_step_no=int(target) if target.isdigit() else None,
+                next_step_no=parse_count(target, MAX_ID) if target.isdigit() else None,
                 ends=None if target.isdigit() else (target or None),
                 only_after=",".join(c.strip() for c in (sub.only_after.data or "").split(",")
                                     if c.strip()) or None,

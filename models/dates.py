@@ -70,3 +70,16 @@ def today_wib() -> date:
     """Today's date on the office clock."""
 
     return to_wib(utcnow()).date()
+
+
+# Dates anybody may type: a year 0001 or 9999 is no office day, and moving it to UTC or a day
+# on would leave the calendar (an error page instead of a message).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def sane_date(day: date | datetime | None) -> bool:
+    """Whether `day` lies in the years the office can mean (FIRST_YEAR … LAST_YEAR)."""
+    return day is None or FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+SANE_DATE_MESSAGE = f"Tanggal harus antara tahun {FIRST_YEAR} dan {LAST_YEAR}."

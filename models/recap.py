@@ -9,7 +9,7 @@ from sqlalchemy import case, func, select
 
 from models import db
 from models.complaint import STATUSES, Complaint
-from models.dates import MONTHS, WIB, format_date_long
+from models.dates import MONTHS, SANE_DATE_MESSAGE, WIB, format_date_long, sane_date
 from models.masterdata import Channel, Jenis
 from models.sop import Sop, SopStep
 from models.tally import UNKNOWN_MINUTES, DayTally, StepTally
@@ -35,6 +35,13 @@ def parse_period(kind: str, value: str, first: str = "", last: str = "") -> Peri
 
     :raise ValueError: with an Indonesian message.
     """
+    period = _parse_period(kind, value, first, last)
+    if not (sane_date(period.first) and sane_date(period.last)):
+        raise ValueError(SANE_DATE_MESSAGE)
+    return period
+
+
+def _parse_period(kind: str, value: str, first: str, last: str) -> Period:
     try:
         if kind == "bulan":
             year, month = (int(x) for x in value.split("-"))
@@ -58,7 +65,7 @@ def parse_period(kind: str, value: str, first: str = "", last: str = "") -> Peri
                 raise ValueError("Tanggal akhir tidak boleh sebelum tanggal awal.")
             label = f"{format_date_long(start)} s.d. {format_date_long(end)}"
             return Period(start, end, label)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         if str(exc).startswith("Tanggal"):
             raise
         raise ValueError("Periode tidak dapat dibaca; periksa isiannya.") from None

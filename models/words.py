@@ -50,10 +50,34 @@ def without_controls(value):
     return value.translate(_CONTROLS) if isinstance(value, str) else value
 
 
-def bind_clean_text_field(unbound_field, form, options):
-    """WTForms `Meta.bind_field` that gives every text field the `without_controls` filter."""
-    from wtforms import StringField
+def _sane_date(_form, field):
+    from wtforms.validators import ValidationError
 
-    if issubclass(unbound_field.field_class, StringField):
+    from models.dates import SANE_DATE_MESSAGE, sane_date
+
+    if not sane_date(field.data):
+        raise ValidationError(SANE_DATE_MESSAGE)
+
+
+def bind_clean_text_field(unbound_field, form, options):
+    """WTForms `Meta.bind_field` of every form: each text field gets the `without_controls`
+    filter, each date or moment field the check that its year is one the office can mean."""
+    from wtforms import DateField, DateTimeField, StringField, TimeField
+    from wtforms.fields import DateTimeLocalField
+
+    field_class = unbound_field.field_class
+    dated = issubclass(field_class, DateField | DateTimeField | DateTimeLocalField) and \
+        not issubclass(field_class, TimeField)  # (a TimeField is a DateTimeField)
+    if issubclass(field_class, StringField):
         options = {**options, "filters": (*options.get("filters", ()), without_controls)}
+    if dated:
+        if len(unbound_field.args) > 1:  # validators given by position
+            from wtforms.fields.core import UnboundField
+
+            label, validators, *rest = unbound_field.args
+            unbound_field = UnboundField(field_class, label, (*validators, _sane_date), *rest,
+                                         **unbound_field.kwargs)
+            return unbound_field.bind(form=form, **options)
+        validators = options.get("validators", unbound_field.kwargs.get("validators", ()))
+        options = {**options, "validators": (*validators, _sane_date)}
     return unbound_field.bind(form=form, **options)

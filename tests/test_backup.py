@@ -70,3 +70,27 @@ def test_restore_refuses_a_missing_or_foreign_file(app, tmp_path):
     assert "bukan berkas cadangan" in result.output or "gagal" in result.output
     with app.app_context():  # nothing was lost by the refused attempts
         assert db.session.scalar(select(func.count(Complaint.id))) == 0
+
+
+def test_a_backup_is_readable_by_its_owner_only(app, tmp_path, monkeypatch):
+    """A backup holds every identity, password hash and attachment: 0600, in a 0700 folder,
+    whatever the umask (the default folder and one the backup makes alike)."""
+    import os
+    import stat
+
+    runner = app.test_cli_runner()
+    old_umask = os.umask(0o022)  # the usual: files world-readable
+    try:
+        target = tmp_path / "baru" / "pengaduan.bak"
+        assert runner.invoke(args=["backup", str(target)]).exit_code == 0
+        monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+        (tmp_path / "instance" / "backups").mkdir(parents=True, mode=0o755)
+        result = runner.invoke(args=["backup"])
+        assert result.exit_code == 0, result.output
+    finally:
+        os.umask(old_umask)
+    (default,) = (tmp_path / "instance" / "backups").iterdir()
+    for written in (target, default):
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600, written
+        assert stat.S_IMODE(written.parent.stat().st_mode) == 0o700, written.parent
+        assert written.stat().st_size > 0

@@ -221,7 +221,7 @@ def test_a_confidential_complainant_enters_the_answer_only_after_a_logged_reveal
     opened = auth.post(f"/admin/pengaduan/ungkap/?id={cid}",
                        {"reason": "Mencetak surat jawaban untuk dikirim."},
                        form_page=f"/admin/pengaduan/details/?id={cid}")  # fmt: skip
-    link = re.search(r'href="([^"]*/dokumen/%d[^"]*reveal=\d+[^"]*)"' % record,
+    link = re.search(rf'href="([^"]*/dokumen/{record}[^"]*reveal=\d+[^"]*)"',
                      opened.get_data(as_text=True)).group(1).replace("&amp;", "&")
     words = _pdf_words(client.get(link))
     assert NAME in words and "Kenanga" in words

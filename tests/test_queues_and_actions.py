@@ -337,3 +337,37 @@ def test_a_bulk_action_with_only_forged_ids_does_nothing(app, client, auth, offi
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Complaint, office["kasi"][0]).current_step_no == 5
+
+
+def test_a_tim_teknis_member_made_plh_kasi_works_as_the_kasi_everywhere(app, client, auth):
+    """One access rule for pages, queues and the engine: the role held today, directly or by
+    an acting appointment. The pages that checked only the user's own role refused him."""
+    from datetime import timedelta
+
+    from models import ActingAppointment
+    from models.dates import today_wib
+    from tests.workflow_helpers import act, user
+
+    with app.app_context():
+        teknis = user("teknis2")
+        db.session.add(ActingAppointment(user_id=teknis.id, role="kasi", kind="Plh.",
+                                         position="Plh. Kasi Monev dan Pengaduan",
+                                         starts_on=today_wib() - timedelta(days=1),
+                                         ends_on=today_wib() + timedelta(days=1)))
+        db.session.commit()
+        complaint = register_complaint("media_sosial")
+        act(complaint, "kadis", "arahan")
+        act(complaint, "kabid", "perintah_kasi")
+        cid = complaint.id
+    auth.login("teknis2")
+    today = today_wib()
+    for url in ("/admin/antrian/kasi/", "/admin/pengaduan/", "/admin/rekap/",
+                f"/admin/pengaduan/buku-registrasi/?first={today}&last={today}",
+                f"/admin/pengaduan/details/?id={cid}"):
+        assert client.get(url).status_code == 200, url
+    page = f"/admin/antrian/kasi/details/?id={cid}"
+    assert "Hentikan jam sementara" in client.get(page).get_data(as_text=True)
+    assert auth.post(f"/admin/antrian/kasi/jeda/?id={cid}", {"reason": "Menunggu data pengadu"},
+                     form_page=page).status_code == 302  # fmt: skip
+    with app.app_context():
+        assert db.session.get(Complaint, cid).paused_at is not None

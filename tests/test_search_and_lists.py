@@ -2,8 +2,9 @@
 
 Search finds registration numbers by their start and words of the subject, the description
 and — for the officials who may see identities — the name, but never a hidden complainant by
-name, and the admin and the Tim Teknis never by any name. A queue page costs the same few statements however many
-and however varied its rows. Later pages show exactly the rows that follow.
+name, and the admin and the Tim Teknis never by any name. A queue page costs the same few
+statements however many and however varied its rows. Later pages show exactly the rows that
+follow.
 """
 
 import csv
@@ -160,7 +161,8 @@ def test_readers_who_may_not_see_identities_never_find_a_complaint_by_name(clien
         for who, outcome in (("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "rakor")):
             act(complaint, who, outcome)  # now at the meeting teknis1 is invited to
         number = complaint.reg_number
-    for username, url in (("admin", "/admin/pengaduan/"), ("teknis1", "/admin/antrian/tim-teknis/")):
+    for username, url in (("admin", "/admin/pengaduan/"),
+                          ("teknis1", "/admin/antrian/tim-teknis/")):
         auth.login(username)
         assert _numbers(client, url) == [number]  # the complaint is in the list
         for name in ("Wiryawan", "Handoko"):
