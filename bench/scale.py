@@ -106,12 +106,20 @@ def main() -> None:
         print(f"{dialect}, {args.count} complaints (seed-bulk {fill:.0f} s)")
         print(f"{'measure':42} {'p50 ms':>10} {'SQL':>5}")
         client = app.test_client()
+        # Semua pengaduan as each role reads it: the FO and the Kepala Dinas see every row;
+        # the Kabid, the Kasi and the admin all but the confidential ones off their path.
+        every_role = [(username, [(f"all complaints, first page ({username})",
+                                   "/admin/pengaduan/"),
+                                  (f"all complaints, page 2000 ({username})",
+                                   "/admin/pengaduan/?page=2000")])
+                      for username in ("kadis", "kabid", "kasi", "admin")]  # fmt: skip
         for username, rows in (
             ("kadis", [("queue page (Kadis)", "/admin/antrian/kadis/"),
                        ("queue page (Kadis), page 20", "/admin/antrian/kadis/?page=20")]),
             ("kabid", [("queue page (Kabid: own steps and rakor led)", "/admin/antrian/kabid/")]),
-            ("fo", [("all complaints, first page", "/admin/pengaduan/"),
-                    ("all complaints, page 2000", "/admin/pengaduan/?page=2000"),
+            *every_role,
+            ("fo", [("all complaints, first page (fo)", "/admin/pengaduan/"),
+                    ("all complaints, page 2000 (fo)", "/admin/pengaduan/?page=2000"),
                     ("search by registration number", f"/admin/pengaduan/?search={sample}"),
                     ("free-text search (subject, name)", "/admin/pengaduan/?search=Aminah"),
                     ("free-text search, two words", "/admin/pengaduan/?search=izin+antre")]),
