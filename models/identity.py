@@ -14,7 +14,20 @@
   acted on it before.
 """
 
-from sqlalchemy import ForeignKey, Index, Text, event, exists, func, not_, or_, select, text
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Text,
+    and_,
+    case,
+    event,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import db
@@ -113,11 +126,14 @@ class ConfidentialReader(db.Model):
 
 
 # The few confidential complaints, by who must act on them: counted from this index alone.
-# Its condition is written as each database's planner reads the query's `is_confidential`.
+# Its condition is written as each database's planner reads the query's `is_confidential`;
+# the flag is a column too, so that SQLite reads the index without the table (covering) and
+# prefers it, even without statistics, to the register's wider order index.
 CONFIDENTIAL_WHERE = {"sqlite_where": text("is_confidential = 1"),
                       "postgresql_where": text("is_confidential")}  # fmt: skip
 CONFIDENTIAL_INDEX = Index("ix_complaint_confidential", Complaint.current_actor,
-                           Complaint.current_co_actor, **CONFIDENTIAL_WHERE)  # fmt: skip
+                           Complaint.current_co_actor, Complaint.is_confidential,
+                           **CONFIDENTIAL_WHERE)  # fmt: skip
 
 _READER_TRIGGERS = ("confidential_reader_step", "confidential_reader_flag")
 _SQLITE_READER_DDL = [
@@ -213,13 +229,17 @@ def visible_count(user: User, register_size):
     if user.holds_any(EVERY_PATH_ROLES, today_wib()):
         return register_size
     roles = _path_roles(user)
-    every = select(func.count()).select_from(Complaint).where(confidential).scalar_subquery()
     acted = (select(func.count()).select_from(ConfidentialReader)
              .where(ConfidentialReader.user_id == user.id).scalar_subquery())  # fmt: skip
-    waiting = select(func.count()).select_from(Complaint).where(
-        confidential,
+    # Waiting on the user's role and not acted on by them (else counted in `acted`): worked
+    # out per row of the confidential complaints' own index, where only `is_confidential`
+    # selects (with the roles in the WHERE, SQLite would walk the role's whole queue).
+    waiting = and_(
         or_(Complaint.current_actor.in_(roles), Complaint.current_co_actor.in_(roles)),
         ~exists().where(ConfidentialReader.user_id == user.id,
                         ConfidentialReader.complaint_id == Complaint.id),
-    ).scalar_subquery()  # fmt: skip
-    return register_size - every + acted + waiting
+    )  # fmt: skip
+    off_path = select(
+        func.count() - func.coalesce(func.sum(case((waiting, 1), else_=0)), 0)
+    ).select_from(Complaint).where(confidential).scalar_subquery()
+    return register_size - off_path + acted

@@ -4,7 +4,8 @@ metadata cannot describe, and the search clause that uses them.
 - **Queue order.** Lists show open steps by due moment, those without one last:
   ``ORDER BY due_at IS NULL, due_at, id``. Expression indexes, on the acting role, on the
   co-acting role and on the order alone, give that order directly, so a page reads 25 index
-  entries instead of sorting the whole queue or register.
+  entries instead of sorting the whole queue or register. The order's own index also holds
+  what the register's visibility rule reads (confidential, acting and co-acting role).
 - **Free-text search** over the registration number, the subject and the description, and
   apart from them the complainant's name. A reader who may not see identities (the admin,
   the Tim Teknis) searches the first part only: a name, added to letter by letter, must
@@ -45,7 +46,11 @@ _QUEUE_DDL = [
     f"CREATE INDEX {QUEUE_INDEXES[0]} ON complaint (current_actor, (due_at IS NULL), due_at, id)",
     f"CREATE INDEX {QUEUE_INDEXES[1]} ON complaint "
     "(current_co_actor, (due_at IS NULL), due_at, id)",
-    f"CREATE INDEX {QUEUE_INDEXES[2]} ON complaint ((due_at IS NULL), due_at, id)",
+    # With what the register's visibility rule reads (models/identity.py), so that a later page
+    # of all complaints skips index entries, not rows, for an official off some confidential
+    # complaints' path.
+    f"CREATE INDEX {QUEUE_INDEXES[2]} ON complaint ((due_at IS NULL), due_at, id, "
+    "is_confidential, current_actor, current_co_actor)",
 ]
 _SQLITE_DDL = [
     f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(words, names, tokenize = 'unicode61')",
@@ -102,6 +107,12 @@ def resume_indexing(connection, first_id: int) -> None:
                                 f"{_SQLITE_ROW.format(row='complaint')} FROM complaint "
                                 "WHERE id >= :first"), {"first": first_id})  # fmt: skip
         connection.execute(text(_SQLITE_DDL[1]))
+
+
+def reorder_index(connection) -> None:
+    """Build the register's order index again as `_QUEUE_DDL` has it (migration 0010)."""
+    connection.execute(text(f"DROP INDEX IF EXISTS {QUEUE_INDEXES[2]}"))
+    connection.execute(text(_QUEUE_DDL[2]))
 
 
 def uninstall(connection) -> None:

@@ -39,7 +39,7 @@ def upgrade():
     op.create_index(op.f('ix_confidential_reader_complaint_id'), 'confidential_reader',
                     ['complaint_id'], unique=False)
     op.create_index('ix_complaint_confidential', 'complaint',
-                    ['current_actor', 'current_co_actor'], unique=False,
+                    ['current_actor', 'current_co_actor', 'is_confidential'], unique=False,
                     **identity.CONFIDENTIAL_WHERE)
     identity.install(connection)
     identity.rebuild(connection)
@@ -50,6 +50,8 @@ def upgrade():
     # The description joins the search words; the name stands apart from them.
     search.uninstall_search(connection)
     search.install_search(connection)
+    # The register's order index holds what the visibility rule reads.
+    search.reorder_index(connection)
 
 
 def downgrade():
