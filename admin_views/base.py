@@ -68,6 +68,7 @@ class HomeView(RoleRequired, AdminIndexView):
 
         from models import Complaint, db
         from models.dates import to_wib
+        from models.deadlines import overdue_clause
         from models.recap import compliance_share, weekly_incoming
         from models.types import utcnow
 
@@ -76,8 +77,7 @@ class HomeView(RoleRequired, AdminIndexView):
         queues = []
         for view in self.admin._views:
             if getattr(view, "queue_role", None) and view.is_accessible():
-                late = view.scope(select(func.count(Complaint.id))).where(
-                    Complaint.due_at < now, Complaint.paused_at.is_(None))  # fmt: skip
+                late = view.scope(select(func.count(Complaint.id))).where(overdue_clause(now))
                 queues.append((view, view.waiting(), db.session.scalar(late)))
         weeks = [(f"{d.day}/{d.month}", n) for d, n in weekly_incoming(8, today)]
         return self.render("admin/home.html", queues=queues, weeks=weeks,

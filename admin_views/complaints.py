@@ -26,7 +26,6 @@ from sqlalchemy import (
     and_,
     case,
     event,
-    exists,
     func,
     or_,
     select,
@@ -47,7 +46,6 @@ from models import (
     Complaint,
     DayTally,
     Jenis,
-    MeetingInvitee,
     Platform,
     Sop,
     SopStep,
@@ -55,6 +53,8 @@ from models import (
     db,
 )
 from models.accounts import ROLE_LABELS, Role
+from models.actors import clock_role, open_step, queue_clause, waiting_on, why_not
+from models.actors import co_acting_roles as _co_acting_roles
 from models.complaint import STATUSES
 from models.dates import (
     WIB,
@@ -64,6 +64,8 @@ from models.dates import (
     to_wib,
     today_wib,
 )
+from models.deadlines import LABELS as DEADLINE_LABELS
+from models.deadlines import deadline_case, deadline_state, overdue_clause
 from models.documents import (
     MASK,
     complainant,
@@ -82,6 +84,7 @@ from models.identity import (
     visible_complaints,
     visible_count,
 )
+from models.kinds import FORMS
 from models.params import parse_id
 from models.pdf import render_pdf, render_register
 from models.search import search_clause
@@ -90,63 +93,27 @@ from models.step_forms import RegisterForm, read_uploads
 from models.swimlane import complaint_swimlane
 from models.types import utcnow
 from models.workflow import (
-    PHASES,
     ActionRefused,
     FormInvalid,
     advance,
-    clock_role,
     form_for,
     history_of,
     last_record,
     offered_outcomes,
-    open_stage,
     pause,
     register,
     resume,
     role_label,
-    why_not,
 )
 
-
-def deadline_state(complaint: Complaint, now: datetime | None = None) -> str | None:
-    """Return "paused", "overdue", "due_soon" or "on_time"; None without a due moment."""
-    return deadline_of(complaint.due_at, complaint.due_soon_at, complaint.paused_at,
-                       now or utcnow())  # fmt: skip
-
-
-def deadline_case(now: datetime):
-    """`deadline_of` as SQL: the label of DEADLINE_BADGES, or "" without a due moment."""
-    return case(
-        (Complaint.due_at.is_(None), ""),
-        (Complaint.paused_at.is_not(None), DEADLINE_BADGES["paused"][1]),
-        (Complaint.due_at < now, DEADLINE_BADGES["overdue"][1]),
-        (Complaint.due_soon_at <= now, DEADLINE_BADGES["due_soon"][1]),
-        else_=DEADLINE_BADGES["on_time"][1],
-    )
-
-
-def deadline_of(due_at, due_soon_at, paused_at, now: datetime) -> str | None:
-    if due_at is None:
-        return None
-    if paused_at is not None:
-        return "paused"
-    if now > due_at:
-        return "overdue"
-    if due_soon_at is not None and now >= due_soon_at:
-        return "due_soon"
-    return "on_time"
-
-
-DEADLINE_BADGES = {
-    "paused": ("secondary", "Jam dihentikan"),
-    "overdue": ("danger", "Terlambat"),
-    "due_soon": ("warning", "Segera jatuh tempo"),
-    "on_time": ("success", "Tepat waktu"),
-}
+# How each deadline state (models/deadlines.py) is drawn: a Bootstrap badge and its label.
+DEADLINE_BADGES = {state: (css, DEADLINE_LABELS[state]) for state, css in (
+    ("paused", "secondary"), ("overdue", "danger"), ("due_soon", "warning"),
+    ("on_time", "success"))}  # fmt: skip
 
 
 def _deadline_badge(_view, _context, model, _name):
-    state = deadline_state(model)
+    state = deadline_state(model, utcnow())
     if state is None:
         return ""
     css, label = DEADLINE_BADGES[state]
@@ -161,11 +128,9 @@ def _stage_label(_view, _context, model, _name):
 
 def stage_text(sop_code: str, status: str, step_no: int | None, short_name: str | None) -> str:
     """``SOP.50 · 3. Disposisi``: where a complaint stands, as lists and exports show it."""
-    if status == "in_progress":
+    if step_no is not None:
         return f"{sop_code} · {step_no}. {short_name}"
-    if status in PHASES:
-        return f"{sop_code} · {PHASES[status].short_name}"
-    return f"{sop_code} · Selesai"
+    return f"{sop_code} · {STATUSES[status]}"
 
 
 def _moment(attr):
@@ -190,28 +155,18 @@ class SopCodeFilter(filters.BaseSQLAFilter):
 
 class OverdueFilter(filters.BaseSQLAFilter):
     def apply(self, query, value, alias=None):
-        late = and_(Complaint.due_at.is_not(None), Complaint.due_at < utcnow(),
-                    Complaint.paused_at.is_(None))  # fmt: skip
+        late = overdue_clause(utcnow())
         return query.filter(late if value == "1" else ~late)
 
     def operation(self):
         return "adalah"
 
 
-def waiting_on(role: str):
-    """A WHERE clause: the complaints whose open step waits for `role` (as actor or, where a
-    step has one, as co-actor; the OR costs the queue index order, so only where needed)."""
-    clause = Complaint.current_actor == role
-    if role in co_acting_roles():
-        clause = or_(clause, Complaint.current_co_actor == role)
-    return clause
-
-
 class WaitingOnFilter(filters.BaseSQLAFilter):
     """The official whose action the complaint waits for: the Kadis's pending dispositions."""
 
     def apply(self, query, value, alias=None):
-        return query.filter(waiting_on(value))
+        return query.filter(waiting_on(value, value in co_acting_roles()))
 
     def validate(self, value):
         return value in {role for role, _ in self.options}
@@ -269,12 +224,6 @@ def _sop_options():
 
 def _forget_options(*_args):
     _options_cache.clear()
-
-
-def _co_acting_roles() -> frozenset[str]:
-    """Roles that some step names as leading another's work (e.g. the Kabid at a rakor)."""
-    named = db.session.scalars(select(SopStep.co_actor).where(SopStep.co_actor.is_not(None)))
-    return frozenset(named) | {p.co_actor for p in PHASES.values() if p.co_actor}
 
 
 co_acting_roles = _cached_options("co_actors", _co_acting_roles)
@@ -573,7 +522,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
                     forms.append((outcome, failed[1]))
                 else:
                     forms.append((outcome, form_for(complaint, outcome, who=who)))
-        stage = open_stage(complaint)
+        stage = open_step(complaint)
         return self.render(
             "admin/complaint_page.html",
             complaint=complaint,
@@ -586,7 +535,7 @@ class ComplaintListView(ExportMixin, SecureModelView):
             sop_diagram=complaint_swimlane(complaint, history),
             forms=forms,
             reason=refused or reason,
-            deadline=deadline_state(complaint),
+            deadline=deadline_state(complaint, utcnow()),
             documents=document_links(complaint),
             badges=DEADLINE_BADGES,
             role_label=role_label,
@@ -784,10 +733,6 @@ def _next_text(complaint: Complaint) -> str:
     return f"Diteruskan kepada {ROLE_LABELS[Role(complaint.current_actor)]}."
 
 
-# Outcomes whose form is an instruction that reads the same for every complaint.
-BULK_FORMS = ("disposition", "order", "study")
-
-
 class QueueView(ComplaintListView):
     """One official's queue: the complaints whose open step waits on `queue_role`."""
 
@@ -800,24 +745,7 @@ class QueueView(ComplaintListView):
 
     def scope(self, query):
         role = self.queue_role
-        clause = waiting_on(role)
-        if role == Role.TIM_TEKNIS:
-            earlier = aliased(MeetingInvitee)
-            latest = (
-                select(func.max(earlier.record_id))
-                .where(earlier.complaint_id == Complaint.id)
-                .correlate(Complaint)
-                .scalar_subquery()
-            )
-            clause = and_(
-                Complaint.current_actor == role,
-                exists().where(
-                    MeetingInvitee.complaint_id == Complaint.id,
-                    MeetingInvitee.record_id == latest,
-                    MeetingInvitee.user_id == current_user.id,
-                ),
-            )
-        return query.filter(clause)
+        return query.filter(queue_clause(role, current_user, role in co_acting_roles()))
 
     @property
     def sorts_ids_first(self) -> bool:
@@ -865,7 +793,7 @@ class QueueView(ComplaintListView):
             return redirect(url_for(".index_view"))
         common = None
         for c in complaints:
-            codes = {o.code for o in offered_outcomes(c) if o.form in BULK_FORMS}
+            codes = {o.code for o in offered_outcomes(c) if FORMS[o.form].bulk}
             common = codes if common is None else common & codes
         outcomes = [o for o in offered_outcomes(complaints[0]) if o.code in (common or set())]
         if not outcomes:

@@ -1,21 +1,9 @@
 """Indonesian messages for WTForms and Flask-Admin; the catalogs live in translations/."""
 
-import gettext
-from functools import cache
-from pathlib import Path
-
 from flask_admin.form import BaseForm
 from flask_wtf import FlaskForm
 
-from models.words import bind_clean_text_field
-
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
-
-
-@cache
-def wtforms_translations() -> gettext.NullTranslations:
-    """Return the Indonesian WTForms catalog (built-in validator and field messages)."""
-    return gettext.translation("wtforms", TRANSLATIONS_DIR, languages=["id"])
+from models.words import TRANSLATIONS_DIR, bind_clean_text_field, wtforms_translations
 
 
 class _IndonesianMeta:

@@ -37,11 +37,11 @@ from admin_views.base import SecureModelView, may_open
 from admin_views.i18n import AdminBaseForm, AppForm
 from models import Complaint, Role, Sop, SopOutcome, SopStep, db
 from models.dates import format_date_long, format_date_short, today_wib
+from models.kinds import DOCUMENT_TITLES, FORM_LABELS
 from models.params import MAX_ID, parse_count, parse_id
-from models.sop import ACTOR_LABELS, ACTORS, DOCUMENTS, ENDS_LABELS, current_sop, sop_codes
+from models.sop import ACTOR_LABELS, ACTORS, ENDS_LABELS, current_sop, sop_codes
 from models.sop_revision import (
     ACTOR_CHOICES,
-    FORM_LABELS,
     HEADER_FIELDS,
     RevisionInvalid,
     changes,
@@ -100,7 +100,7 @@ class OutcomeForm(AdminBaseForm):
     label = StringField("Nama hasil", validators=[Length(max=200)])
     form = SelectField("Formulir", choices=_choices(FORM_LABELS.items()))
     leads_to = SelectField("Lanjut ke", validate_choice=False)
-    document = SelectField("Dokumen", choices=_choices([("", "—"), *DOCUMENTS.items()]))
+    document = SelectField("Dokumen", choices=_choices([("", "—"), *DOCUMENT_TITLES.items()]))
     only_after = StringField("Hanya setelah (kode hasil, pisahkan koma)",
                              validators=[Length(max=200)])  # fmt: skip
     remove = BooleanField("Hapus")

@@ -40,20 +40,6 @@ ROLE_LABELS = {
 }
 
 ROLE_VALUES = tuple(r.value for r in Role)
-
-# The line of command for work that waits or runs late: whom an official answers to. The
-# Tim Teknis meets under the Kabid; the front office works in the Kasi's section; the
-# Kepala Dinas answers to nobody here.
-SUPERIOR = {Role.FO: Role.KASI, Role.TIM_TEKNIS: Role.KABID, Role.KASI: Role.KABID,
-            Role.KABID: Role.KADIS}  # fmt: skip
-
-
-def chain_from(role: str) -> tuple[str, ...]:
-    """`role` and every role above it, nearest first: Kasi → Kabid → Kepala Dinas."""
-    chain = [role]
-    while chain[-1] in SUPERIOR:
-        chain.append(SUPERIOR[chain[-1]])
-    return tuple(chain)
 APPOINTMENT_KINDS = ("Plt.", "Plh.")
 
 NIP_RE = re.compile(r"^\d{18}$")

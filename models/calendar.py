@@ -194,16 +194,18 @@ class WorkCalendar:
         return sorted((d, n, s) for d, (n, s) in rows.items() if d not in self.extra_workdays)
 
 
-def load_calendar() -> WorkCalendar:
-    """The calendar as the admin has set it: office hours and the admin's days."""
-    rows = db.session.scalars(select(OfficeHours)).all()
+def load_calendar(session=None) -> WorkCalendar:
+    """The calendar as the admin has set it: office hours and the admin's days (read through
+    `session`, by default the app's)."""
+    session = session or db.session
+    rows = session.scalars(select(OfficeHours)).all()
     if rows:
         hours = {r.weekday: Hours(r.opens, r.closes, r.break_start, r.break_end)
                  for r in rows if r.is_open}  # fmt: skip
     else:
         hours = None
     days_off, extra = {}, set()
-    for d in db.session.scalars(select(CalendarDay)):
+    for d in session.scalars(select(CalendarDay)):
         if d.kind == "off":
             days_off[d.day] = d.note
         else:

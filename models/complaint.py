@@ -20,14 +20,9 @@ from models.masterdata import Channel, Jenis, Platform
 from models.sop import Sop, SopStep
 from models.types import UTCDateTime, dialect_insert, utcnow
 
-# Where a complaint stands: at a numbered SOP step, drafting the answer letter, waiting for the
-# letter to be sent, or closed (selesai).
-STATUSES = {
-    "in_progress": "Dalam proses",
-    "answer": "Penyusunan jawaban",
-    "dispatch": "Menunggu pengiriman jawaban",
-    "closed": "Selesai",
-}
+# Where a complaint stands: at a step of its SOP (the paper's, or a closing stage: drafting
+# or sending the answer), or closed (selesai). Which step: `current_step_no`.
+STATUSES = {"in_progress": "Dalam proses", "closed": "Selesai"}
 
 
 class Complaint(db.Model):
@@ -112,10 +107,6 @@ class Complaint(db.Model):
     def status_label(self) -> str:
         return STATUSES[self.status]
 
-    @property
-    def current_step(self):
-        return self.sop.step(self.current_step_no) if self.current_step_no else None
-
     def __str__(self) -> str:
         return self.reg_number
 
@@ -133,9 +124,10 @@ class StepRecord(db.Model):
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
     seq: Mapped[int]  # 1, 2, 3 … within the complaint
     sop_id: Mapped[int] = mapped_column(ForeignKey("sop.id"))
-    step_no: Mapped[int | None]  # None for the answer-letter and dispatch phases
-    # in_progress / answer / dispatch: a finished stage; pause / resume: the clock stopped or
-    # restarted during the stage.
+    # The SOP step finished (or paused); None only in history written before the closing stages
+    # were steps, whose `phase` then names the stage ("answer", "dispatch").
+    step_no: Mapped[int | None]
+    # in_progress: a finished step; pause / resume: the clock stopped or restarted during it.
     phase: Mapped[str] = mapped_column(String(20), default="in_progress")
     outcome: Mapped[str] = mapped_column(String(40))
     outcome_label: Mapped[str] = mapped_column(String(200))

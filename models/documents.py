@@ -18,14 +18,10 @@ from models.dates import (
     format_moment,
     to_wib,
 )
+from models.kinds import DOCUMENT_TITLES, DOCUMENTS
 from models.settings import PAPER_SIZES, AgencySettings, agency_settings
-from models.sop import DOCUMENTS
 from models.words import date_words
 
-# The Buku Registrasi is drawn by models.pdf.render_register; every other document has a template.
-TEMPLATES = {code: f"documents/{code}.html" for code in DOCUMENTS if code != "buku_registrasi"}
-# Documents that carry an outgoing number (letter series, gap-free per year).
-NUMBERED = ("undangan_rakor", "berita_acara", "surat_dinas")
 MASK = "Dirahasiakan"
 
 
@@ -111,35 +107,47 @@ def base_context(complaint: Complaint | None = None) -> dict:
             "date_words": date_words}  # fmt: skip
 
 
+def _meeting_leader(record: StepRecord, on: date) -> dict:
+    """The Tim Teknis meets under the Kabid: the Kabid signs as the meeting's leader."""
+    leaders = users_holding(Role.KABID, on)
+    if record.actor_role != Role.KABID and leaders:
+        return signer(leaders[0], Role.KABID, on)
+    return record_signer(record)
+
+
+def _signatory(record: StepRecord, on: date) -> dict:
+    """The official the form names as signer (as Kepala Dinas when he holds it that day)."""
+    snapshot = (record.data or {}).get("signatory") or {}
+    user = db.session.get(User, snapshot.get("id")) if snapshot.get("id") else None
+    role = Role.KADIS if user is not None and user.holds(Role.KADIS, on) \
+        else (user.role if user else Role.KADIS)  # fmt: skip
+    return signer(user, role, on)
+
+
+# Who signs a document: the rule its DocumentKind names (models/kinds.py).
+SIGNERS = {"actor": lambda record, on: record_signer(record), "meeting_leader": _meeting_leader,
+           "signatory": _signatory}  # fmt: skip
+
+
 def record_document(complaint: Complaint, record: StepRecord, identity: bool = True,
                     revealed: bool = False) -> tuple[str, dict]:  # fmt: skip
     """Return (template, context) of the document a history record produced.
 
     The complainant is masked for a reader who may not see identities (`identity` False),
     and when the complaint is anonymous or confidential unless `revealed` (a logged reveal
-    in force): then the answer letter's addressee, the complainant by name, is masked too.
+    in force): then a letter addressed to the complainant masks its addressee too.
     """
-    code = record.document
+    kind = DOCUMENTS[record.document]
     context = base_context(complaint)
     who = complainant(complaint, reveal=revealed, allowed=identity)
-    context.update(record=record, data=record.data or {}, signer=record_signer(record),
-                   who=who, title=DOCUMENTS[code],
-                   issued_on=to_wib(record.finished_at).date())  # fmt: skip
-    if code == "berita_acara":
-        # The Tim Teknis meets under the Kabid: the Kabid signs as the meeting's leader.
-        context["meeting"] = _latest(complaint, record, "undangan_rakor")
-        leaders = users_holding(Role.KABID, context["issued_on"])
-        if record.actor_role != Role.KABID and leaders:
-            context["signer"] = signer(leaders[0], Role.KABID, context["issued_on"])
-    if code == "surat_dinas":
-        snapshot = (record.data or {}).get("signatory") or {}
-        user = db.session.get(User, snapshot.get("id")) if snapshot.get("id") else None
-        role = Role.KADIS if user is not None and user.holds(Role.KADIS, context["issued_on"]) \
-            else (user.role if user else Role.KADIS)  # fmt: skip
-        context["signer"] = signer(user, role, context["issued_on"])
-        if who["masked"]:  # the addressee is the complainant, by name and address
-            context["data"] = {**context["data"], "addressee": MASK, "addressee_place": MASK}
-    return TEMPLATES[code], context
+    issued_on = to_wib(record.finished_at).date()
+    context.update(record=record, data=record.data or {}, who=who, title=kind.title,
+                   issued_on=issued_on, signer=SIGNERS[kind.signer](record, issued_on))
+    if kind.follows:
+        context["meeting"] = _latest(complaint, record, kind.follows)
+    if kind.addressed and who["masked"]:  # the addressee is the complainant, by name
+        context["data"] = {**context["data"], "addressee": MASK, "addressee_place": MASK}
+    return kind.template, context
 
 
 CONFIDENTIAL_ROW = "Pengaduan rahasia"
@@ -194,7 +202,7 @@ def register_book(first: date, last: date, reveal: bool = False, identity: bool 
     return {
         "entries": entries,
         "page": page_size(settings, landscape=True),
-        "title": DOCUMENTS["buku_registrasi"],
+        "title": DOCUMENT_TITLES["buku_registrasi"],
         "author": settings.agency_short,
         "heading": ("BUKU REGISTRASI PENGADUAN MASYARAKAT",
                     f"{settings.agency} — {settings.government}",
@@ -205,7 +213,7 @@ def register_book(first: date, last: date, reveal: bool = False, identity: bool 
 
 def document_links(complaint: Complaint) -> list[tuple[StepRecord, str]]:
     """The documents the complaint's finished steps produced, in order: (record, name)."""
-    return [(r, DOCUMENTS[r.document]) for r in complaint.history
+    return [(r, DOCUMENT_TITLES[r.document]) for r in complaint.history
             if r.document and r.phase not in ("pause", "resume")]  # fmt: skip
 
 

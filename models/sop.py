@@ -20,28 +20,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import db
 from models.accounts import ROLE_LABELS, ROLE_VALUES, Role
+from models.kinds import DOCUMENTS, FORMS
 
 PUBLIC = "masyarakat"
 ACTORS = (PUBLIC, *(r for r in ROLE_VALUES if r != Role.ADMIN))
 ACTOR_LABELS = {PUBLIC: "Masyarakat", **{k.value: v for k, v in ROLE_LABELS.items()}}
 
-# Where a path leaves the numbered steps: the Kasi drafts the Surat Dinas ("answer"), or the
-# answer is written and waits to be sent ("dispatch"). Both are the same for every SOP.
-ENDS = ("answer", "dispatch")
-ENDS_LABELS = {"answer": "penyusunan jawaban tertulis", "dispatch": "pengiriman jawaban"}
+# The stages after the paper's table, rows of each SOP's data like any step (their text, actor,
+# time standard and outcomes: seeds/sop_common.py): the Kasi drafts the answer letter when the
+# path did not already produce it, and the front office sends it. A step's `closing` names which
+# one it is, for the seeds' symbolic targets and for history written before they were steps.
+CLOSING_KINDS = ("answer", "dispatch")
+# Where a path leaves the steps: the complaint is closed (selesai).
+CLOSED = "closed"
+ENDS = (CLOSED,)
+ENDS_LABELS = {CLOSED: "selesai"}
 
-FORMS = (
-    "submit", "register", "disposition", "resume", "order", "answer", "meeting", "minutes", "study",
-)  # fmt: skip
-
-DOCUMENTS = {
-    "buku_registrasi": "Buku Registrasi Pengaduan Masyarakat",
-    "lembar_disposisi": "Lembar Disposisi",
-    "resume": "Resume",
-    "undangan_rakor": "Undangan Rapat Koordinasi",
-    "berita_acara": "Berita Acara",
-    "surat_dinas": "Surat Dinas Jawaban",
-}
 
 
 def _in(column: str, values) -> str:
@@ -89,6 +83,17 @@ class Sop(db.Model):
                 return s
         raise LookupError(f"{self.code} has no step {no}")
 
+    def closing_step(self, kind: str) -> "SopStep | None":
+        """The step after the paper's table that does `kind` (CLOSING_KINDS), if any."""
+        return next((s for s in self.steps if s.closing == kind), None)
+
+    def step_of_record(self, step_no: int | None, phase: str) -> "SopStep | None":
+        """The step a history record finished: by its number, or — written before the closing
+        stages were steps — by its phase ("answer", "dispatch")."""
+        if step_no is not None:
+            return self.step(step_no)
+        return self.closing_step(phase) if phase in CLOSING_KINDS else None
+
     @property
     def title(self) -> str:
         return f"{self.code} rev. {self.revision}"
@@ -129,6 +134,8 @@ class SopStep(db.Model):
             "(time_minutes IS NULL) <> (time_working_days IS NULL)", name="one_time_standard"
         ),
         CheckConstraint("time_minutes > 0 OR time_working_days > 0", name="time_positive"),
+        CheckConstraint("closing IS NULL OR " + _in("closing", CLOSING_KINDS),
+                        name="closing_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,6 +149,8 @@ class SopStep(db.Model):
     time_minutes: Mapped[int | None]  # Waktu "N menit"
     time_working_days: Mapped[int | None]  # Waktu "N hari"
     output: Mapped[str] = mapped_column(String(200))  # Output
+    # One of CLOSING_KINDS for the stages after the paper's table; None for the paper's rows.
+    closing: Mapped[str | None] = mapped_column(String(20))
 
     sop: Mapped[Sop] = relationship(back_populates="steps")
     outcomes: Mapped[list["SopOutcome"]] = relationship(
@@ -166,6 +175,10 @@ class SopStep(db.Model):
         if self.co_actor:
             label += f" (dipimpin {ACTOR_LABELS[self.co_actor]})"
         return label
+
+    @property
+    def on_paper(self) -> bool:
+        return self.closing is None
 
     def __str__(self) -> str:
         return f"{self.no}. {self.short_name}"
@@ -250,6 +263,7 @@ def sop_as_dict(sop: Sop) -> dict:
                 "input": step.input_doc,
                 "time_standard": step.time_standard,
                 "output": step.output,
+                "closing": step.closing,
                 "outcomes": [
                     {
                         "code": o.code,

@@ -13,10 +13,11 @@ from sqlalchemy.orm import selectinload
 
 from models import db
 from models.dates import today_wib
+from models.kinds import DOCUMENT_TITLES, DOCUMENTS, FORM_LABELS, FORMS
 from models.sop import (
     ACTOR_LABELS,
     ACTORS,
-    DOCUMENTS,
+    CLOSING_KINDS,
     ENDS,
     PUBLIC,
     Sop,
@@ -31,32 +32,9 @@ HEADER_FIELDS = (
     "equipment", "warnings", "records", "procedure_title", "reconstructed", "note",
 )  # fmt: skip
 STEP_FIELDS = ("no", "actor", "co_actor", "activity", "short_name", "input_doc", "time_minutes",
-               "time_working_days", "output")  # fmt: skip
+               "time_working_days", "output", "closing")  # fmt: skip
 OUTCOME_FIELDS = ("position", "code", "label", "form", "next_step_no", "ends", "document",
                   "only_after")  # fmt: skip
-
-# What each kind of step form does, for the admin choosing one.
-FORM_LABELS = {
-    "submit": "Pengaduan disampaikan (masyarakat)",
-    "register": "Registrasi pengaduan",
-    "disposition": "Disposisi (arahan / minta pendapat)",
-    "order": "Perintah kepada bawahan",
-    "resume": "Resume",
-    "study": "Mempelajari, dengan catatan",
-    "answer": "Jawaban tertulis (Surat Dinas)",
-    "meeting": "Undangan rapat koordinasi",
-    "minutes": "Berita Acara rapat koordinasi",
-}
-# The documents a form's fields can fill: a document needs the data its template prints.
-DOCUMENT_FORMS = {
-    "buku_registrasi": {"register"},
-    "lembar_disposisi": {"disposition", "order", "study"},
-    "resume": {"resume"},
-    "undangan_rakor": {"meeting"},
-    "berita_acara": {"minutes"},
-    "surat_dinas": {"answer"},
-}
-
 
 class RevisionInvalid(Exception):
     """A revision the engine could not run; `problems` says why, one line each."""
@@ -115,6 +93,11 @@ def problems(sop: Sop, today: date | None = None) -> list[str]:
     if first is not None and (first.actor != PUBLIC or len(first.outcomes) != 1):
         found.append("Langkah 1 harus langkah Masyarakat menyampaikan pengaduan, dengan satu "
                      "hasil.")  # fmt: skip
+    for kind in CLOSING_KINDS:
+        closing = [s.no for s in steps if s.closing == kind]
+        if len(closing) > 1:
+            found.append(f"Tahap penutup '{kind}' hanya boleh ada pada satu langkah (sekarang "
+                         f"langkah {', '.join(map(str, closing))}).")  # fmt: skip
     registrations = [(s, o) for s in steps for o in s.outcomes if o.form == "register"]
     if len(registrations) != 1:
         found.append("Harus ada tepat satu hasil berformulir registrasi pengaduan "
@@ -144,14 +127,14 @@ def problems(sop: Sop, today: date | None = None) -> list[str]:
                 found.append(f"{what}: belum ditentukan ke mana hasil ini mengarah.")
             elif o.next_step_no is not None and o.next_step_no not in by_no:
                 found.append(f"{what}: mengarah ke langkah {o.next_step_no} yang tidak ada.")
-            if o.form not in FORM_LABELS:
+            if o.form not in FORMS:
                 found.append(f"{what}: formulir '{o.form}' tidak dikenal.")
             if o.document:
                 if o.document not in DOCUMENTS:
                     found.append(f"{what}: dokumen '{o.document}' tidak memiliki templat.")
-                elif o.form not in DOCUMENT_FORMS[o.document]:
-                    found.append(f"{what}: dokumen {DOCUMENTS[o.document]} tidak dapat dibuat "
-                                 f"dari formulir {FORM_LABELS.get(o.form, o.form)}.")  # fmt: skip
+                elif o.form not in FORMS or o.document not in FORMS[o.form].documents:
+                    found.append(f"{what}: dokumen {DOCUMENT_TITLES[o.document]} tidak dapat "
+                                 f"dibuat dari formulir {FORM_LABELS.get(o.form, o.form)}.")
             for name in o.only_after_codes:
                 if name not in codes:
                     found.append(f"{what}: 'hanya setelah' menyebut hasil '{name}' yang tidak "

@@ -1,4 +1,5 @@
-"""The small form of every kind of step outcome (SopOutcome.form), and attachment checks.
+"""The small form of every kind of step outcome (SopOutcome.form; the kinds: models/kinds.py),
+and attachment checks.
 
 Each form knows which complaint it is for; `record_data()` is what the history keeps.
 """
@@ -6,7 +7,7 @@ Each form knows which complaint it is for; `record_data()` is what the history k
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.utils import secure_filename
 from wtforms import (
     BooleanField,
@@ -26,11 +27,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from models import db
 from models.accounts import Role, User, users_holding
+from models.actors import invitees
 from models.complaint import MeetingInvitee, StepRecord
-from models.dates import WIB, to_wib, today_wib
+from models.dates import WIB, to_wib
+from models.kinds import FORM_KINDS
 from models.masterdata import Channel, DispositionMark, Jenis, Platform
 from models.types import utcnow
-from models.words import bind_clean_text_field
+from models.words import bind_clean_text_field, wtforms_translations
 
 SIFAT = ("Biasa", "Segera", "Sangat Segera", "Rahasia")
 MEDIA = ("Surat melalui pos", "Diserahkan langsung", "Surat elektronik (email)", "WhatsApp",
@@ -60,17 +63,19 @@ class StepForm(Form):
 
     class Meta:
         def get_translations(self, form):
-            from admin_views.i18n import wtforms_translations
-
             return wtforms_translations()
 
         def bind_field(self, form, unbound_field, options):
             return bind_clean_text_field(unbound_field, form, options)
 
     def __init__(self, formdata=None, complaint=None, to_role: str | None = None,
-                 who: dict | None = None, **kwargs):  # fmt: skip
+                 who: dict | None = None, now: datetime | None = None, **kwargs):  # fmt: skip
         self.complaint = complaint
         self.to_role = to_role
+        # The moment of the action: dates are judged against it (a meeting not before its
+        # day, a letter not sent in the future), so that a step recorded for the past is too.
+        self.now = now or utcnow()
+        self.today = to_wib(self.now).date()
         # The complainant as the reader's page shows them (documents.complainant): what a
         # form may prefill; None or masked: nothing of the identity.
         self.who = who
@@ -90,9 +95,8 @@ class StepForm(Form):
         """Write rows that belong to the record (e.g. meeting invitations)."""
 
 
-def _user_choices(role: str) -> list[SelectChoice]:
-    today = today_wib()
-    return [SelectChoice(u.id, f"{u.full_name} — {u.position}") for u in users_holding(role, today)]
+def _user_choices(role: str, on) -> list[SelectChoice]:
+    return [SelectChoice(u.id, f"{u.full_name} — {u.position}") for u in users_holding(role, on)]
 
 
 def _user_snapshot(user_id: int) -> dict:
@@ -106,7 +110,7 @@ class AddresseeMixin:
 
     def _setup_addressee(self):
         role = self.to_role or Role.KABID
-        self.to_user.choices = _user_choices(role)
+        self.to_user.choices = _user_choices(role, self.today)
         if self.to_user.data is None and self.to_user.choices:
             self.to_user.data = self.to_user.choices[0].value
 
@@ -154,7 +158,7 @@ class RegisterForm(StepForm):
         ]
         self.jenis_id.choices = [SelectChoice(j.id, j.name) for j in active(Jenis)]
         if self.received_at.data is None and not self.received_at.raw_data:
-            self.received_at.data = to_wib(utcnow()).replace(second=0, microsecond=0, tzinfo=None)
+            self.received_at.data = to_wib(self.now).replace(second=0, microsecond=0, tzinfo=None)
 
     def _channel(self) -> Channel | None:
         return db.session.get(Channel, self.channel_id.data) if self.channel_id.data else None
@@ -176,7 +180,7 @@ class RegisterForm(StepForm):
         if field.data is None:
             return
         moment = field.data.replace(tzinfo=WIB)
-        if moment > utcnow().astimezone(WIB):
+        if moment > self.now.astimezone(WIB):
             raise ValidationError("Waktu diterima tidak boleh di masa depan.")
         if moment.year < 2000:
             raise ValidationError("Waktu diterima tidak masuk akal.")
@@ -313,7 +317,8 @@ class AnswerForm(StepForm):
     copies = TextAreaField("Tembusan (satu per baris)", validators=[Length(max=2000)])
 
     def setup(self):
-        self.signatory.choices = _user_choices(Role.KADIS) + _user_choices(Role.KABID)
+        self.signatory.choices = (_user_choices(Role.KADIS, self.today)
+                                  + _user_choices(Role.KABID, self.today))  # fmt: skip
         if self.signatory.data is None and self.signatory.choices:
             self.signatory.data = self.signatory.choices[0].value
         c = self.complaint
@@ -358,7 +363,7 @@ class MeetingForm(StepForm):
                                   validate_choice=False)  # fmt: skip
 
     def setup(self):
-        self.invitees.choices = _user_choices(Role.TIM_TEKNIS)
+        self.invitees.choices = _user_choices(Role.TIM_TEKNIS, self.today)
 
     def validate_invitees(self, field):
         if not field.data:
@@ -367,10 +372,8 @@ class MeetingForm(StepForm):
             raise ValidationError("Yang diundang harus anggota Tim Teknis.")
 
     def validate_day(self, field):
-        if field.data and field.data < today_wib() and not self.allow_past:
+        if field.data and field.data < self.today:
             raise ValidationError("Tanggal rapat tidak boleh sebelum hari ini.")
-
-    allow_past = False  # seeds and tests of past meetings turn this on
 
     def record_data(self):
         return {"day": self.day.data.isoformat(), "start": self.start.data.strftime("%H:%M"),
@@ -400,19 +403,9 @@ class MinutesForm(StepForm):
                                                          Length(max=10000)])  # fmt: skip
 
     def setup(self):
-        today = today_wib()
-        people = []
-        if self.complaint is not None:
-            latest = db.session.scalar(
-                select(func.max(MeetingInvitee.record_id))
-                .where(MeetingInvitee.complaint_id == self.complaint.id)
-            )  # fmt: skip
-            people = list(db.session.scalars(
-                select(User).join(MeetingInvitee, MeetingInvitee.user_id == User.id)
-                .where(MeetingInvitee.record_id == latest).order_by(User.full_name)
-            ))  # fmt: skip
+        people = invitees(self.complaint.id) if self.complaint is not None else []
         for role in (Role.KABID, Role.KASI):
-            people += users_holding(role, today)
+            people += users_holding(role, self.today)
         unique = list(dict.fromkeys(people))
         self.attendees.choices = [SelectChoice(u.id, f"{u.full_name} — {u.position}")
                                   for u in unique]  # fmt: skip
@@ -442,10 +435,10 @@ class DispatchForm(StepForm):
 
     def setup(self):
         if self.sent_on.data is None and not self.sent_on.raw_data:
-            self.sent_on.data = today_wib()
+            self.sent_on.data = self.today
 
     def validate_sent_on(self, field):
-        if field.data and field.data > today_wib():
+        if field.data and field.data > self.today:
             raise ValidationError("Tanggal kirim tidak boleh di masa depan.")
         if field.data and self.complaint is not None and self.complaint.step_started_at:
             if field.data < to_wib(self.complaint.step_started_at).date():
@@ -459,18 +452,8 @@ class DispatchForm(StepForm):
         return f"{self.medium.data}, {self.sent_on.data:%d-%m-%Y}"
 
 
-FORM_CLASSES = {
-    "submit": SubmitForm,
-    "register": RegisterForm,
-    "disposition": DispositionForm,
-    "order": OrderForm,
-    "resume": ResumeForm,
-    "study": StudyForm,
-    "answer": AnswerForm,
-    "meeting": MeetingForm,
-    "minutes": MinutesForm,
-    "dispatch": DispatchForm,
-}
+# Each form kind's class, as the registry names it (models/kinds.py).
+FORM_CLASSES = {kind.code: globals()[kind.form_class] for kind in FORM_KINDS}
 
 
 def read_upload(storage) -> dict | str:

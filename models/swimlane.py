@@ -4,12 +4,12 @@
 text lines) for templates/admin/_swimlane.html, which only loops over them. One row per step,
 one column (lane) per actor in the paper's order, then the Mutu Baku columns (Waktu, Output).
 Arrows follow the outcomes: straight down to the next row, routed along the gaps between lanes
-for jumps back or forward, into a terminal for an outcome that leaves the numbered steps.
+for jumps back or forward, into a terminal for an outcome that closes the complaint.
 """
 
 from collections.abc import Iterable, Sequence
 
-from models.sop import ACTOR_LABELS, ENDS_LABELS, PUBLIC
+from models.sop import ACTOR_LABELS, CLOSED, ENDS_LABELS, PUBLIC
 
 # The paper's lanes, left to right (ACTORS in models.sop has another order).
 LANE_ORDER = (PUBLIC, "fo", "kasi", "kabid", "kadis", "tim_teknis")
@@ -32,11 +32,6 @@ OUTPUT_WIDTH, OUTPUT_LINES = 32, 3
 LABEL_WIDTH = 26  # an arrow's label is shortened to this many characters
 ELLIPSIS = "…"
 PORT_OFFSETS = (0, -9, 9, -17, 17)
-# A terminal: where the path leaves the numbered steps (models.workflow.PHASES), then closes.
-END_TEXT = {
-    "answer": ("Penyusunan jawaban", "lalu pengiriman, selesai"),
-    "dispatch": ("Pengiriman jawaban", "lalu selesai"),
-}
 
 
 def wrap_text(text: str, width: int | Sequence[int] = TEXT_WIDTH,
@@ -185,9 +180,8 @@ class _Node:
 def swimlane(sop, passed: Iterable = (), current=None) -> dict:
     """Compute the swim-lane diagram of `sop` for templates/admin/_swimlane.html.
 
-    :param passed: the steps a complaint has finished, in order (step numbers; "answer" or
-        "dispatch" for the closing phases, which light up the matching terminal).
-    :param current: the step (or closing phase) the complaint is at, or None.
+    :param passed: the steps a complaint has finished, in order (step numbers).
+    :param current: the step the complaint is at, or None.
     """
     passed = list(passed)
     passed_set = set(passed) - {current}
@@ -443,18 +437,16 @@ def swimlane(sop, passed: Iterable = (), current=None) -> dict:
     for key in end_sources:
         node = nodes[("end", key)]
         cls = state(key)
-        title, then = END_TEXT.get(key, (ENDS_LABELS[key].capitalize(), "lalu selesai"))
+        title = ENDS_LABELS[key].capitalize()
         end_out.append({
             "key": key,
             "id": f"sl-end-{key}",
             "cls": " ".join(c for c in ("sl-end", cls) if c),
             "state": cls,
             "x": _n(node.x0), "y": _n(node.y0), "w": END_W, "h": END_H, "rx": END_H / 2,
-            "lines": [{"x": _n(node.cx), "y": _n(node.cy - 2), "text": title,
-                       "cls": "sl-end-title"},
-                      {"x": _n(node.cx), "y": _n(node.cy + 10), "text": then,
-                       "cls": "sl-end-text"}],
-            "title": f"Setelah langkah bernomor: {ENDS_LABELS[key]}, {then}",
+            "lines": [{"x": _n(node.cx), "y": _n(node.cy + 4), "text": title,
+                       "cls": "sl-end-title"}],
+            "title": f"Pengaduan {ENDS_LABELS[key]}",
         })  # fmt: skip
 
     row_lines = [_n(r["y"]) for r in rows[1:]]
@@ -578,11 +570,9 @@ def _place_label(points, lines, obstacles, placed, segments, area):
 def complaint_swimlane(complaint, history) -> dict:
     """The complaint's SOP with its path so far: the finished steps (`history`, the records
     the page already read) and the open one."""
-    current = None
-    if complaint.status == "in_progress":
-        current = complaint.current_step_no
-    elif complaint.status != "closed":
-        current = complaint.status  # drafting or sending the answer: a terminal
     from models.workflow import step_numbers  # models.workflow needs much; keep imports light
 
-    return swimlane(complaint.sop, passed=step_numbers(complaint, history), current=current)
+    passed = step_numbers(complaint, history)
+    if complaint.status == "closed":  # the path ends in the terminal
+        passed = [*passed, CLOSED]
+    return swimlane(complaint.sop, passed=passed, current=complaint.current_step_no)

@@ -1,6 +1,10 @@
-"""Numbers and dates written in Indonesian words, as minutes (berita acara) spell them out."""
+"""Numbers and dates written in Indonesian words, as minutes (berita acara) spell them out;
+what every form does to what is typed, and WTForms's own messages in Indonesian."""
 
+import gettext
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 from models.dates import DAYS, MONTHS
 
@@ -81,3 +85,12 @@ def bind_clean_text_field(unbound_field, form, options):
         validators = options.get("validators", unbound_field.kwargs.get("validators", ()))
         options = {**options, "validators": (*validators, _sane_date)}
     return unbound_field.bind(form=form, **options)
+
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+
+
+@cache
+def wtforms_translations() -> gettext.NullTranslations:
+    """The Indonesian WTForms catalog (built-in validator and field messages)."""
+    return gettext.translation("wtforms", TRANSLATIONS_DIR, languages=["id"])

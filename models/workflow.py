@@ -1,13 +1,13 @@
 """The one way a complaint moves: finish its open step with an outcome the SOP offers.
 
-Everything SOP-specific comes from the SOP tables (steps, actors, outcomes, targets). After the
-last numbered step, every SOP closes the same way: the Kasi drafts the Surat Dinas ("answer")
-when the path did not already produce it, the front office records it as sent ("dispatch"),
-and the complaint is closed (selesai).
+Everything SOP-specific comes from the SOP tables (steps, actors, outcomes, targets), the
+closing stages too: after the paper's last step every SOP goes on to its own rows for drafting
+the answer letter (the Kasi) and sending it (the front office), with their time standards,
+then closes (selesai). Who may act, lead, stop the clock: models/actors.py.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
@@ -17,58 +17,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from models import db
-from models.accounts import ROLE_LABELS, Role, User, chain_from
+from models.accounts import ROLE_LABELS, ActingAppointment, Role, User
+from models.actors import acting_role, clock_role, open_step, why_not
 from models.calendar import WorkCalendar, load_calendar
-from models.complaint import Attachment, Complaint, MeetingInvitee, StepRecord, next_number
+from models.complaint import Attachment, Complaint, StepRecord, next_number
 from models.dates import format_moment, to_wib
-from models.documents import NUMBERED, letter_number
+from models.documents import letter_number
+from models.kinds import DOCUMENTS
 from models.masterdata import Channel
 from models.settings import agency_settings
-from models.sop import PUBLIC, Sop, SopStep, current_sop
+from models.sop import CLOSED, PUBLIC, Sop, SopStep, current_sop
 from models.step_forms import FORM_CLASSES, RegisterForm, attachment_problems
 from models.types import utcnow
-
-
-@dataclass(frozen=True)
-class PhaseOutcome:
-    """An outcome of the closing phases, shaped like an SOP outcome."""
-
-    code: str
-    label: str
-    form: str
-    document: str | None
-    next_step_no: None = None
-    only_after_codes: tuple = ()
-
-
-@dataclass(frozen=True)
-class Phase:
-    """A closing phase: who acts and what they can do (the same for every SOP)."""
-
-    name: str
-    short_name: str
-    actor: str
-    outcome: PhaseOutcome
-    leads_to: str
-    co_actor: str | None = None
-
-    @property
-    def outcomes(self):
-        return [self.outcome]
-
-
-PHASES = {
-    "answer": Phase(
-        "answer", "Penyusunan jawaban tertulis", Role.KASI,
-        PhaseOutcome("jawaban_tertulis", "Jawaban tertulis (Surat Dinas)", "answer", "surat_dinas"),
-        leads_to="dispatch",
-    ),
-    "dispatch": Phase(
-        "dispatch", "Pengiriman jawaban", Role.FO,
-        PhaseOutcome("terkirim", "Jawaban dikirim kepada pengadu", "dispatch", None),
-        leads_to="closed",
-    ),
-}  # fmt: skip
 
 
 class ActionRefused(Exception):
@@ -88,9 +48,6 @@ class FormInvalid(Exception):
         self.form = form
 
 
-# Officials who may stop a complaint's clock (e.g. waiting for the complainant's data), on a
-# step they hold or one below them in the line of command (`accounts.chain_from`).
-PAUSE_ROLES = (Role.KASI, Role.KABID)
 DUE_SOON_SHARE = 0.25  # the last quarter of a step's standard is "due soon" (SPEC §3)
 
 
@@ -105,76 +62,15 @@ def due_moments(start: datetime, step: SopStep, calendar: WorkCalendar,
     return due, min(soon, due)
 
 
-def open_stage(complaint: Complaint):
-    """Return the complaint's open SOP step or closing phase, or None when closed."""
-    if complaint.status == "in_progress":
-        return complaint.sop.step(complaint.current_step_no)
-    return PHASES.get(complaint.status)
-
-
 def offered_outcomes(complaint: Complaint) -> list:
-    """The outcomes the open stage offers now, honouring each outcome's `only_after`."""
-    stage = open_stage(complaint)
-    if stage is None:
+    """The outcomes the open step offers now, honouring each outcome's `only_after`."""
+    step = open_step(complaint)
+    if step is None:
         return []
     return [
-        o for o in stage.outcomes
+        o for o in step.outcomes
         if not o.only_after_codes or complaint.last_outcome in o.only_after_codes
     ]  # fmt: skip
-
-
-def _stage_roles(stage) -> tuple[str, ...]:
-    return tuple(r for r in (stage.actor, stage.co_actor) if r)
-
-
-def _invited(complaint: Complaint, user: User) -> bool:
-    """Tell whether `user` is invited to the complaint's latest coordination meeting."""
-    latest = (
-        select(func.max(MeetingInvitee.record_id))
-        .where(MeetingInvitee.complaint_id == complaint.id)
-        .scalar_subquery()
-    )
-    return db.session.scalar(
-        select(func.count(MeetingInvitee.id)).where(
-            MeetingInvitee.complaint_id == complaint.id,
-            MeetingInvitee.record_id == latest,
-            MeetingInvitee.user_id == user.id,
-        )
-    ) > 0
-
-
-def acting_role(complaint: Complaint, user: User, on) -> str | None:
-    """Return the role in which `user` may act on the open stage on `on`, or None."""
-    stage = open_stage(complaint)
-    if stage is None:
-        return None
-    for role in _stage_roles(stage):
-        if not user.holds(role, on):
-            continue
-        if role == Role.TIM_TEKNIS and not _invited(complaint, user):
-            continue
-        return role
-    return None
-
-
-def why_not(complaint: Complaint, user: User, now: datetime | None = None) -> str | None:
-    """Say in Indonesian why `user` cannot act on the complaint now; None when they can."""
-    now = now or utcnow()
-    stage = open_stage(complaint)
-    if stage is None:
-        return "Pengaduan sudah selesai ditangani."
-    if acting_role(complaint, user, to_wib(now).date()) is not None:
-        return None
-    waiting = {
-        Role.KADIS: "Menunggu disposisi Kepala Dinas",
-        Role.KABID: "Menunggu tindak lanjut Kabid PKPL",
-        Role.KASI: "Menunggu tindak lanjut Kasi Monev & Pengaduan",
-        Role.TIM_TEKNIS: "Menunggu Berita Acara rapat koordinasi Tim Teknis",
-        Role.FO: "Menunggu Petugas FO",
-    }[stage.actor]
-    if stage.actor == Role.TIM_TEKNIS and user.holds(Role.TIM_TEKNIS, to_wib(now).date()):
-        return f"{waiting} (Anda tidak diundang pada rapat ini)."
-    return f"{waiting} ({stage.short_name})."
 
 
 def last_record(complaint: Complaint) -> StepRecord | None:
@@ -195,39 +91,71 @@ def _already_done(complaint_id: int) -> ActionRefused:
     return ActionRefused(f"Sudah ditindaklanjuti oleh {who} pada {when}. Muat ulang halaman.")
 
 
-def _write_record(complaint, stage, outcome, user, role, appointment, data, now, calendar,
-                  note="", clock_phase=None):  # fmt: skip
-    """Insert the history row of a finished stage, or with `clock_phase` ("pause"/"resume")
-    of a clock event, which finishes nothing and so has no time used."""
-    seq = (
-        db.session.scalar(
-            select(func.max(StepRecord.seq)).where(StepRecord.complaint_id == complaint.id)
-        )
-        or 0
-    ) + 1
-    started = complaint.step_started_at
+@dataclass(frozen=True)
+class ClockEvent:
+    """A pause or resume, written to the history like an outcome."""
+
+    code: str
+    label: str
+    phase: str
+    document: None = None
+
+
+PAUSED = ClockEvent("jeda", "Jam penanganan dihentikan sementara", "pause")
+RESUMED = ClockEvent("lanjut", "Jam penanganan dilanjutkan", "resume")
+
+
+@dataclass(frozen=True)
+class Done:
+    """What the history keeps of an action on the open step: a finished step (its outcome)
+    or a clock event (which finishes nothing, and so has no time used)."""
+
+    outcome: object  # an SopOutcome or a ClockEvent
+    user: User | None  # None: the complainant
+    role: str
+    data: dict = field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def clock(self) -> str | None:
+        return self.outcome.phase if isinstance(self.outcome, ClockEvent) else None
+
+    def appointment(self, now: datetime) -> ActingAppointment | None:
+        """The appointment under which the user acted, when not in their own role."""
+        if self.user is None or self.user.role == self.role:
+            return None
+        return self.user.appointment_for(self.role, to_wib(now).date())
+
+
+def _write_record(complaint: Complaint, done: Done, now: datetime,
+                  calendar: WorkCalendar) -> StepRecord:  # fmt: skip
+    """Insert the history row of `done` on the complaint's open step."""
+    seq = (db.session.scalar(select(func.max(StepRecord.seq))
+                             .where(StepRecord.complaint_id == complaint.id)) or 0) + 1  # fmt: skip
+    started, clock = complaint.step_started_at, done.clock
+    appointment = done.appointment(now)
     record = StepRecord(
         complaint_id=complaint.id,
         seq=seq,
         sop_id=complaint.sop_id,
         step_no=complaint.current_step_no,
-        phase=clock_phase or complaint.status,
-        outcome=outcome.code,
-        outcome_label=outcome.label,
-        actor_id=user.id if user else None,
-        actor_role=role,
+        phase=clock or "in_progress",
+        outcome=done.outcome.code,
+        outcome_label=done.outcome.label,
+        actor_id=done.user.id if done.user else None,
+        actor_role=done.role,
         appointment_id=appointment.id if appointment else None,
         acting_kind=appointment.kind if appointment else None,
-        started_at=now if clock_phase else started,
+        started_at=now if clock else started,
         finished_at=now,
-        note=note,
-        data=data,
-        document=outcome.document,
-        working_minutes=None if clock_phase else
+        note=done.note,
+        data=done.data,
+        document=done.outcome.document,
+        working_minutes=None if clock else
         max(0, calendar.between(started, now) - complaint.paused_minutes),
-        met_standard=(now <= complaint.due_at) if complaint.due_at and not clock_phase else None,
+        met_standard=(now <= complaint.due_at) if complaint.due_at and not clock else None,
     )
-    if outcome.document in NUMBERED:
+    if done.outcome.document and DOCUMENTS[done.outcome.document].numbered:
         settings = agency_settings()
         year = to_wib(now).year
         record.document_number = letter_number(settings, next_number("surat_keluar", year), year)
@@ -236,83 +164,53 @@ def _write_record(complaint, stage, outcome, user, role, appointment, data, now,
     return record
 
 
-def _move(complaint: Complaint, target, now: datetime, calendar: WorkCalendar) -> None:
-    """Open the stage `target` (a step number, "answer", "dispatch" or "closed")."""
+def _move(complaint: Complaint, target: int | str, now: datetime,
+          calendar: WorkCalendar) -> None:  # fmt: skip
+    """Open step `target` (its number), or close the complaint (CLOSED)."""
     complaint.step_started_at = now
     complaint.paused_at = complaint.pause_reason = None
     complaint.paused_minutes = 0
-    if isinstance(target, int):
-        step = complaint.sop.step(target)
-        complaint.status = "in_progress"
-        complaint.current_step_no = target
-        complaint.current_actor = step.actor
-        complaint.current_co_actor = step.co_actor
-        complaint.due_at, complaint.due_soon_at = due_moments(now, step, calendar)
-        return
-    complaint.current_step_no = None
-    complaint.due_at = complaint.due_soon_at = None
-    if target == "closed":
+    if target == CLOSED:
         complaint.status = "closed"
+        complaint.current_step_no = None
         complaint.current_actor = complaint.current_co_actor = None
+        complaint.due_at = complaint.due_soon_at = None
         complaint.closed_at = now
         return
-    phase = PHASES[target]
-    complaint.status = target
-    complaint.current_actor = phase.actor
-    complaint.current_co_actor = phase.co_actor
+    step = complaint.sop.step(target)
+    complaint.status = "in_progress"
+    complaint.current_step_no = target
+    complaint.current_actor = step.actor
+    complaint.current_co_actor = step.co_actor
+    complaint.due_at, complaint.due_soon_at = due_moments(now, step, calendar)
 
 
-def _target(stage, outcome):
-    if isinstance(stage, Phase):
-        return stage.leads_to
+def _target(outcome) -> int | str:
     return outcome.next_step_no if outcome.next_step_no is not None else outcome.ends
 
 
-def _appointment(user, role, now):
-    if user is None or user.role == role:
-        return None
-    return user.appointment_for(role, to_wib(now).date())
-
-
-def _finish(complaint, outcome, user, role, data, now, calendar, note=""):
-    """Record the open stage as finished by `outcome` and open the next one."""
-    stage = open_stage(complaint)
-    if complaint.paused_at is not None:  # finishing the step ends a pause
-        _restart_clock(complaint, user, role, now, calendar,
-                       "Dilanjutkan karena langkah diselesaikan.")  # fmt: skip
-    appointment = _appointment(user, role, now)
-    record = _write_record(complaint, stage, outcome, user, role, appointment, data, now,
-                           calendar, note)  # fmt: skip
-    complaint.last_outcome = outcome.code
-    _move(complaint, _target(stage, outcome), now, calendar)
-    # Steps of the public (step 1) are done by the complainant: recorded, never waited for.
+def _pass_public_steps(complaint: Complaint, calendar: WorkCalendar) -> None:
+    """Record the steps of the public (the complainant's submission): done when the complaint
+    came in, never waited for; each has one outcome."""
     while complaint.status == "in_progress" and complaint.current_actor == PUBLIC:
-        (public_outcome,) = open_stage(complaint).outcomes
-        _write_record(complaint, open_stage(complaint), public_outcome, None, PUBLIC, None, {},
-                      complaint.step_started_at, calendar)  # fmt: skip
-        complaint.last_outcome = public_outcome.code
-        _move(complaint, public_outcome.next_step_no, complaint.step_started_at, calendar)
+        (outcome,) = open_step(complaint).outcomes
+        _write_record(complaint, Done(outcome, None, PUBLIC), complaint.step_started_at,
+                      calendar)  # fmt: skip
+        complaint.last_outcome = outcome.code
+        _move(complaint, _target(outcome), complaint.step_started_at, calendar)
+
+
+def _finish(complaint: Complaint, done: Done, now: datetime,
+            calendar: WorkCalendar) -> StepRecord:  # fmt: skip
+    """Record the open step as finished by `done` and open the next one."""
+    if complaint.paused_at is not None:  # finishing the step ends a pause
+        _restart_clock(complaint, done.user, done.role, now, calendar,
+                       "Dilanjutkan karena langkah diselesaikan.")  # fmt: skip
+    record = _write_record(complaint, done, now, calendar)
+    complaint.last_outcome = done.outcome.code
+    _move(complaint, _target(done.outcome), now, calendar)
+    _pass_public_steps(complaint, calendar)
     return record
-
-
-@dataclass(frozen=True)
-class ClockEvent:
-    """A pause or resume, written to the history like an outcome."""
-
-    code: str
-    label: str
-    document: None = None
-
-
-PAUSED = ClockEvent("jeda", "Jam penanganan dihentikan sementara")
-RESUMED = ClockEvent("lanjut", "Jam penanganan dilanjutkan")
-
-
-def _clock_record(complaint, event, user, role, now, calendar, note, data=None):
-    appointment = _appointment(user, role, now)
-    return _write_record(complaint, open_stage(complaint), event, user, role, appointment,
-                         data or {}, now, calendar, note,
-                         clock_phase="pause" if event is PAUSED else "resume")  # fmt: skip
 
 
 def _restart_clock(complaint, user, role, now, calendar, note):
@@ -322,27 +220,13 @@ def _restart_clock(complaint, user, role, now, calendar, note):
     complaint.due_at, complaint.due_soon_at = due_moments(
         complaint.step_started_at, step, calendar, complaint.paused_minutes
     )
-    _clock_record(complaint, RESUMED, user, role, now, calendar, note,
-                  {"paused_minutes": paused})  # fmt: skip
+    _write_record(complaint, Done(RESUMED, user, role, {"paused_minutes": paused}, note), now,
+                  calendar)  # fmt: skip
     complaint.paused_at = complaint.pause_reason = None
 
 
-def clock_role(complaint: Complaint, user: User, now: datetime | None = None) -> str | None:
-    """The role in which `user` may stop or restart the complaint's clock now, or None.
-
-    Only on a running SOP step, and only its holder or an official above them: a Kasi or
-    Kabid who holds the step's role (or its leader's), or a role the step's role answers to.
-    """
-    if complaint.status != "in_progress":
-        return None
-    stage = open_stage(complaint)
-    above = {r for role in _stage_roles(stage) for r in chain_from(role)}
-    on = to_wib(now or utcnow()).date()
-    return next((r for r in PAUSE_ROLES if r in above and user.holds(r, on)), None)
-
-
 def _clock_role(complaint: Complaint, user: User, now: datetime) -> str:
-    if complaint.status != "in_progress":
+    if open_step(complaint) is None:
         raise ActionRefused("Jam hanya dapat dihentikan pada langkah SOP yang sedang berjalan.")
     role = clock_role(complaint, user, now)
     if role is None:
@@ -355,7 +239,8 @@ def _clock_role(complaint: Complaint, user: User, now: datetime) -> str:
 def pause(complaint_id: int, user: User, reason: str, now: datetime | None = None) -> None:
     """Stop the complaint's clock, e.g. while waiting for the complainant's missing data.
 
-    :raise ActionRefused: not the Kasi or Kabid, no reason, or already paused.
+    :raise ActionRefused: not the holder of the step or one above, no reason, or already
+        paused.
     """
     now = now or utcnow()
     complaint = db.session.get(Complaint, complaint_id)
@@ -369,14 +254,14 @@ def pause(complaint_id: int, user: User, reason: str, now: datetime | None = Non
     if complaint.paused_at is not None:
         raise ActionRefused(f"Jam sudah dihentikan sejak {format_moment(complaint.paused_at)}.")
     complaint.paused_at, complaint.pause_reason = now, reason
-    _clock_record(complaint, PAUSED, user, role, now, load_calendar(), reason)
+    _write_record(complaint, Done(PAUSED, user, role, note=reason), now, load_calendar())
     _commit_or_refuse(complaint_id)
 
 
 def resume(complaint_id: int, user: User, now: datetime | None = None) -> int:
     """Restart a stopped clock; return the working minutes it was stopped.
 
-    :raise ActionRefused: not the Kasi or Kabid, or the clock is running.
+    :raise ActionRefused: not the holder of the step or one above, or the clock is running.
     """
     now = now or utcnow()
     complaint = db.session.get(Complaint, complaint_id)
@@ -399,15 +284,17 @@ def _commit_or_refuse(complaint_id: int) -> None:
         raise _already_done(complaint_id) from None
 
 
-def recompute_due_moments(calendar: WorkCalendar | None = None) -> int:
-    """Recompute the due moments of every open step (after a calendar change); return count."""
-    calendar = calendar or load_calendar()
-    rows = db.session.execute(
+def recompute_due_moments(calendar: WorkCalendar | None = None, session=None) -> int:
+    """Recompute the due moments of every open step (after a calendar change, or a migration
+    that opened steps); return how many. `session` defaults to the app's."""
+    session = session or db.session
+    calendar = calendar or load_calendar(session)
+    rows = session.execute(
         select(Complaint.id, Complaint.step_started_at, Complaint.paused_minutes,
                Complaint.sop_id, Complaint.current_step_no)
         .where(Complaint.status == "in_progress")
     ).all()  # fmt: skip
-    steps = {(s.sop_id, s.no): s for s in db.session.scalars(select(SopStep))}
+    steps = {(s.sop_id, s.no): s for s in session.scalars(select(SopStep))}
     table = Complaint.__table__
     statement = (
         update(table)
@@ -420,24 +307,23 @@ def recompute_due_moments(calendar: WorkCalendar | None = None) -> int:
                                 calendar, row.paused_minutes)  # fmt: skip
         batch.append({"row_id": row.id, "new_due": due, "new_soon": soon})
         if len(batch) == 1000:
-            db.session.execute(statement, batch)
+            session.execute(statement, batch)
             batch = []
     if batch:
-        db.session.execute(statement, batch)
-    db.session.commit()
+        session.execute(statement, batch)
+    session.commit()
     return len(rows)
 
 
-def form_for(complaint: Complaint, outcome, formdata=None, who: dict | None = None):
-    """Build the form of `outcome` for the complaint, addressed to whoever acts next;
-    `who` is the complainant as the reader may see them (what the form may prefill)."""
-    target = _target(open_stage(complaint), outcome)
-    if isinstance(target, int):
-        to_role = complaint.sop.step(target).actor
-    else:
-        to_role = PHASES[target].actor if target in PHASES else None
+def form_for(complaint: Complaint, outcome, formdata=None, who: dict | None = None,
+             now: datetime | None = None):  # fmt: skip
+    """Build the form of `outcome` for the complaint, addressed to whoever acts next, as of
+    `now` (a meeting may not be called for a day before it); `who` is the complainant as the
+    reader may see them (what the form may prefill)."""
+    target = _target(outcome)
+    to_role = complaint.sop.step(target).actor if isinstance(target, int) else None
     return FORM_CLASSES[outcome.form](
-        formdata=_multidict(formdata), complaint=complaint, to_role=to_role, who=who
+        formdata=_multidict(formdata), complaint=complaint, to_role=to_role, who=who, now=now
     )
 
 
@@ -452,11 +338,11 @@ def _multidict(formdata):
 
 
 def advance(complaint_id: int, user: User, outcome_code: str, formdata=None,
-            expected_version: int | None = None, now: datetime | None = None,
-            allow_past_meeting: bool = False) -> StepRecord:
+            expected_version: int | None = None, now: datetime | None = None) -> StepRecord:
     """Finish the complaint's open step with `outcome_code` and open the next one, atomically.
 
     :param expected_version: the version the user saw; another value means somebody acted.
+    :param now: the moment of the action (the forms' dates are judged against it).
     :raise ActionRefused: not this user's step, an outcome the SOP does not offer now, or
         somebody else finished the step first.
     :raise FormInvalid: the step's form has errors; nothing was saved.
@@ -474,14 +360,12 @@ def advance(complaint_id: int, user: User, outcome_code: str, formdata=None,
     if outcome is None:
         raise ActionRefused("Tindakan ini tidak tersedia pada langkah SOP saat ini.")
     role = acting_role(complaint, user, to_wib(now).date())
-    form = form_for(complaint, outcome, formdata)
-    if allow_past_meeting:
-        form.allow_past = True
+    form = form_for(complaint, outcome, formdata, now=now)
     if not form.validate():
         raise FormInvalid(form)
     try:
-        record = _finish(complaint, outcome, user, role, form.record_data(), now,
-                         load_calendar(), note=form.note_text())  # fmt: skip
+        done = Done(outcome, user, role, form.record_data(), form.note_text())
+        record = _finish(complaint, done, now, load_calendar())
         form.after_record(record)
         db.session.commit()
     except (StaleDataError, IntegrityError):
@@ -500,11 +384,14 @@ def registration_step(sop: Sop) -> SopStep:
 def register(user: User, formdata, files=(), now: datetime | None = None) -> Complaint:
     """Register a complaint (the front office's step) and forward it to the next official.
 
+    The complaint enters its SOP at the first step; the public's steps before the
+    registration are recorded as done when it was received.
+
     :raise ActionRefused: the user may not register, or no SOP is in force for the channel.
     :raise FormInvalid: the registration form has errors; nothing was saved.
     """
     now = now or utcnow()
-    form = RegisterForm(formdata=_multidict(formdata), complaint=None)
+    form = RegisterForm(formdata=_multidict(formdata), complaint=None, now=now)
     if not form.validate():
         raise FormInvalid(form)
     problems = attachment_problems(files)
@@ -518,11 +405,13 @@ def register(user: User, formdata, files=(), now: datetime | None = None) -> Com
         raise ActionRefused(f"Belum ada SOP yang berlaku untuk kanal {channel.name}.")
     step = registration_step(sop)
     if not user.holds(step.actor, to_wib(now).date()):
-        raise ActionRefused("Hanya Petugas FO yang dapat meregistrasi pengaduan.", status=403)
+        raise ActionRefused(f"Hanya {ROLE_LABELS[Role(step.actor)]} yang dapat meregistrasi "
+                            "pengaduan.", status=403)  # fmt: skip
     (outcome,) = [o for o in step.outcomes if o.form == "register"]
     settings = agency_settings()
     calendar = load_calendar()
     year = to_wib(now).year
+    entry = min(sop.steps, key=lambda s: s.no)
     try:
         seq = next_number("registrasi", year)
         complaint = Complaint(
@@ -531,25 +420,19 @@ def register(user: User, formdata, files=(), now: datetime | None = None) -> Com
             reg_number=settings.registration_number_pattern.format(
                 seq=seq, year=year, unit_code=settings.unit_code
             ),
-            sop_id=sop.id,
+            sop=sop,
             registered_by_id=user.id,
-            status="in_progress",
-            current_step_no=1,
-            current_actor=sop.step(1).actor,
-            step_started_at=received,
             paused_minutes=0,
             **form.complaint_fields(),
         )
-        complaint.due_at, complaint.due_soon_at = due_moments(received, sop.step(1), calendar)
         db.session.add(complaint)
+        _move(complaint, entry.no, received, calendar)
         db.session.flush()
-        first = sop.step(1)
-        (public_outcome,) = first.outcomes
-        _write_record(complaint, first, public_outcome, None, PUBLIC, None, {}, received,
-                      calendar)  # fmt: skip
-        complaint.last_outcome = public_outcome.code
-        _move(complaint, public_outcome.next_step_no, received, calendar)
-        record = _finish(complaint, outcome, user, step.actor, form.record_data(), now,
+        _pass_public_steps(complaint, calendar)
+        if complaint.current_step_no != step.no:
+            raise ActionRefused(f"{sop.title} tidak dapat dijalankan: langkah registrasi "
+                                f"(langkah {step.no}) tidak menyusul langkah masyarakat.")
+        record = _finish(complaint, Done(outcome, user, step.actor, form.record_data()), now,
                          calendar)  # fmt: skip
         for f in files:
             db.session.add(Attachment(complaint_id=complaint.id, record_id=record.id,
@@ -573,14 +456,20 @@ def history_of(complaint: Complaint) -> list[StepRecord]:
     )
 
 
-def step_numbers(complaint: Complaint, history: list[StepRecord] | None = None) -> list:
-    """The SOP step numbers (or closing phases) the complaint has passed, in order (from
-    `history` when the caller has already read it)."""
+def record_step_no(complaint: Complaint, record: StepRecord) -> int | None:
+    """The number of the SOP step a history record finished (history written before the
+    closing stages were steps names them by phase)."""
+    step = complaint.sop.step_of_record(record.step_no, record.phase)
+    return step.no if step is not None else None
+
+
+def step_numbers(complaint: Complaint, history: list[StepRecord] | None = None) -> list[int]:
+    """The SOP step numbers the complaint has passed, in order (from `history` when the
+    caller has already read it)."""
     history = history_of(complaint) if history is None else history
-    return [r.step_no if r.step_no is not None else r.phase for r in history
+    return [record_step_no(complaint, r) for r in history
             if r.phase not in ("pause", "resume")]  # fmt: skip
 
 
 def role_label(role: str) -> str:
     return "Masyarakat" if role == PUBLIC else ROLE_LABELS[Role(role)]
-

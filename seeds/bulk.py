@@ -34,7 +34,7 @@ from models.dates import to_wib
 from models.settings import agency_settings
 from models.sop import PUBLIC
 from models.types import utcnow
-from models.workflow import PHASES, due_moments
+from models.workflow import due_moments
 from seeds.demo_complaints import CHANNELS, KELURAHAN, NAMES, PATHS, TOPICS
 
 CHUNK = 5000
@@ -72,18 +72,13 @@ def _plans(sop):
         stage, records = 3, [(1, "diajukan", "masyarakat"), (2, "diregistrasi", "fo")]
         status, last = "in_progress", "diregistrasi"
         for _user, code in PATHS[sop.code][:depth]:
-            if status == "in_progress":
-                records.append((stage, code, steps[stage].actor))
-                o = outcomes[(stage, code)]
-                target = o.next_step_no if o.next_step_no is not None else o.ends
-            else:
-                records.append((status, code, PHASES[status].actor))
-                target = PHASES[status].leads_to
+            records.append((stage, code, steps[stage].actor))
+            o = outcomes[(stage, code)]
             last = code
-            if isinstance(target, int):
-                stage, status = target, "in_progress"
-            else:
-                status = target
+            if o.next_step_no is None:
+                status = "closed"
+                break
+            stage = o.next_step_no
         plans.append((records, status, stage if status == "in_progress" else None, last))
     return plans, steps, outcomes
 
@@ -102,7 +97,6 @@ def seed_bulk(count: int, seed: int = 7, echo=print) -> int:
         sops[sop.code] = (sop, *_plans(sop))
     labels = {code: o.label for _sop, _plans_, _steps, outcomes in sops.values()
               for (_no, code), o in outcomes.items()}  # fmt: skip
-    labels.update({p.outcome.code: p.outcome.label for p in PHASES.values()})
     counters = {}
     now = utcnow()
     timeline = Timeline(calendar, now - timedelta(days=3 * 365 + 5), now)
@@ -141,11 +135,11 @@ def seed_bulk(count: int, seed: int = 7, echo=print) -> int:
                 started = when
                 offset += minutes
                 when = timeline.moment(offset)
-                phase = no if isinstance(no, str) else "in_progress"
-                step = steps.get(no) if isinstance(no, int) else None
+                phase = "in_progress"
+                step = steps[no]
                 standard = (step.time_minutes or step.time_working_days * 510) if step else None
                 records.append(dict(
-                    complaint_id=cid, seq=n, sop_id=sop.id, step_no=no if step else None,
+                    complaint_id=cid, seq=n, sop_id=sop.id, step_no=no,
                     phase=phase, outcome=code, outcome_label=labels[code],
                     actor_id=None if actor == PUBLIC else users[actor].id, actor_role=actor,
                     started_at=stamp(started), finished_at=stamp(when), note="", data="{}",
@@ -160,8 +154,7 @@ def seed_bulk(count: int, seed: int = 7, echo=print) -> int:
                     soon = timeline.moment(offset + (step.time_minutes * 3 + 3) // 4)
                 else:
                     due, soon = due_moments(when, step, calendar)
-            actor = steps[step_no].actor if step_no else PHASES[status].actor if status in PHASES \
-                else None  # fmt: skip
+            actor = steps[step_no].actor if step_no else None
             anonymous = rnd.random() < 0.05
             topic = TOPICS[rnd.randrange(len(TOPICS))]
             complaints.append(dict(

@@ -148,6 +148,5 @@ def create_demo_complaints(count: int = 40, seed: int = 2026) -> int:
         for (username, outcome), gap in zip(path[:done], gaps[1:], strict=True):
             when = calendar.add_minutes(when, gap)
             advance(complaint.id, users[username], outcome,
-                    _form(outcome, users, topic, name, when), now=when,
-                    allow_past_meeting=True)  # fmt: skip
+                    _form(outcome, users, topic, name, when), now=when)  # fmt: skip
     return count

@@ -21,7 +21,9 @@ ROLE_NAMES = {
     getattr(sop_format, name): name
     for name in ("PUBLIC", "FO", "KADIS", "KABID", "KASI", "TIM_TEKNIS")
 }
-END_NAMES = {sop_format.ANSWER: "ANSWER", sop_format.DISPATCH: "DISPATCH"}
+# The closing stages and the end, by the names a seed writes them with.
+END_NAMES = {sop_format.ANSWER: "ANSWER", sop_format.DISPATCH: "DISPATCH",
+             sop_format.CLOSED: "CLOSED"}  # fmt: skip
 HEADER_LISTS = ("legal_basis", "qualifications", "related", "equipment", "warnings", "records")
 
 
@@ -197,11 +199,21 @@ def _step(step) -> _Call:
     ]
     if step.co_actor:
         args.append(("co_actor", _role(step.co_actor)))
+    if step.closing:
+        args.append(("closing", _end(step.closing)))
     return _Call("Step", tuple(args))
 
 
-def _outcome(step_no: int, outcome) -> _Call:
-    if outcome.next_step_no is not None:
+def _end(name: str):
+    return _Name(END_NAMES[name], END_NAMES[name]) if name in END_NAMES else _Str(name)
+
+
+def _outcome(step_no: int, outcome, closing: dict) -> _Call:
+    """An outcome; one leading to a closing stage names the stage (`closing`: its step number
+    → its kind), as the seeds do."""
+    if outcome.next_step_no in closing:
+        to = _end(closing[outcome.next_step_no])
+    elif outcome.next_step_no is not None:
         to = _Name(str(outcome.next_step_no))
     elif outcome.ends in END_NAMES:
         to = _Name(END_NAMES[outcome.ends], END_NAMES[outcome.ends])
@@ -268,8 +280,9 @@ def seed_source(sop: Sop) -> str:
     steps = sorted(sop.steps, key=lambda s: s.no)
     header = _header(sop)
     step_calls = [_step(step) for step in steps]
+    closing = {step.no: step.closing for step in steps if step.closing}
     outcome_calls = [
-        _outcome(step.no, outcome)
+        _outcome(step.no, outcome, closing)
         for step in steps
         for outcome in sorted(step.outcomes, key=lambda o: o.position or 0)
     ]

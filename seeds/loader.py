@@ -64,16 +64,18 @@ def build_sop(seed: SopSeed) -> Sop:
             time_minutes=s.time.get("minutes"),
             time_working_days=s.time.get("working_days"),
             output=s.output,
+            closing=s.closing,
         )
         for position, o in enumerate(x for x in seed.outcomes if x.step == s.no):
+            target = seed.step_number(o.to)
             step.outcomes.append(
                 SopOutcome(
                     position=position,
                     code=o.code,
                     label=o.label,
                     form=o.form,
-                    next_step_no=o.to if isinstance(o.to, int) else None,
-                    ends=o.to if isinstance(o.to, str) else None,
+                    next_step_no=target,
+                    ends=o.to if target is None else None,
                     document=o.document,
                     only_after=",".join(o.only_after) or None,
                 )

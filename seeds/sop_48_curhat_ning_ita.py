@@ -1,6 +1,6 @@
 """065/SOP.48/417.514.3/2021 — pengaduan masyarakat melalui Curhat Ning Ita (rev. 22-12-2021)."""
 
-from seeds.sop_common import COMMON
+from seeds.sop_common import COMMON, closing_stages
 from seeds.sop_format import (
     DISPATCH,
     FO,
@@ -56,4 +56,7 @@ OUTCOMES = (
 )
 # fmt: on
 
-SOP = SopSeed(HEADER, STEPS, OUTCOMES)
+# After the paper's table: sending the answer (written by the Kasi within step 5).
+CLOSING_STEPS, CLOSING_OUTCOMES = closing_stages(after=5, kinds=(DISPATCH,))
+
+SOP = SopSeed(HEADER, STEPS + CLOSING_STEPS, OUTCOMES + CLOSING_OUTCOMES)

@@ -7,8 +7,8 @@ corrects it as a new revision in the admin.
 
 from seeds.sop_48_curhat_ning_ita import OUTCOMES as SOP_48_OUTCOMES
 from seeds.sop_48_curhat_ning_ita import STEPS as SOP_48_STEPS
-from seeds.sop_common import COMMON
-from seeds.sop_format import PUBLIC, Header, SopSeed, Step, minutes
+from seeds.sop_common import COMMON, closing_stages
+from seeds.sop_format import DISPATCH, PUBLIC, Header, SopSeed, Step, minutes
 
 HEADER = Header(
     code="SOP.49",
@@ -30,5 +30,6 @@ STEPS = (
 )
 # fmt: on
 OUTCOMES = SOP_48_OUTCOMES
+CLOSING_STEPS, CLOSING_OUTCOMES = closing_stages(after=len(STEPS), kinds=(DISPATCH,))
 
-SOP = SopSeed(HEADER, STEPS, OUTCOMES)
+SOP = SopSeed(HEADER, STEPS + CLOSING_STEPS, OUTCOMES + CLOSING_OUTCOMES)

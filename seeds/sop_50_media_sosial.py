@@ -1,6 +1,6 @@
 """065/SOP.50/417.514.3/2021 — pengaduan masyarakat melalui media sosial (rev. 22-12-2021)."""
 
-from seeds.sop_common import COMMON
+from seeds.sop_common import COMMON, closing_stages
 from seeds.sop_format import (
     ANSWER,
     DISPATCH,
@@ -70,4 +70,8 @@ OUTCOMES = (
 )
 # fmt: on
 
-SOP = SopSeed(HEADER, STEPS, OUTCOMES)
+# After the paper's table: the Kasi drafts the answer letter (step 10 orders it), the front
+# office sends it.
+CLOSING_STEPS, CLOSING_OUTCOMES = closing_stages(after=10)
+
+SOP = SopSeed(HEADER, STEPS + CLOSING_STEPS, OUTCOMES + CLOSING_OUTCOMES)

@@ -9,7 +9,10 @@ from datetime import date
 PUBLIC, FO, KADIS, KABID, KASI, TIM_TEKNIS = (
     "masyarakat", "fo", "kadis", "kabid", "kasi", "tim_teknis",
 )  # fmt: skip
-ANSWER, DISPATCH = "answer", "dispatch"  # leave the table: draft the Surat Dinas / send it
+# The stages after the paper's table (models.sop.CLOSING_KINDS), as an outcome's target or a
+# step's `closing`: the Kasi drafts the Surat Dinas; the front office sends it. CLOSED: selesai.
+ANSWER, DISPATCH = "answer", "dispatch"
+CLOSED = "closed"
 
 
 def minutes(n: int) -> dict:
@@ -55,6 +58,7 @@ class Step:
     output: str  # Output
     short: str  # short name for queues
     co_actor: str | None = None
+    closing: str | None = None  # ANSWER or DISPATCH: a stage after the paper's table
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class Outcome:
     code: str
     label: str
     form: str
-    to: int | str  # the next step's number, ANSWER or DISPATCH
+    to: int | str  # the next step's number, ANSWER or DISPATCH (that stage's step), or CLOSED
     document: str | None = None
     only_after: tuple[str, ...] = field(default=())
 
@@ -73,3 +77,12 @@ class SopSeed:
     header: Header
     steps: tuple[Step, ...]
     outcomes: tuple[Outcome, ...]
+
+    def step_number(self, target: int | str) -> int | None:
+        """The number of the step `target` names (a number, or a closing stage's name);
+        None for CLOSED."""
+        if isinstance(target, int):
+            return target
+        if target == CLOSED:
+            return None
+        return next(s.no for s in self.steps if s.closing == target)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from models import ActingAppointment, AgencySettings, Complaint, StepRecord, db
 from models.workflow import advance, register
 from tests.test_calendar import wib
-from tests.workflow_helpers import FORMS, registration, user
+from tests.workflow_helpers import FORMS, SOP_50_WALK, registration, user
 
 F4 = (609.4, 935.4)  # 215 x 330 mm in points
 A4 = (595.3, 841.9)
@@ -29,10 +29,7 @@ def _size(pdf: bytes) -> tuple[float, float]:
     return round(float(box.width), 1), round(float(box.height), 1)
 
 
-WALK = [("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "rakor"),
-        ("teknis1", "berita_acara"), ("kabid", "resume_ba"), ("kadis", "dipelajari"),
-        ("kadis", "perintah_kabid"), ("kabid", "perintah_jawab"),
-        ("kasi", "jawaban_tertulis"), ("fo", "terkirim")]  # fmt: skip
+WALK = [(who, outcome) for who, _queue, outcome in SOP_50_WALK]
 
 
 @pytest.fixture
@@ -46,8 +43,9 @@ def answered(app):
             data = FORMS[outcome]()
             if outcome == "rakor":
                 data["day"] = "2026-11-25"
-            advance(c.id, user(who), outcome, data, now=wib(2026, 11, 25, 9, minute * 5),
-                    allow_past_meeting=True)  # fmt: skip
+            if outcome == "terkirim":
+                data["sent_on"] = "2026-11-25"
+            advance(c.id, user(who), outcome, data, now=wib(2026, 11, 25, 9, minute * 5))
         records = {}  # each document's first record: the Kadis's disposition of step 3
         for r in db.session.scalars(
             select(StepRecord).where(StepRecord.complaint_id == c.id,

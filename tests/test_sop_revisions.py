@@ -13,7 +13,7 @@ from models.audit import AdminChange
 from models.dates import WIB, today_wib
 from models.sop import current_sop
 from models.workflow import register
-from tests.workflow_helpers import act, register_complaint, registration, user
+from tests.workflow_helpers import act, closing, register_complaint, registration, user
 
 
 def _sop_id(app, code, revision=1) -> int:
@@ -103,13 +103,16 @@ def test_a_revision_with_a_broken_step_graph_is_refused_with_a_message_per_probl
         app, client, auth):  # fmt: skip
     auth.login("admin")
     draft = _new_draft(app, client, auth, "SOP.50")
-    # Step 5's meeting now leads to a step that does not exist; a new step 11 is the public's.
-    assert _save_step(auth, draft, 5, {"outcomes-1-leads_to": "12"}).status_code == 302
+    with app.app_context():
+        sop = db.session.get(Sop, draft)
+        new_no, dispatch = len(sop.steps) + 1, closing(sop, "dispatch")
+    # Step 5's meeting now leads to a step that does not exist; a new last step is the public's.
+    assert _save_step(auth, draft, 5, {"outcomes-1-leads_to": "99"}).status_code == 302
     added = _save_step(auth, draft, None, {
         "actor": "masyarakat", "co_actor": "", "activity": "Masyarakat menilai jawaban",
         "short_name": "Penilaian", "input_doc": "", "time_amount": "30", "time_unit": "minutes",
         "output": "", "outcomes-0-code": "dinilai", "outcomes-0-label": "Dinilai",
-        "outcomes-0-form": "study", "outcomes-0-leads_to": "dispatch",
+        "outcomes-0-form": "study", "outcomes-0-leads_to": str(dispatch),
         "outcomes-0-document": "surat_dinas", "outcomes-0-only_after": "tidak_ada"})
     assert added.status_code == 302
     status, page = _page(client, f"/admin/sop/details/?id={draft}")
@@ -118,12 +121,12 @@ def test_a_revision_with_a_broken_step_graph_is_refused_with_a_message_per_probl
     assert refused.status_code == 302
     messages = client.get(refused.headers["Location"]).get_data(as_text=True)
     for expected in (
-        "hasil &#39;Rapat koordinasi dengan Tim Teknis&#39;: mengarah ke langkah 12 yang tidak ada",
-        "Langkah 11: hanya langkah 1 yang dilakukan Masyarakat",
+        "hasil &#39;Rapat koordinasi dengan Tim Teknis&#39;: mengarah ke langkah 99 yang tidak ada",
+        f"Langkah {new_no}: hanya langkah 1 yang dilakukan Masyarakat",
         "dokumen Surat Dinas Jawaban tidak dapat dibuat dari formulir Mempelajari",
         "&#39;hanya setelah&#39; menyebut hasil &#39;tidak_ada&#39;",
         "Langkah 6 tidak pernah dicapai dari langkah 1",
-        "Langkah 11 tidak pernah dicapai dari langkah 1",
+        f"Langkah {new_no} tidak pernah dicapai dari langkah 1",
     ):  # fmt: skip
         assert expected in messages, expected
     with app.app_context():
@@ -145,7 +148,8 @@ def test_a_step_still_led_to_cannot_be_deleted_and_a_free_one_renumbers_the_rest
                      form_page=details).status_code == 302  # fmt: skip
     with app.app_context():
         sop = db.session.get(Sop, draft)
-        assert [s.no for s in sop.steps] == list(range(1, 10))
+        source = current_sop("SOP.50", today_wib())
+        assert [s.no for s in sop.steps] == list(range(1, len(source.steps)))
         assert sop.step(6).short_name.startswith("Resume")  # the old step 7
         assert [o.next_step_no for o in sop.step(6).outcomes] == [7]
 
@@ -179,7 +183,10 @@ def test_a_complaint_in_flight_finishes_on_its_revision_while_a_new_one_follows_
     # The new revision: the Kabid's order goes straight to the Kasi's written answer, and the
     # steps after it (5..10) go; each deletion moves the later steps up to number 5.
     form = _step_form(client, draft, 4)
-    assert _save_step(auth, draft, 4, {**form, "outcomes-1-leads_to": "answer"}).status_code == 302
+    with app.app_context():
+        answer = closing(db.session.get(Sop, draft), "answer")
+    assert _save_step(auth, draft, 4, {**form, "outcomes-1-leads_to": str(answer)}
+                      ).status_code == 302  # fmt: skip
     details = f"/admin/sop/details/?id={draft}"
     assert "Langkah 5 tidak pernah dicapai" in _page(client, details)[1]
     for _ in range(6):
@@ -193,12 +200,14 @@ def test_a_complaint_in_flight_finishes_on_its_revision_while_a_new_one_follows_
         act(old, "kabid", "perintah_kasi")  # the old revision's step 4 → step 5
         assert (old.sop.revision, old.current_step_no) == (1, 5)
         act(old, "kasi", "jawab")
-        assert old.status == "dispatch"
+        assert old.current_step_no == closing(old, "dispatch") == 12
         new = register_complaint("media_sosial")
         assert new.sop.revision == 2
         act(new, "kadis", "arahan")
         act(new, "kabid", "perintah_kasi")
-        assert new.status == "answer" and new.current_actor == "kasi"
+        # the new revision's step 5 is its answer stage (the old 11, moved up by six)
+        assert new.current_step_no == closing(new, "answer") == 5
+        assert new.current_actor == "kasi"
 
 
 def test_the_sop_page_lists_revisions_side_by_side_with_what_changed(app, client, auth):
@@ -278,7 +287,9 @@ def test_a_new_sop_for_a_whatsapp_hotline_is_made_from_one_in_force(app, client,
     assert auth.post("/admin/kanal/new/", hotline).status_code == 302
     with app.app_context():
         sop = current_sop("SOP.51", today_wib())
-        assert sop.revision == 1 and "SOP.51" in sop.number and len(sop.steps) == 10
+        source = current_sop("SOP.50", today_wib())
+        assert sop.revision == 1 and "SOP.51" in sop.number
+        assert [s.short_name for s in sop.steps] == [s.short_name for s in source.steps]
         assert register_complaint("whatsapp_hotline").sop.code == "SOP.51"
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from models import Complaint, Sop, StepRecord, db
 from models.sop import ACTOR_LABELS
 from models.swimlane import wrap_text
-from tests.workflow_helpers import act, register_complaint
+from tests.workflow_helpers import act, closing, register_complaint
 
 NS = "{http://www.w3.org/2000/svg}"
 # The paper's Pelaksana columns, left to right.
@@ -133,7 +133,8 @@ def test_sop_50_diagram_shows_the_papers_lanes_and_each_step_in_its_actors_lane(
     drawn = steps(svg)
     with app.app_context():
         sop = db.session.get(Sop, sop_id(app, "SOP.50"))
-        assert sorted(drawn) == [s.no for s in sop.steps] == list(range(1, 11))
+        assert sorted(drawn) == [s.no for s in sop.steps] == list(range(1, len(sop.steps) + 1))
+        edges_expected = sum(len({o.leads_to for o in s.outcomes}) for s in sop.steps)
         for step in sop.steps:
             g = drawn[step.no]
             x0, x1 = shape_x_range(g)
@@ -161,13 +162,12 @@ def test_sop_50_diagram_shows_the_papers_lanes_and_each_step_in_its_actors_lane(
         "3. Kepala Dinas memberikan", "arahan tindak lanjut atau", "meminta pendapat kepada…"]
     # Nothing is highlighted on the SOP itself.
     assert highlighted(svg) == {"sl-passed": set(), "sl-current": set()}
-    # The jumps carry their outcome; the two ways out of the numbered steps end at terminals.
+    # The jumps carry their outcome; the one way out, sending the answer, ends at "Selesai".
     labels = [text_of(t) for t in with_class(svg, "sl-label")]
     assert "Resume kepada Kepala Dinas" in labels and "Jawaban langsung" in labels
-    assert {g.get("id") for g in with_class(svg, "sl-end")} == {"sl-end-answer",
-                                                                "sl-end-dispatch"}
+    assert {g.get("id") for g in with_class(svg, "sl-end")} == {"sl-end-closed"}
     edges = with_class(svg, "sl-edge")
-    assert len(edges) == 12  # 13 outcomes; step 3's two both lead to step 4
+    assert len(edges) == edges_expected  # one per (step, target): step 3's two lead to step 4
     assert all(e.get("marker-end") == "url(#sl-arrow)" for e in edges)
     assert svg.find(f"{NS}defs/{NS}marker[@id='sl-arrow']") is not None
 
@@ -268,16 +268,17 @@ def test_a_closed_complaint_shows_its_path_and_no_current_step(app, client, auth
         db.session.expire_all()
         assert db.session.get(Complaint, complaint_id).status == "closed"
         passed = finished_steps(complaint_id)
-    assert passed == {1, 2, 3, 4, 5}
+        dispatch = closing(db.session.get(Complaint, complaint_id), "dispatch")
+    assert passed == {1, 2, 3, 4, 5, dispatch}
 
     auth.login("kadis")
     svg = svg_of(client.get(f"/admin/pengaduan/details/?id={complaint_id}")
                  .get_data(as_text=True))  # fmt: skip
     assert text_of(svg.find(f"{NS}title")) == "Diagram alur SOP.48"
-    assert highlighted(svg) == {"sl-passed": {1, 2, 3, 4, 5}, "sl-current": set()}
+    assert highlighted(svg) == {"sl-passed": {1, 2, 3, 4, 5, dispatch}, "sl-current": set()}
     assert not with_class(svg, "sl-current")
     (end,) = with_class(svg, "sl-end")
-    assert end.get("id") == "sl-end-dispatch" and "sl-passed" in classes(end)
+    assert end.get("id") == "sl-end-closed" and "sl-passed" in classes(end)
 
 
 def test_a_complaint_back_at_a_step_shows_it_as_current_only(app, client, auth):

@@ -7,7 +7,15 @@ from sqlalchemy import func, select
 
 from models import Complaint, StepRecord, db
 from models.workflow import ActionRefused, FormInvalid, advance, register, step_numbers
-from tests.workflow_helpers import FORMS, act, register_complaint, registration, user
+from tests.workflow_helpers import (
+    FORMS,
+    SOP_50_WALK,
+    act,
+    closing,
+    register_complaint,
+    registration,
+    user,
+)
 
 
 def _reload(complaint):
@@ -23,11 +31,13 @@ def test_sop_48_answered_directly(app):
         act(c, "kabid", "perintah_kasi")
         act(c, "kasi", "jawab")
         c = _reload(c)
-        assert c.status == "dispatch" and c.current_actor == "fo"
+        # the answer letter is written: the front office's closing stage, sending it, is open
+        assert c.current_step_no == closing(c, "dispatch") and c.current_actor == "fo"
+        assert c.due_at is not None
         act(c, "fo", "terkirim")
         c = _reload(c)
         assert c.status == "closed" and c.closed_at is not None
-        assert step_numbers(c) == [1, 2, 3, 4, 5, "dispatch"]
+        assert step_numbers(c) == [1, 2, 3, 4, 5, closing(c, "dispatch")]
 
 
 def test_sop_48_with_the_opinion_loop(app):
@@ -40,7 +50,7 @@ def test_sop_48_with_the_opinion_loop(app):
         act(c, "kasi", "jawab")
         act(c, "fo", "terkirim")
         c = _reload(c)
-        assert step_numbers(c) == [1, 2, 3, 4, 3, 4, 5, "dispatch"]
+        assert step_numbers(c) == [1, 2, 3, 4, 3, 4, 5, closing(c, "dispatch")]
         outcomes = [r.outcome for r in c.history]
         assert outcomes[2:6] == ["minta_pendapat", "resume", "arahan", "perintah_kasi"]
 
@@ -49,15 +59,11 @@ def test_sop_50_through_all_ten_steps_with_a_meeting(app):
     with app.app_context():
         c = register_complaint("media_sosial")
         assert c.sop.code == "SOP.50"
-        for who, outcome in [
-            ("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "rakor"),
-            ("teknis1", "berita_acara"), ("kabid", "resume_ba"), ("kadis", "dipelajari"),
-            ("kadis", "perintah_kabid"), ("kabid", "perintah_jawab"),
-            ("kasi", "jawaban_tertulis"), ("fo", "terkirim"),
-        ]:  # fmt: skip
+        for who, _queue, outcome in SOP_50_WALK:
             act(_reload(c), who, outcome)
         c = _reload(c)
-        assert step_numbers(c) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, "answer", "dispatch"]
+        answer, dispatch = closing(c, "answer"), closing(c, "dispatch")
+        assert step_numbers(c) == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, answer, dispatch]
         assert c.status == "closed"
         actors = [r.actor.username if r.actor else None for r in c.history]
         assert actors == [None, "fo", "kadis", "kabid", "kasi", "teknis1", "kabid", "kadis",
@@ -97,14 +103,11 @@ def test_sop_49_at_the_office(app):
         act(_reload(c), "kasi", "jawab")
         act(_reload(c), "fo", "terkirim")
         c = _reload(c)
-        assert step_numbers(c) == [1, 2, 3, 4, 5, 5, 5, "dispatch"]
+        assert step_numbers(c) == [1, 2, 3, 4, 5, 5, 5, closing(c, "dispatch")]
         assert [r.outcome for r in c.history][4:7] == ["rakor", "berita_acara", "jawab"]
 
 
-PATH_50 = [("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "rakor"),
-           ("teknis1", "berita_acara"), ("kabid", "resume_ba"), ("kadis", "dipelajari"),
-           ("kadis", "perintah_kabid"), ("kabid", "perintah_jawab"),
-           ("kasi", "jawaban_tertulis"), ("fo", "terkirim")]  # fmt: skip
+PATH_50 = [(who, outcome) for who, _queue, outcome in SOP_50_WALK]
 OTHERS = ["fo", "kadis", "kabid", "kasi", "teknis1", "admin"]
 
 
@@ -269,7 +272,8 @@ def test_history_records_actor_working_time_due_and_acting_appointment(app):
 
 
 def test_demo_complaints_cover_every_sop_and_step_some_overdue(app):
-    from admin_views.complaints import deadline_state
+    from models.deadlines import deadline_state
+    from models.types import utcnow
     from seeds.demo_complaints import create_demo_complaints
 
     with app.app_context():
@@ -277,9 +281,11 @@ def test_demo_complaints_cover_every_sop_and_step_some_overdue(app):
         complaints = db.session.scalars(select(Complaint)).all()
         assert len(complaints) == 40
         assert {c.sop.code for c in complaints} == {"SOP.48", "SOP.49", "SOP.50"}
+        sop_50 = next(c.sop for c in complaints if c.sop.code == "SOP.50")
         open_50 = {c.current_step_no for c in complaints
                    if c.sop.code == "SOP.50" and c.status == "in_progress"}  # fmt: skip
-        assert open_50 == {3, 4, 5, 6, 7, 8, 9, 10}
-        assert {c.status for c in complaints} == {"in_progress", "answer", "dispatch", "closed"}
-        assert sum(deadline_state(c) == "overdue" for c in complaints) >= 5
+        # every step after registration waits somewhere, the closing stages too
+        assert open_50 == set(range(3, closing(sop_50, "dispatch") + 1))
+        assert {c.status for c in complaints} == {"in_progress", "closed"}
+        assert sum(deadline_state(c, utcnow()) == "overdue" for c in complaints) >= 5
         assert create_demo_complaints() == 0  # a second run adds nothing

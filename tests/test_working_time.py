@@ -16,7 +16,7 @@ from models.workflow import (
     step_numbers,
 )
 from tests.test_calendar import wib
-from tests.workflow_helpers import FORMS, registration, user
+from tests.workflow_helpers import FORMS, closing, registration, user
 
 
 def _registered(received="2026-11-25T09:00", now=(2026, 11, 25, 9, 10), channel="media_sosial"):
@@ -73,7 +73,7 @@ def test_finishing_a_paused_step_ends_the_pause(app):
         pause(c.id, user("kasi"), "Menunggu data", now=wib(2026, 11, 25, 9, 30))
         advance(c.id, user("kasi"), "jawab", FORMS["jawab"](), now=wib(2026, 11, 25, 10, 0))
         c = db.session.get(Complaint, c.id)
-        assert c.paused_at is None and c.status == "dispatch"
+        assert c.paused_at is None and c.current_step_no == closing(c, "dispatch")
         resumed = [r for r in c.history if r.phase == "resume"]
         assert len(resumed) == 1 and resumed[0].data == {"paused_minutes": 30}
         step5 = next(r for r in c.history if r.step_no == 5 and r.phase == "in_progress")

@@ -86,6 +86,12 @@ SOP_50_WALK = [
 ]  # fmt: skip
 
 
+def closing(complaint_or_sop, kind: str) -> int:
+    """The number of the SOP's closing stage `kind` ("answer", "dispatch"), from its data."""
+    sop = getattr(complaint_or_sop, "sop", complaint_or_sop)
+    return sop.closing_step(kind).no
+
+
 def _answer():
     return {"sifat": "Biasa", "enclosure": "-", "subject": "Jawaban atas pengaduan",
             "addressee": "Sdr. Budi Santoso", "addressee_place": "Mojokerto",
