@@ -155,11 +155,23 @@ def _static_version(endpoint: str, values: dict) -> None:
 
 
 def _sqlite_pragmas(app: Flask) -> None:
-    """Enforce foreign keys and allow readers beside a writer on SQLite."""
+    """Enforce foreign keys and allow readers beside a writer on SQLite. On PostgreSQL, turn
+    off JIT compilation: every statement here reads a few index entries, and compiling one
+    whose estimated cost looks high (a deep page, a count with a subquery) took longer than
+    running it (measured: 26 ms of work, 34 ms of JIT)."""
     from sqlalchemy import event
 
     with app.app_context():
         engine = db.engine
+        if engine.dialect.name == "postgresql":
+
+            @event.listens_for(engine, "connect")
+            def _no_jit(dbapi_connection, _record):
+                with dbapi_connection.cursor() as cursor:
+                    cursor.execute("SET jit = off")
+                dbapi_connection.commit()
+
+            return
         if engine.dialect.name != "sqlite":
             return
 

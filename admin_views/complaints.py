@@ -53,7 +53,7 @@ from models import (
     db,
 )
 from models.accounts import ROLE_LABELS, Role
-from models.actors import clock_role, open_step, queue_clause, waiting_on, why_not
+from models.actors import clock_role, open_step, queue_clause, queue_count, waiting_on, why_not
 from models.actors import co_acting_roles as _co_acting_roles
 from models.complaint import STATUSES
 from models.dates import (
@@ -756,9 +756,17 @@ class QueueView(ComplaintListView):
         the home page and the queue's own page share it)."""
         counted = _queue_counts()
         if self.endpoint not in counted:
-            counted[self.endpoint] = db.session.scalar(
-                self.scope(select(func.count(Complaint.id))))  # fmt: skip
+            counted[self.endpoint] = db.session.scalar(self._count())
         return counted[self.endpoint]
+
+    def _count(self):
+        role = self.queue_role
+        return queue_count(role, current_user, role in co_acting_roles())
+
+    def get_count_query(self):
+        if has_request_context() and not request.args.get("search") and not _filtered():
+            return db.session.query(self._count().scalar_subquery())
+        return super().get_count_query()
 
     def menu_badge(self) -> int | None:
         return self.waiting() or None

@@ -2,8 +2,11 @@
 (against a raw dump of the same columns), and the year's recap.
 
     python bench/scale.py --count 100000 [--database-url postgresql+psycopg://...]
+                          [--schema bench_1m]   (PostgreSQL: keep the data for the next run)
+    python bench/scale.py --count 1000000 --database-url sqlite:////tmp/bench-1m.db   (reused)
 
-Builds a throwaway database (SQLite file, or a PostgreSQL schema it drops at the end), fills
+Builds a throwaway database (a SQLite file, or a PostgreSQL schema it drops at the end) —
+or reuses the given SQLite file or kept schema, adding only the complaints it lacks — fills
 it with `seed-bulk`, then times requests through the real Flask stack. Prints a table;
 asserts nothing.
 """
@@ -19,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, text  # noqa: E402
+from sqlalchemy import event, inspect, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from bench.throwaway import throwaway_database  # noqa: E402
@@ -84,16 +87,22 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--database-url")
+    parser.add_argument("--schema", help="PostgreSQL: a schema kept after the run and reused "
+                        "by the next (seeded once; a million complaints take minutes)")
     args = parser.parse_args()
-    with throwaway_database(args.database_url) as config:
+    with throwaway_database(args.database_url, keep=args.schema) as config:
         app = create_app({"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **config})  # fmt: skip
         with app.app_context():
-            db.create_all()
+            inspector = inspect(db.engine)
+            missing = [t for t in db.metadata.sorted_tables if not inspector.has_table(t.name)]
+            db.metadata.create_all(db.engine, tables=missing)  # all of them, unless reused
             init_data()
             create_demo_accounts("Bench-2026")
+            have = db.session.execute(text("SELECT count(*) FROM complaint")).scalar()
             t0 = time.perf_counter()
-            seed_bulk(args.count, echo=lambda line: None)
+            if have < args.count:
+                seed_bulk(args.count - have, echo=lambda line: None)
             fill = time.perf_counter() - t0
             if db.engine.dialect.name == "postgresql":  # as autovacuum would have left it
                 with db.engine.connect() as conn:

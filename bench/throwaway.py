@@ -8,15 +8,21 @@ from sqlalchemy import create_engine, text
 
 
 @contextmanager
-def throwaway_database(url: str | None = None):
-    """Yield the Flask settings of an empty database; a PostgreSQL schema is dropped after."""
+def throwaway_database(url: str | None = None, keep: str | None = None):
+    """Yield the Flask settings of an empty database; a PostgreSQL schema is dropped after,
+    unless it is `keep` (made when missing, kept and reused as it is)."""
     if url is None or url.startswith("sqlite"):
         yield {"SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"}
         return
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    schema = keep or f"bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    if keep:
+        yield {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {
+            "connect_args": {"options": f"-csearch_path={schema}"}}}  # fmt: skip
+        admin.dispose()
+        return
     try:
         yield {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {
             "connect_args": {"options": f"-csearch_path={schema}"}}}  # fmt: skip

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import db
 from models.accounts import ROLE_LABELS, ROLE_VALUES, Role
-from models.kinds import DOCUMENTS, FORMS
+from models.kinds import DOCUMENT_KINDS, FORM_KINDS
 
 PUBLIC = "masyarakat"
 ACTORS = (PUBLIC, *(r for r in ROLE_VALUES if r != Role.ADMIN))
@@ -40,6 +40,46 @@ ENDS_LABELS = {CLOSED: "selesai"}
 
 def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class FormKindRow(db.Model):
+    """A form kind of the registry (models/kinds.py), as a row outcomes refer to: the
+    database refuses an outcome of a kind the code does not know. `sync_kinds` keeps the
+    rows to the registry (init-db), so a new kind needs no migration."""
+
+    __tablename__ = "form_kind"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+
+
+class DocumentKindRow(db.Model):
+    """A document of the registry, as a row outcomes refer to (see FormKindRow)."""
+
+    __tablename__ = "document_kind"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+
+
+def sync_kinds(session=None) -> int:
+    """Add the registry's kinds the database lacks and update their names; return how many
+    rows changed. A kind no longer in the registry stays while outcomes name it."""
+    session = session or db.session
+    changed = 0
+    for model, rows in ((FormKindRow, {k.code: k.label for k in FORM_KINDS}),
+                        (DocumentKindRow, {k.code: k.title for k in DOCUMENT_KINDS})):  # fmt: skip
+        have = {row.code: row for row in session.scalars(select(model))}
+        name = "label" if model is FormKindRow else "title"
+        for code, text_ in rows.items():
+            if code not in have:
+                session.add(model(code=code, **{name: text_}))
+                changed += 1
+            elif getattr(have[code], name) != text_:
+                setattr(have[code], name, text_)
+                changed += 1
+    session.flush()
+    return changed
 
 
 class Sop(db.Model):
@@ -190,12 +230,8 @@ class SopOutcome(db.Model):
     __tablename__ = "sop_outcome"
     __table_args__ = (
         UniqueConstraint("step_id", "code"),
-        CheckConstraint(_in("form", FORMS), name="form_known"),
         CheckConstraint("ends IS NULL OR " + _in("ends", ENDS), name="ends_known"),
         CheckConstraint("(next_step_no IS NULL) <> (ends IS NULL)", name="one_target"),
-        CheckConstraint(
-            "document IS NULL OR " + _in("document", DOCUMENTS), name="document_known"
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -203,10 +239,11 @@ class SopOutcome(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     code: Mapped[str] = mapped_column(String(40))
     label: Mapped[str] = mapped_column(String(200))
-    form: Mapped[str] = mapped_column(String(20))
+    # Kinds the registry knows (models/kinds.py), kept as rows the database refers to.
+    form: Mapped[str] = mapped_column(ForeignKey("form_kind.code"))
     next_step_no: Mapped[int | None]
     ends: Mapped[str | None] = mapped_column(String(20))
-    document: Mapped[str | None] = mapped_column(String(40))
+    document: Mapped[str | None] = mapped_column(ForeignKey("document_kind.code"))
     # Offered only when the step was entered through one of these outcomes (comma-separated).
     only_after: Mapped[str | None] = mapped_column(String(200))
 

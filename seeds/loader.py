@@ -18,6 +18,7 @@ from models import (
     db,
 )
 from models.accounts import hash_password
+from models.sop import sync_kinds
 from seeds import agency, demo_accounts
 from seeds.sop_48_curhat_ning_ita import SOP as SOP_48
 from seeds.sop_49_kantor import SOP as SOP_49
@@ -139,6 +140,7 @@ def load_office_hours() -> int:
 
 def init_data() -> dict:
     """Load SOPs, letterhead, pick lists and office hours; commit. Twice changes nothing."""
+    sync_kinds()  # before the SOPs: their outcomes refer to the kinds
     summary = {"sops": load_sops(), "agency": load_agency(),
                "masterdata": load_masterdata() + load_office_hours()}  # fmt: skip
     db.session.commit()

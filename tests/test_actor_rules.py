@@ -12,6 +12,7 @@ from models.actors import (
     invited,
     invited_clause,
     queue_clause,
+    queue_count,
     waiting_on,
     waits_on,
 )
@@ -58,6 +59,8 @@ def test_queues_and_invitations_agree_in_python_and_sql(complaints):
             for role in ROLES:
                 python = {c.id for c in every if in_queue(c, role, user)}
                 assert python == _ids(queue_clause(role, user, role in leaders)), (user, role)
+                counted = db.session.scalar(queue_count(role, user, role in leaders))
+                assert counted == len(python), (user, role)
                 checked += len(python)
         assert checked > 100
         # the Tim Teknis's queues differ by invitation: one member's is not another's

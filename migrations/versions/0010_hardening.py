@@ -39,7 +39,7 @@ def upgrade():
     op.create_index(op.f('ix_confidential_reader_complaint_id'), 'confidential_reader',
                     ['complaint_id'], unique=False)
     op.create_index('ix_complaint_confidential', 'complaint',
-                    ['current_actor', 'current_co_actor', 'is_confidential'], unique=False,
+                    ['current_actor', 'current_co_actor', 'is_confidential', 'id'], unique=False,
                     **identity.CONFIDENTIAL_WHERE)
     identity.install(connection)
     identity.rebuild(connection)

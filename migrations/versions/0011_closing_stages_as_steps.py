@@ -32,6 +32,8 @@ DISPATCH = dict(actor="fo", activity="Petugas FO mengirimkan jawaban kepada peng
                 time_working_days=1, output="Jawaban terkirim kepada pengadu", closing="dispatch")
 FORMS = ("submit", "register", "disposition", "order", "resume", "study", "answer", "meeting",
          "minutes", "dispatch")
+DOCUMENTS = ("buku_registrasi", "lembar_disposisi", "resume", "undangan_rakor", "berita_acara",
+             "surat_dinas")
 
 
 def _in(column, values):
@@ -48,15 +50,35 @@ def upgrade():
     else:
         op.add_column('sop_step', sa.Column('closing', sa.String(length=20), nullable=True))
         op.create_check_constraint(op.f('ck_sop_step_closing_known'), 'sop_step', closing_check)
-    # An outcome's form may now be the dispatch's; its end only "closed". (Nothing refers to
-    # sop_outcome: a batch copy on SQLite is safe.)
+    # Form kinds and documents become rows the outcomes refer to (the registry, models/kinds.py,
+    # keeps them: init-db), in place of check constraints that would need a migration for
+    # every new kind; the dispatch's form is one of them. (Nothing refers to sop_outcome: a
+    # batch copy on SQLite is safe.)
+    op.create_table('form_kind',
+    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_form_kind'))
+    )
+    op.create_table('document_kind',
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.PrimaryKeyConstraint('code', name=op.f('pk_document_kind'))
+    )
+    kinds = sa.table('form_kind', sa.column('code'), sa.column('label'))
+    documents = sa.table('document_kind', sa.column('code'), sa.column('title'))
+    connection.execute(kinds.insert(), [{"code": c, "label": c} for c in FORMS])
+    connection.execute(documents.insert(), [{"code": c, "title": c} for c in DOCUMENTS])
     with op.batch_alter_table('sop_outcome', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_sop_outcome_form_known'), type_='check')
+        batch_op.drop_constraint(op.f('ck_sop_outcome_document_known'), type_='check')
         batch_op.drop_constraint(op.f('ck_sop_outcome_ends_known'), type_='check')
     with op.batch_alter_table('sop_outcome', schema=None) as batch_op:
-        batch_op.create_check_constraint(op.f('ck_sop_outcome_form_known'), _in('form', FORMS))
-        batch_op.create_check_constraint(op.f('ck_sop_outcome_ends_known'), "ends IS NULL OR ends IN ('closed', "
-                                         "'answer', 'dispatch')")
+        batch_op.create_foreign_key(op.f('fk_sop_outcome_form_form_kind'), 'form_kind',
+                                    ['form'], ['code'])
+        batch_op.create_foreign_key(op.f('fk_sop_outcome_document_document_kind'),
+                                    'document_kind', ['document'], ['code'])
+        batch_op.create_check_constraint(op.f('ck_sop_outcome_ends_known'), "ends IS NULL OR "
+                                         "ends IN ('closed', 'answer', 'dispatch')")
 
     steps = sa.table('sop_step', *(sa.column(c) for c in (
         'id', 'sop_id', 'no', 'actor', 'co_actor', 'activity', 'short_name', 'input_doc',
