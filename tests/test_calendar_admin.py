@@ -1,5 +1,7 @@
 """The admin's calendar pages and the clock buttons on the complaint page, through HTTP."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -30,14 +32,25 @@ def test_admin_sees_the_years_national_days_off_and_cuti_bersama(client, auth):
     assert "Kamis, 24 Desember 2026" in html and "Cuti Bersama" in html
 
 
+def _step3_rest(app, minutes_on_the_day: int) -> timedelta:
+    """SOP.50 step 3's time standard (from the SOP data) less what a day still had."""
+    from models.dates import today_wib
+    from models.sop import current_sop
+
+    with app.app_context():
+        return timedelta(minutes=current_sop("SOP.50", today_wib()).step(3).time_minutes
+                         - minutes_on_the_day)  # fmt: skip
+
+
 def test_adding_a_closure_recomputes_open_due_moments(app, client, auth, open_complaint):
-    assert _due(app, open_complaint) == wib(2026, 11, 26, 8, 0)
+    rest = _step3_rest(app, 30)  # registered 15:30: 30 minutes left on Wednesday
+    assert _due(app, open_complaint) == wib(2026, 11, 26, 7, 30) + rest
     auth.login("admin")
     response = auth.post("/admin/kalender/tambah/",
                          {"day": "2026-11-26", "kind": "off", "note": "Kantor ditutup"},
                          form_page="/admin/kalender/")  # fmt: skip
     assert response.status_code == 302
-    assert _due(app, open_complaint) == wib(2026, 11, 27, 8, 0)
+    assert _due(app, open_complaint) == wib(2026, 11, 27, 7, 30) + rest
     page = client.get("/admin/kalender/?tahun=2026").get_data(as_text=True)
     assert "Kantor ditutup" in page and "dihitung ulang" in page
     with app.app_context():
@@ -45,7 +58,7 @@ def test_adding_a_closure_recomputes_open_due_moments(app, client, auth, open_co
     response = auth.post("/admin/kalender/hapus/", {"id": str(day_id)},
                          form_page="/admin/kalender/")  # fmt: skip
     assert response.status_code == 302
-    assert _due(app, open_complaint) == wib(2026, 11, 26, 8, 0)
+    assert _due(app, open_complaint) == wib(2026, 11, 26, 7, 30) + rest
 
 
 @pytest.mark.parametrize(
@@ -84,14 +97,15 @@ def test_shorter_friday_hours_move_due_moments(app, client, auth):
         c = register(user("fo"), registration("media_sosial", received_at="2026-11-27T10:00"),
                      now=wib(2026, 11, 27, 10, 30))  # fmt: skip
         cid = c.id
-    assert _due(app, cid) == wib(2026, 11, 27, 11, 30)
+    rest = _step3_rest(app, 30)  # Friday 10:30, the office then closing at 11:00
+    assert _due(app, cid) == wib(2026, 11, 27, 10, 30) + rest + timedelta(minutes=30)
     auth.login("admin")
     response = auth.post("/admin/jam-kantor/edit/?id=4",
                          {"is_open": "y", "opens": "07:30", "closes": "11:00"})  # fmt: skip
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(OfficeHours, 4).closes.hour == 11
-    assert _due(app, cid) == wib(2026, 11, 30, 8, 0)  # 30 min on Friday, 30 on Monday
+    assert _due(app, cid) == wib(2026, 11, 30, 7, 30) + rest  # 30 min on Friday, the rest Monday
 
 
 @pytest.mark.parametrize(

@@ -217,8 +217,8 @@ def test_forty_login_attempts_at_once_check_no_more_wrong_passwords_than_the_lim
             select(LoginAttempt).where(LoginAttempt.username == "kadis")
             .order_by(LoginAttempt.id))]  # fmt: skip
     wrong = checked.count(False)
-    assert wrong <= limit, checked
+    assert wrong <= limit, (statuses, checked)
     if True in checked:
         assert checked.index(True) < limit  # the right one came before the hold
-    assert statuses.count(429) == 40 - len(checked)
-    assert statuses.count(400) == wrong
+    assert statuses.count(429) == 40 - len(checked), (statuses, checked)
+    assert statuses.count(400) == wrong, (statuses, checked)

@@ -154,22 +154,29 @@ def test_a_step_still_led_to_cannot_be_deleted_and_a_free_one_renumbers_the_rest
         assert [o.next_step_no for o in sop.step(6).outcomes] == [7]
 
 
+def _step3_minutes(app) -> int:
+    """The time standard of SOP.50's step 3 in force, in minutes (from the SOP data)."""
+    with app.app_context():
+        return current_sop("SOP.50", today_wib()).step(3).time_minutes
+
+
 def test_a_revision_effective_tomorrow_leaves_todays_registrations_alone(app, client, auth,
                                                                           monkeypatch):
     auth.login("admin")
     draft = _new_draft(app, client, auth, "SOP.50")
-    assert _save_step(auth, draft, 3, {"time_amount": "90"}).status_code == 302
+    old = _step3_minutes(app)
+    assert _save_step(auth, draft, 3, {"time_amount": str(old + 30)}).status_code == 302
     published = _publish(auth, draft)
     assert "diterbitkan" in _page(client, published.headers["Location"])[1]
     tomorrow = today_wib() + timedelta(days=1)
     with app.app_context():
         today = register_complaint("media_sosial")
-        assert (today.sop.revision, today.sop.step(3).time_minutes) == (1, 60)
+        assert (today.sop.revision, today.sop.step(3).time_minutes) == (1, old)
         moment = datetime.combine(tomorrow, time(9, 0), WIB)
         data = registration("media_sosial", received_at=moment.strftime("%Y-%m-%dT%H:%M"))
         monkeypatch.setattr("models.step_forms.utcnow", lambda: moment + timedelta(minutes=5))
         later = register(user("fo"), data, now=moment + timedelta(minutes=5))
-        assert (later.sop.revision, later.sop.step(3).time_minutes) == (2, 90)
+        assert (later.sop.revision, later.sop.step(3).time_minutes) == (2, old + 30)
 
 
 def test_a_complaint_in_flight_finishes_on_its_revision_while_a_new_one_follows_the_new(
@@ -213,13 +220,14 @@ def test_a_complaint_in_flight_finishes_on_its_revision_while_a_new_one_follows_
 def test_the_sop_page_lists_revisions_side_by_side_with_what_changed(app, client, auth):
     auth.login("admin")
     draft = _new_draft(app, client, auth, "SOP.50")
-    _save_step(auth, draft, 3, {"time_amount": "90"})
+    old = _step3_minutes(app)
+    _save_step(auth, draft, 3, {"time_amount": str(old + 30)})
     _publish(auth, draft)
     auth.logout()
     auth.login("kabid")
     status, page = _page(client, f"/admin/sop/details/?id={draft}")
     assert status == 200 and "Perubahan dibanding revisi 1" in page
-    assert "Langkah 3, Waktu: 60 menit → 90 menit" in page
+    assert f"Langkah 3, Waktu: {old} menit → {old + 30} menit" in page
     assert "Berlaku mulai" in page and "revisi 1" in page
 
 
@@ -296,6 +304,7 @@ def test_a_new_sop_for_a_whatsapp_hotline_is_made_from_one_in_force(app, client,
 def test_a_step_form_with_bad_input_says_so_and_keeps_what_was_typed(app, client, auth):
     auth.login("admin")
     draft = _new_draft(app, client, auth, "SOP.50")
+    old = _step3_minutes(app)
     form = _step_form(client, draft, 3)
     response = _save_step(auth, draft, 3, {**form, "time_amount": "0",
                                            "activity": "Kadis menimbang ulang",
@@ -307,4 +316,4 @@ def test_a_step_form_with_bad_input_says_so_and_keeps_what_was_typed(app, client
     assert "Hanya huruf kecil, angka dan garis bawah." in page
     assert "Kadis menimbang ulang" in page  # nothing typed is lost
     with app.app_context():
-        assert db.session.get(Sop, draft).step(3).time_minutes == 60
+        assert db.session.get(Sop, draft).step(3).time_minutes == old
