@@ -21,6 +21,7 @@ from werkzeug.routing import IntegerConverter
 from models import User, db
 from models.dates import format_date_long, format_moment, today_wib
 from models.params import MAX_ID, parse_id
+from models.picklists import PickLists
 from models.search import include_object
 
 PROJECT_DIR = Path(__file__).resolve().parent
@@ -30,6 +31,7 @@ csrf = CSRFProtect()
 login_manager = LoginManager()
 migrate = Migrate()
 babel = Babel()
+picklists = PickLists()
 
 
 def _production() -> bool:
@@ -102,6 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
                      include_object=include_object)  # fmt: skip
     csrf.init_app(app)
     babel.init_app(app)
+    picklists.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Silakan masuk untuk membuka halaman ini."

@@ -22,6 +22,7 @@ db = SQLAlchemy(model_class=Base)
 
 from models import audit as _audit  # noqa: E402, F401 - its session hook records changes
 from models import integrity as _integrity  # noqa: E402 - its DDL runs with create_all
+from models import picklists as _picklists  # noqa: E402, F401 - its hook moves the version
 from models import search as _search  # noqa: E402, F401 - its DDL runs with create_all
 from models.accounts import ActingAppointment, Role, User  # noqa: E402
 from models.calendar import CalendarDay, OfficeHours  # noqa: E402

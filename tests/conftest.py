@@ -134,7 +134,7 @@ class SeededDatabases:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-        forget_process_caches()
+        forget_process_caches(app)
         if kind == "sqlite":
             work = self.folder / "test.db"
             for leftover in (work, Path(f"{work}-wal"), Path(f"{work}-shm")):
@@ -157,11 +157,9 @@ class SeededDatabases:
             self.admin.dispose()
 
 
-def forget_process_caches() -> None:
+def forget_process_caches(app) -> None:
     """Drop what a process keeps of the database between requests (a new database follows)."""
-    from admin_views import complaints
-
-    complaints._options_cache.clear()
+    app.extensions["picklists"].clear()
 
 
 @pytest.fixture(scope="session")

@@ -161,7 +161,7 @@ def test_a_database_error_reaches_the_official_as_a_message_not_sql(app, client,
         raise OperationalError("UPDATE complaint SET version=? WHERE complaint.id = ?", {},
                                Exception("database is locked"))  # fmt: skip
 
-    monkeypatch.setattr("admin_views.complaints.advance", locked)
+    monkeypatch.setattr("admin_views.complaint_page.advance", locked)
     auth.login("kadis")
     response = auth.post(f"/admin/antrian/kadis/aksi/?id={cid}",
                          {**form, "outcome": "arahan", "version": version},

@@ -342,3 +342,25 @@ def test_channels_export_and_filter_by_sop(app, client, auth):
         ["lapor", "SP4N-LAPOR!", "SOP.50", "Tidak", "Ya", "3", "Ya"],
         ["whatsapp_hotline", "WhatsApp hotline", "SOP.50", "Tidak", "Tidak", "10", "Ya"],
     ]
+
+
+def test_a_channel_added_on_one_app_host_reaches_the_filters_of_another(app, client, auth,
+                                                                        db_config):  # fmt: skip
+    """Each process keeps its pick lists; a version row in the database tells the others of a
+    change within PICKLIST_CHECK_SECONDS (here: at once)."""
+    from tests.conftest import PASSWORD, csrf_token, make_app
+
+    host_b = make_app(db_config, PICKLIST_CHECK_SECONDS=0)
+    on_b = host_b.test_client()
+    token = csrf_token(on_b, "/login")
+    on_b.post("/login", data={"username": "fo", "password": PASSWORD, "csrf_token": token})
+    assert "Hotline WhatsApp" not in on_b.get("/admin/pengaduan/").get_data(as_text=True)
+    auth.login("admin")  # on host A
+    added = auth.post("/admin/kanal/new/", {"code": "hotline_wa", "name": "Hotline WhatsApp",
+                                            "sop_code": "SOP.50", "ordering": "9",
+                                            "active": "y"})  # fmt: skip
+    assert added.status_code == 302
+    assert "Hotline WhatsApp" in on_b.get("/admin/pengaduan/").get_data(as_text=True)
+    with host_b.app_context():
+        db.session.remove()
+        db.engine.dispose()

@@ -1,0 +1,292 @@
+"""The complaint page and what officials do on it: act on the open step, stop or restart the
+clock, reveal a hidden identity with a reason, print the documents and the register book,
+download attachments."""
+
+
+from flask import (
+    abort,
+    flash,
+    redirect,
+    request,
+    url_for,
+)
+from flask_admin import expose
+from flask_login import current_user
+from wtforms import DateField
+from wtforms.validators import InputRequired, ValidationError
+
+from admin_views.base import may_open, safe_path
+from admin_views.complaint_lists import DEADLINE_BADGES, ComplaintList
+from admin_views.i18n import AppForm
+from admin_views.responses import file_response
+from models import (
+    Attachment,
+    Complaint,
+    StepRecord,
+    db,
+)
+from models.accounts import ROLE_LABELS, Role
+from models.actors import clock_role, open_step, why_not
+from models.dates import (
+    format_moment,
+    to_wib,
+    today_wib,
+)
+from models.deadlines import deadline_state
+from models.documents import (
+    complainant,
+    document_links,
+    filename,
+    record_document,
+    register_book,
+)
+from models.identity import (
+    REVEAL_MINUTES,
+    RevealRefused,
+    identity_hidden,
+    reveal,
+    reveal_in_force,
+    sees_identities,
+    visible_complaints,
+)
+from models.params import parse_id
+from models.pdf import render_pdf, render_register
+from models.swimlane import complaint_swimlane
+from models.types import utcnow
+from models.workflow import (
+    ActionRefused,
+    FormInvalid,
+    advance,
+    form_for,
+    history_of,
+    last_record,
+    offered_outcomes,
+    pause,
+    resume,
+    role_label,
+)
+
+
+class ComplaintPage:
+    """Mixin of a complaint list: the page of one complaint and its actions."""
+
+    def _complaint_or_404(self):
+        complaint = self.get_one(request.args.get("id"))
+        if complaint is None:
+            abort(404)
+        return complaint
+
+    def _acted_on_or_gone(self):
+        """The complaint a POST acts on; if another official has moved it out of this list
+        since the user's page was shown (the posted version is older), back to the list with
+        who did it (when the user may see it at all); else 404."""
+        complaint = self.get_one(request.args.get("id"))
+        if complaint is not None:
+            return complaint, None
+        moved = ComplaintList.scope(self, db.session.query(Complaint)).filter(
+            Complaint.id == parse_id(request.args.get("id"))).first()  # fmt: skip
+        seen = request.form.get("version", type=int)  # the version the official's page showed
+        if moved is None or seen is None or seen >= moved.version \
+                or not ComplaintList.is_accessible(self):  # fmt: skip
+            abort(404)
+        record = last_record(moved)
+        who = record.actor.full_name if record and record.actor else "pejabat lain"
+        when = format_moment(record.finished_at)
+        flash(f"Pengaduan {moved.reg_number} sudah ditindaklanjuti oleh {who} pada {when} dan "
+              "tidak lagi menunggu Anda.", "warning")  # fmt: skip
+        return None, redirect(url_for(".index_view"))
+
+    def _render_complaint(self, complaint, failed=None, refused=None, status=200,
+                          revealed=None):  # fmt: skip
+        """The complaint page; `revealed` is the reveal just logged (its identity is shown,
+        prefilled and carried into the document links of this page only)."""
+        history = history_of(complaint)
+        who = complainant(complaint, reveal=revealed is not None,
+                          allowed=sees_identities(current_user))  # fmt: skip
+        forms = []
+        reason = why_not(complaint, current_user)
+        if reason is None:
+            for outcome in offered_outcomes(complaint):
+                if failed is not None and failed[0] == outcome.code:
+                    forms.append((outcome, failed[1]))
+                else:
+                    forms.append((outcome, form_for(complaint, outcome, who=who)))
+        stage = open_step(complaint)
+        return self.render(
+            "admin/complaint_page.html",
+            complaint=complaint,
+            who=who,
+            may_reveal=identity_hidden(complaint) and sees_identities(current_user)
+            and revealed is None,
+            reveal_id=revealed.id if revealed is not None else None,
+            stage=stage,
+            history=history,
+            sop_diagram=complaint_swimlane(complaint, history),
+            forms=forms,
+            reason=refused or reason,
+            deadline=deadline_state(complaint, utcnow()),
+            documents=document_links(complaint),
+            badges=DEADLINE_BADGES,
+            role_label=role_label,
+            role_labels=ROLE_LABELS,
+            may_pause=clock_role(complaint, current_user) is not None,
+            return_url=safe_path(request.args.get("url"), url_for(".index_view")),
+        ), status
+
+    @expose("/details/")
+    def details_view(self):
+        """Show a complaint: its fields, attachments, history and the actions open to the user."""
+        complaint = self._complaint_or_404()
+        return self._render_complaint(complaint)
+
+    @expose("/ungkap/", methods=("POST",))
+    def reveal_view(self):
+        """Show a hidden complainant's identity on this page once, logging who, when and why.
+
+        :raise 403: the user's role may not see identities.
+        """
+        complaint = self._complaint_or_404()
+        try:
+            entry = reveal(complaint, current_user, request.form.get("reason", ""))
+        except RevealRefused as refused:
+            if refused.status == 403:
+                abort(403)
+            flash(refused.message, "error")
+            return self._render_complaint(complaint, status=400)
+        flash(f"Identitas pengadu dibuka untuk halaman ini (dan dokumennya selama "
+              f"{REVEAL_MINUTES} menit dari halaman ini); pembukaan ini tercatat.",
+              "warning")  # fmt: skip
+        return self._render_complaint(complaint, revealed=entry)
+
+    @expose("/aksi/", methods=("POST",))
+    def act_view(self):
+        """Finish the open step with the posted outcome.
+
+        :raise 403: the user does not act on this step now.
+        :raise 404: the complaint is not in this list.
+        """
+        complaint, gone = self._acted_on_or_gone()
+        if gone:
+            return gone
+        outcome = request.form.get("outcome", "")
+        version = request.form.get("version", type=int)
+        try:
+            record = advance(complaint.id, current_user, outcome, request.form,
+                             expected_version=version)  # fmt: skip
+        except FormInvalid as invalid:
+            flash("Isian belum lengkap atau belum benar; periksa pesan di bawah.", "error")
+            return self._render_complaint(complaint, failed=(outcome, invalid.form), status=400)
+        except ActionRefused as refused:
+            db.session.rollback()
+            complaint, gone = self._acted_on_or_gone()  # another official may have moved it
+            if gone:
+                return gone
+            return self._render_complaint(complaint, refused=refused.message,
+                                          status=refused.status)  # fmt: skip
+        db.session.refresh(complaint)
+        flash(f"Tersimpan: {record.outcome_label}. {_next_text(complaint)}", "success")
+        return redirect(url_for(".index_view"))
+
+    @expose("/jeda/", methods=("POST",))
+    def pause_view(self):
+        """Stop the complaint's clock with a reason (Kasi or Kabid).
+
+        :raise 403: the user is neither (acting) Kasi nor Kabid.
+        """
+        complaint = self._complaint_or_404()
+        return self._clock(complaint, lambda: pause(complaint.id, current_user,
+                                                    request.form.get("reason", "")),
+                           "Jam penanganan dihentikan sementara.")  # fmt: skip
+
+    @expose("/lanjut/", methods=("POST",))
+    def resume_view(self):
+        """Restart the complaint's clock (Kasi or Kabid)."""
+        complaint = self._complaint_or_404()
+        return self._clock(complaint, lambda: resume(complaint.id, current_user),
+                           "Jam penanganan dilanjutkan.")  # fmt: skip
+
+    def _clock(self, complaint, change, message):
+        try:
+            change()
+        except ActionRefused as refused:
+            db.session.rollback()
+            complaint = self._complaint_or_404()
+            return self._render_complaint(complaint, refused=refused.message,
+                                          status=refused.status)  # fmt: skip
+        flash(message, "success")
+        return redirect(url_for(".details_view", id=complaint.id))
+
+    @expose("/dokumen/<int:record_id>")
+    def document_view(self, record_id):
+        """Print the document a finished step of the complaint produced, as PDF."""
+        complaint = self._complaint_or_404()
+        record = db.session.get(StepRecord, record_id)
+        if record is None or record.complaint_id != complaint.id or not record.document:
+            abort(404)
+        name = filename(record.document, complaint, f"-{record.seq}")
+        if record.document == "buku_registrasi":  # the register page of the day it came in
+            day = to_wib(complaint.received_at).date()
+            # Who follows the register reads the day's page (what they may not see masked);
+            # the Tim Teknis reads this complaint's own entry.
+            only = None if self.reads_register() else Complaint.id == complaint.id
+            book = register_book(day, day, identity=sees_identities(current_user),
+                                 visible=visible_complaints(current_user), only=only)
+            return _pdf_response(render_register(book), name)
+        revealed = reveal_in_force(complaint, current_user, request.args.get("reveal"))
+        template, context = record_document(complaint, record,
+                                            identity=sees_identities(current_user),
+                                            revealed=revealed is not None)  # fmt: skip
+        return _pdf_response(render_pdf(template, **context), name)
+
+    def reads_register(self) -> bool:
+        """Whether the official follows the whole register (the Tim Teknis does not)."""
+        return may_open(ComplaintList.roles)
+
+    @expose("/buku-registrasi/")
+    def register_book_view(self):
+        """The Buku Registrasi for a period: a form, then the PDF (landscape)."""
+        if not self.reads_register():
+            abort(403)
+        today = today_wib()
+        form = RegisterBookForm(request.args, meta={"csrf": False})
+        if not request.args or not form.validate():
+            if not request.args:
+                form.first.data, form.last.data = today.replace(day=1), today
+            status = 400 if request.args else 200
+            return self.render("admin/register_book.html", form=form), status
+        name = f"buku-registrasi-{form.first.data:%Y%m%d}-{form.last.data:%Y%m%d}.pdf"
+        book = register_book(form.first.data, form.last.data,
+                             identity=sees_identities(current_user),
+                             visible=visible_complaints(current_user))  # fmt: skip
+        return _pdf_response(render_register(book), name)
+
+    @expose("/lampiran/<int:attachment_id>")
+    def attachment_view(self, attachment_id):
+        """Download an attachment of a complaint in this list."""
+        complaint = self._complaint_or_404()
+        attachment = db.session.get(Attachment, attachment_id)
+        if attachment is None or attachment.complaint_id != complaint.id:
+            abort(404)
+        return file_response(attachment.content, attachment.mime_type, attachment.filename)
+
+
+def _pdf_response(content: bytes, name: str):
+    return file_response(content, "application/pdf", name, inline=True)
+
+
+class RegisterBookForm(AppForm):
+    first = DateField("Dari tanggal", validators=[InputRequired("Tanggal awal wajib diisi.")])
+    last = DateField("Sampai tanggal", validators=[InputRequired("Tanggal akhir wajib diisi.")])
+
+    def validate_last(self, field):
+        if self.first.data and field.data:
+            if field.data < self.first.data:
+                raise ValidationError("Tanggal akhir tidak boleh sebelum tanggal awal.")
+            if (field.data - self.first.data).days > 366:
+                raise ValidationError("Periode paling lama satu tahun.")
+
+
+def _next_text(complaint: Complaint) -> str:
+    if complaint.status == "closed":
+        return "Pengaduan selesai."
+    return f"Diteruskan kepada {ROLE_LABELS[Role(complaint.current_actor)]}."

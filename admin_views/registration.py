@@ -1,0 +1,57 @@
+"""Registering a complaint: the front office's step (step 2 on the paper)."""
+
+
+from flask import (
+    abort,
+    flash,
+    redirect,
+    request,
+    url_for,
+)
+from flask_admin import expose
+from flask_login import current_user
+
+from models.accounts import Role
+from models.dates import (
+    today_wib,
+)
+from models.step_forms import RegisterForm, read_uploads
+from models.workflow import (
+    ActionRefused,
+    FormInvalid,
+    register,
+)
+
+
+class Registration:
+    """Mixin of a complaint list: the front office's registration form."""
+
+    @expose("/registrasi/", methods=("GET", "POST"))
+    def register_view(self):
+        """Register a new complaint (Petugas FO).
+
+        :raise 403: the user is not (acting as) Petugas FO.
+        """
+        if not current_user.holds(Role.FO, today_wib()):
+            abort(403)
+        form = RegisterForm(formdata=request.form if request.method == "POST" else None)
+        status = 200
+        if request.method == "POST":
+            files, problems = read_uploads(request.files.getlist("attachments"))
+            try:
+                if problems:
+                    form.validate()
+                    form.attachments.errors = problems
+                    raise FormInvalid(form)
+                complaint = register(current_user, request.form, files)
+            except FormInvalid as invalid:
+                form, status = invalid.form, 400
+                flash("Registrasi belum tersimpan; periksa pesan di bawah.", "error")
+            except ActionRefused as refused:
+                flash(refused.message, "error")
+                status = refused.status
+            else:
+                flash(f"Pengaduan {complaint.reg_number} tersimpan dan diteruskan ke Kepala "
+                      "Dinas untuk disposisi.", "success")  # fmt: skip
+                return redirect(url_for("complaints.details_view", id=complaint.id))
+        return self.render("admin/complaint_register.html", form=form), status
