@@ -36,11 +36,13 @@ run: install
 ## the tests on both cores, then the browser tests alone (they time every page).
 test: install $(CHROMIUM)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -n 2 -m "not browser"
 	$(BIN)/python -m pytest -m browser
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 ## Benchmarks (not part of the test suite): numbers printed, nothing asserted.
 bench: install

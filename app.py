@@ -376,10 +376,19 @@ def sop_list_command(as_json):
 
 @sop_group.command("export")
 @click.argument("code")
-@click.option("--revision", type=int, default=None,
-              help="Nomor revisi (default: revisi terbaru, juga yang belum efektif).")
-@click.option("--output", "-o", default="-", show_default=True,
-              help="Berkas tujuan; '-' = layar; folder = <folder>/sop_<nomor>_rev<revisi>.py.")
+@click.option(
+    "--revision",
+    type=int,
+    default=None,
+    help="Nomor revisi (default: revisi terbaru, juga yang belum efektif).",
+)
+@click.option(
+    "--output",
+    "-o",
+    default="-",
+    show_default=True,
+    help="Berkas tujuan; '-' = layar; folder = <folder>/sop_<nomor>_rev<revisi>.py.",
+)
 def sop_export_command(code, revision, output):
     """Write an SOP revision as a seed module (seeds/sop_*.py style) to stdout or a file."""
     from models.sop import sop_codes

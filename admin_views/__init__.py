@@ -113,9 +113,11 @@ def init_app(app: Flask) -> Admin:
         from flask_wtf.csrf import CSRFError
 
         if isinstance(exc, CSRFError):
-            return _bad_request_page("Formulir ini sudah kedaluwarsa atau sesi Anda berakhir, "
-                                     "sehingga isiannya belum tersimpan. Muat ulang halaman "
-                                     "(masuk lagi bila diminta), lalu kirim sekali lagi.")
+            return _bad_request_page(
+                "Formulir ini sudah kedaluwarsa atau sesi Anda berakhir, "
+                "sehingga isiannya belum tersimpan. Muat ulang halaman "
+                "(masuk lagi bila diminta), lalu kirim sekali lagi."
+            )
         return _bad_request_page("Permintaan ini tidak dapat dibaca; periksa alamat atau "
                                  "isian, lalu coba lagi.")  # fmt: skip
 

@@ -38,6 +38,7 @@ FIELD_LABELS = {
 def _change_lines(changes: dict) -> list[tuple[str, str, str]]:
     """(field, old, new) of a recorded change: the field by its page name, yes/no in words,
     an empty value shown as a dash."""
+
     def shown(value):
         if isinstance(value, bool):
             return "Ya" if value else "Tidak"

@@ -115,8 +115,11 @@ class OfficeHoursForm(AdminBaseForm):
         problem = None
         if (start is None) != (end is None):
             problem = "Isi jam mulai dan selesai istirahat, atau kosongkan keduanya."
-        elif start is not None and self.opens.data and self.closes.data and not (
-            self.opens.data < start < end < self.closes.data
+        elif (
+            start is not None
+            and self.opens.data
+            and self.closes.data
+            and not (self.opens.data < start < end < self.closes.data)
         ):
             problem = "Istirahat harus di dalam jam kantor dan selesai setelah mulai."
         if problem:

@@ -1,6 +1,5 @@
 """The complaint lists' export: every row the list shows, in one pass from its own query."""
 
-
 from flask_login import current_user
 from sqlalchemy import (
     String,
@@ -42,7 +41,6 @@ EXPORT_HEADERS = (
     "Status", "Langkah saat ini", "Batas waktu (WIB)", "Status waktu", "Nama pengadu",
     "Kontak", "Alamat", "Pokok pengaduan", "Uraian",
 )  # fmt: skip
-
 
 
 class _Made(dict):

@@ -154,7 +154,6 @@ sop_options = cached("sop", _sop_options)
 co_acting_roles = cached("co_actors", _co_acting_roles)
 
 
-
 SEARCH_COUNT_CAP = 1000
 
 
@@ -262,8 +261,12 @@ class ComplaintList(SecureModelView):
             else:  # open steps by due moment first, on SQLite and PostgreSQL alike (NULLs last)
                 query = query.order_by(Complaint.due_at.is_(None))
         # Everything a row shows comes in the page's one statement.
-        return query.options(joinedload(Complaint.channel), joinedload(Complaint.jenis),
-                             joinedload(Complaint.sop), joinedload(Complaint.open_step))
+        return query.options(
+            joinedload(Complaint.channel),
+            joinedload(Complaint.jenis),
+            joinedload(Complaint.sop),
+            joinedload(Complaint.open_step),
+        )
 
     def get_count_query(self):
         if has_request_context() and request.args.get("search"):

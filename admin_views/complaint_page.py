@@ -2,7 +2,6 @@
 clock, reveal a hidden identity with a reason, print the documents and the register book,
 download attachments."""
 
-
 from flask import (
     abort,
     flash,
@@ -116,7 +115,8 @@ class ComplaintPage:
             "admin/complaint_page.html",
             complaint=complaint,
             who=who,
-            may_reveal=identity_hidden(complaint) and sees_identities(current_user)
+            may_reveal=identity_hidden(complaint)
+            and sees_identities(current_user)
             and revealed is None,
             reveal_id=revealed.id if revealed is not None else None,
             stage=stage,
@@ -229,8 +229,13 @@ class ComplaintPage:
             # Who follows the register reads the day's page (what they may not see masked);
             # the Tim Teknis reads this complaint's own entry.
             only = None if self.reads_register() else Complaint.id == complaint.id
-            book = register_book(day, day, identity=sees_identities(current_user),
-                                 visible=visible_complaints(current_user), only=only)
+            book = register_book(
+                day,
+                day,
+                identity=sees_identities(current_user),
+                visible=visible_complaints(current_user),
+                only=only,
+            )
             return _pdf_response(render_register(book), name)
         revealed = reveal_in_force(complaint, current_user, request.args.get("reveal"))
         template, context = record_document(complaint, record,

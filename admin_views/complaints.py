@@ -6,7 +6,6 @@ A list is put together from what a reader looks for: lists, filters and search
 clause that `get_query`, `get_count_query`, `get_one` and every action use.
 """
 
-
 from flask import (
     flash,
     has_request_context,
@@ -139,5 +138,11 @@ class QueueView(ComplaintListView):
             for line in refused:
                 flash(line, "error")
             return redirect(url_for(".index_view"))
-        return self.render("admin/complaint_bulk.html", complaints=complaints, outcomes=outcomes,
-                           outcome=outcome, form=form, ids=",".join(str(c.id) for c in complaints))
+        return self.render(
+            "admin/complaint_bulk.html",
+            complaints=complaints,
+            outcomes=outcomes,
+            outcome=outcome,
+            form=form,
+            ids=",".join(str(c.id) for c in complaints),
+        )

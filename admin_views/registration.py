@@ -1,6 +1,5 @@
 """Registering a complaint: the front office's step (step 2 on the paper)."""
 
-
 from flask import (
     abort,
     flash,

@@ -48,13 +48,20 @@ class SettingsForm(AppForm):
     place = StringField("Tempat pada tanggal surat", validators=_required("Tempat"))
     postcode = StringField("Kode pos", validators=[Length(max=10)])
     head_position = TextAreaField("Jabatan Kepala Dinas", validators=_required("Jabatan"))
-    paper_size = SelectField("Ukuran kertas", choices=[
-        SelectChoice("F4", "F4 / Folio (215 × 330 mm)"), SelectChoice("A4", "A4 (210 × 297 mm)")])
+    paper_size = SelectField(
+        "Ukuran kertas",
+        choices=[
+            SelectChoice("F4", "F4 / Folio (215 × 330 mm)"),
+            SelectChoice("A4", "A4 (210 × 297 mm)"),
+        ],
+    )
     unit_code = StringField("Kode unit pada nomor", validators=_required("Kode unit"))
-    registration_number_pattern = StringField("Pola nomor registrasi",
-                                              validators=_required("Pola nomor registrasi"))
-    letter_number_pattern = StringField("Pola nomor surat keluar",
-                                        validators=_required("Pola nomor surat"))
+    registration_number_pattern = StringField(
+        "Pola nomor registrasi", validators=_required("Pola nomor registrasi")
+    )
+    letter_number_pattern = StringField(
+        "Pola nomor surat keluar", validators=_required("Pola nomor surat")
+    )
     logo = FileField("Logo (PNG/JPEG, maks. 1 MB)")
     remove_logo = BooleanField("Hapus logo")  # fmt: skip
     logo_content: bytes | None = None

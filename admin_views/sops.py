@@ -80,8 +80,10 @@ class HeaderForm(AppForm):
                                     validators=[DataRequired(), Length(max=200)])  # fmt: skip
     approver_name = StringField("Nama pengesah", validators=[DataRequired(), Length(max=120)])
     approver_rank = StringField("Pangkat pengesah", validators=[Length(max=80)])
-    approver_nip = StringField("NIP pengesah", validators=[
-        Regexp(r"^\d{18}$", message="NIP terdiri atas 18 angka tanpa spasi.")])
+    approver_nip = StringField(
+        "NIP pengesah",
+        validators=[Regexp(r"^\d{18}$", message="NIP terdiri atas 18 angka tanpa spasi.")],
+    )
     legal_basis = TextAreaField("Dasar Hukum (satu per baris)")
     qualifications = TextAreaField("Kualifikasi Pelaksana (satu per baris)")
     related = TextAreaField("Keterkaitan (satu per baris)")
@@ -113,17 +115,23 @@ class SopStepForm(AppForm):
     """One row of the paper's table, with its outcomes."""
 
     actor = SelectField("Pelaksana", choices=_choices(ACTOR_CHOICES))
-    co_actor = SelectField("Dipimpin oleh (bila ada)",
-                           choices=_choices([("", "—"), *ACTOR_CHOICES[1:]]))
+    co_actor = SelectField(
+        "Dipimpin oleh (bila ada)", choices=_choices([("", "—"), *ACTOR_CHOICES[1:]])
+    )
     activity = TextAreaField("Kegiatan", validators=[DataRequired(), Length(max=2000)])
     short_name = StringField("Nama singkat (di antrian)",
                              validators=[DataRequired(), Length(max=60)])  # fmt: skip
     input_doc = StringField("Kelengkapan", validators=[Length(max=200)])
-    time_amount = IntegerField("Waktu", validators=[
-        InputRequired("Standar waktu wajib diisi."),
-        NumberRange(min=1, max=100_000, message="Standar waktu harus lebih dari nol.")])
-    time_unit = SelectField("Satuan", choices=_choices(
-        [("minutes", "menit"), ("days", "hari kerja")]))
+    time_amount = IntegerField(
+        "Waktu",
+        validators=[
+            InputRequired("Standar waktu wajib diisi."),
+            NumberRange(min=1, max=100_000, message="Standar waktu harus lebih dari nol."),
+        ],
+    )
+    time_unit = SelectField(
+        "Satuan", choices=_choices([("minutes", "menit"), ("days", "hari kerja")])
+    )
     output = StringField("Output", validators=[Length(max=200)])
     outcomes = FieldList(FormField(OutcomeForm), min_entries=1)
 
@@ -144,8 +152,10 @@ class SopStepForm(AppForm):
 
 
 class NewSopForm(AppForm):
-    code = StringField("Kode SOP baru", validators=[
-        DataRequired(), Regexp(r"^SOP\.\d{1,3}$", message="Tulis seperti SOP.51.")])
+    code = StringField(
+        "Kode SOP baru",
+        validators=[DataRequired(), Regexp(r"^SOP\.\d{1,3}$", message="Tulis seperti SOP.51.")],
+    )
     source = SelectField("Salin dari", coerce=int)
     effective_on = DateField("Tgl Efektif", validators=[InputRequired("Tanggal wajib diisi."),
                                                         _not_before_today])  # fmt: skip

@@ -162,7 +162,6 @@ class UserView(ExportMixin, SecureModelView):
         return headers, iter([rows])
 
 
-
 class AppointmentForm(AdminBaseForm):
     user_id = SelectField(
         "Pegawai", coerce=int, validators=[DataRequired("Pilih pegawai yang ditugaskan.")]
@@ -241,4 +240,3 @@ class AppointmentView(ExportMixin, SecureModelView):
                  format_date_short(a.starts_on), format_date_short(a.ends_on), a.basis or "")
                 for a in query]  # fmt: skip
         return headers, iter([rows])
-

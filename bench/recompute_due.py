@@ -47,7 +47,7 @@ def _fill(count: int) -> None:
             registered_by_id=fo.id, version=1, paused_minutes=(i % 5) * 30,
         ))  # fmt: skip
     for start in range(0, count, 5000):
-        db.session.execute(insert(Complaint), rows[start:start + 5000])
+        db.session.execute(insert(Complaint), rows[start : start + 5000])
     db.session.commit()
 
 

@@ -41,7 +41,6 @@ RAW_COLUMNS = ("reg_number", "received_at", "channel_id", "platform_id", "lapor_
                "description")  # fmt: skip
 
 
-
 class Statements:
     def __init__(self, engine):
         self.count = 0
@@ -87,8 +86,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--database-url")
-    parser.add_argument("--schema", help="PostgreSQL: a schema kept after the run and reused "
-                        "by the next (seeded once; a million complaints take minutes)")
+    parser.add_argument(
+        "--schema",
+        help="PostgreSQL: a schema kept after the run and reused "
+        "by the next (seeded once; a million complaints take minutes)",
+    )
     args = parser.parse_args()
     with throwaway_database(args.database_url, keep=args.schema) as config:
         app = create_app({"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
@@ -138,6 +140,7 @@ def main() -> None:
             for label, url in rows:
                 p50, sql = _timed(client, url, statements, args.repeat)
                 print(f"{label:42} {p50:10.1f} {sql:5d}")
+
         def export() -> int:
             response = client.get("/admin/pengaduan/ekspor/csv/", buffered=False)
             size = sum(len(part) for part in response.response)  # streamed, as a browser reads

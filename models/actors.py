@@ -134,8 +134,11 @@ def queue_count(role: str, user: User, co_acting: bool = True):
     if role == INVITED_ROLE or not co_acting:
         return select(func.count(Complaint.id)).where(queue_clause(role, user, co_acting))
     own = select(func.count()).select_from(Complaint).where(Complaint.current_actor == role)
-    led = select(func.count()).select_from(Complaint).where(
-        Complaint.current_co_actor == role, Complaint.current_actor != role)
+    led = (
+        select(func.count())
+        .select_from(Complaint)
+        .where(Complaint.current_co_actor == role, Complaint.current_actor != role)
+    )
     return select(own.scalar_subquery() + led.scalar_subquery())
 
 

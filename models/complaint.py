@@ -40,8 +40,14 @@ class Complaint(db.Model):
         Index("ix_complaint_status_due", "status", "due_at"),
         # A period's complaints grouped by channel, jenis, SOP and status from the index
         # alone (the recap of a year at a million complaints); also serves received_at ranges.
-        Index("ix_complaint_received_groups", "received_at", "channel_id", "jenis_id",
-              "sop_id", "status"),
+        Index(
+            "ix_complaint_received_groups",
+            "received_at",
+            "channel_id",
+            "jenis_id",
+            "sop_id",
+            "status",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -211,4 +217,3 @@ def next_number(name: str, year: int) -> int:
         .values(last_value=NumberSequence.last_value + 1)
         .returning(NumberSequence.last_value)
     ).scalar_one()
-

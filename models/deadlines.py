@@ -16,7 +16,7 @@ LABELS = {
 
 
 def deadline_of(due_at, due_soon_at, paused_at, now: datetime) -> str | None:
-    """"paused", "overdue", "due_soon" or "on_time"; None without a due moment."""
+    """ "paused", "overdue", "due_soon" or "on_time"; None without a due moment."""
     if due_at is None:
         return None
     if paused_at is not None:

@@ -141,8 +141,14 @@ def record_document(complaint: Complaint, record: StepRecord, identity: bool = T
     context = base_context(complaint)
     who = complainant(complaint, reveal=revealed, allowed=identity)
     issued_on = to_wib(record.finished_at).date()
-    context.update(record=record, data=record.data or {}, who=who, title=kind.title,
-                   issued_on=issued_on, signer=SIGNERS[kind.signer](record, issued_on))
+    context.update(
+        record=record,
+        data=record.data or {},
+        who=who,
+        title=kind.title,
+        issued_on=issued_on,
+        signer=SIGNERS[kind.signer](record, issued_on),
+    )
     if kind.follows:
         context["meeting"] = _latest(complaint, record, kind.follows)
     if kind.addressed and who["masked"]:  # the addressee is the complainant, by name
@@ -153,8 +159,9 @@ def record_document(complaint: Complaint, record: StepRecord, identity: bool = T
 CONFIDENTIAL_ROW = "Pengaduan rahasia"
 
 
-def register_book(first: date, last: date, reveal: bool = False, identity: bool = True,
-                  visible=None, only=None) -> dict:
+def register_book(
+    first: date, last: date, reveal: bool = False, identity: bool = True, visible=None, only=None
+) -> dict:
     """The Buku Registrasi of complaints received from `first` to `last`, for `render_register`.
 
     :param visible: a WHERE clause of the complaints the reader may see

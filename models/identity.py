@@ -238,8 +238,10 @@ def visible_count(user: User, register_size):
     not_acted = case((exists().where(ConfidentialReader.user_id == user.id,
                                      ConfidentialReader.complaint_id == Complaint.id), 0),
                      else_=1)  # fmt: skip
-    waiting = case((or_(Complaint.current_actor.in_(roles),
-                        Complaint.current_co_actor.in_(roles)), not_acted), else_=0)
+    waiting = case(
+        (or_(Complaint.current_actor.in_(roles), Complaint.current_co_actor.in_(roles)), not_acted),
+        else_=0,
+    )
     off_path = select(func.count() - func.coalesce(func.sum(waiting), 0)).select_from(
         Complaint).where(confidential).scalar_subquery()  # fmt: skip
     return register_size - off_path + acted

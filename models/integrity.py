@@ -32,9 +32,7 @@ APPEND_ONLY_MESSAGE = APPEND_ONLY["step_record"]
 
 def _sqlite_ddl(table: str, message: str) -> list[str]:
     keys = _KEYS.get(table, (("id",),))
-    clash = " OR ".join(
-        "(" + " AND ".join(f"old.{c} = NEW.{c}" for c in key) + ")" for key in keys
-    )
+    clash = " OR ".join("(" + " AND ".join(f"old.{c} = NEW.{c}" for c in key) + ")" for key in keys)
     raise_ = f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
     return [
         f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} {raise_}",
@@ -82,6 +80,7 @@ def _register() -> None:
     from models import db
 
     for table in APPEND_ONLY:
+
         def after_create(_table, connection, _name=table, **_kw):
             install(connection, (_name,))
 

@@ -51,7 +51,8 @@ class PickLists:
         now = monotonic()
         if now - self.checked > current_app.config["PICKLIST_CHECK_SECONDS"]:
             version = db.session.scalar(
-                select(CacheVersion.version).where(CacheVersion.name == VERSION_NAME))
+                select(CacheVersion.version).where(CacheVersion.name == VERSION_NAME)
+            )
             if version != self.version:
                 self.lists.clear()
                 self.version = version
@@ -84,8 +85,10 @@ def _move_version(session, _context):
         return
     insert = dialect_insert(session)
     session.connection().execute(
-        insert(CacheVersion).values(name=VERSION_NAME, version=1).on_conflict_do_update(
-            index_elements=["name"], set_={"version": CacheVersion.version + 1}))
+        insert(CacheVersion)
+        .values(name=VERSION_NAME, version=1)
+        .on_conflict_do_update(index_elements=["name"], set_={"version": CacheVersion.version + 1})
+    )
     session.info["picklists_moved"] = True
 
 

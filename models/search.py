@@ -37,9 +37,11 @@ _SQLITE_WORDS = "{row}.reg_number || ' ' || {row}.subject || ' ' || {row}.descri
 _SQLITE_NAMES = ("CASE WHEN {row}.is_anonymous OR {row}.is_confidential THEN '' "
                  "ELSE {row}.complainant_name END")  # fmt: skip
 _SQLITE_ROW = f"{_SQLITE_WORDS}, {_SQLITE_NAMES}"
-_PG_WORDS = ("setweight(to_tsvector('simple'::regconfig, reg_number || ' ' || subject || ' ' "
-             "|| description), 'D') || setweight(to_tsvector('simple'::regconfig, CASE WHEN "
-             "is_anonymous OR is_confidential THEN '' ELSE complainant_name END), 'A')")
+_PG_WORDS = (
+    "setweight(to_tsvector('simple'::regconfig, reg_number || ' ' || subject || ' ' "
+    "|| description), 'D') || setweight(to_tsvector('simple'::regconfig, CASE WHEN "
+    "is_anonymous OR is_confidential THEN '' ELSE complainant_name END), 'A')"
+)
 PG_WORDS_COLUMN = "search_words"  # stored: rechecking a match reads it instead of parsing again
 
 _QUEUE_DDL = [

@@ -37,7 +37,6 @@ ENDS = (CLOSED,)
 ENDS_LABELS = {CLOSED: "selesai"}
 
 
-
 def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
@@ -167,15 +166,14 @@ class SopStep(db.Model):
     __table_args__ = (
         UniqueConstraint("sop_id", "no"),
         CheckConstraint(_in("actor", ACTORS), name="actor_known"),
-        CheckConstraint(
-            "co_actor IS NULL OR " + _in("co_actor", ACTORS), name="co_actor_known"
-        ),
+        CheckConstraint("co_actor IS NULL OR " + _in("co_actor", ACTORS), name="co_actor_known"),
         CheckConstraint(
             "(time_minutes IS NULL) <> (time_working_days IS NULL)", name="one_time_standard"
         ),
         CheckConstraint("time_minutes > 0 OR time_working_days > 0", name="time_positive"),
-        CheckConstraint("closing IS NULL OR " + _in("closing", CLOSING_KINDS),
-                        name="closing_known"),
+        CheckConstraint(
+            "closing IS NULL OR " + _in("closing", CLOSING_KINDS), name="closing_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -36,6 +36,7 @@ STEP_FIELDS = ("no", "actor", "co_actor", "activity", "short_name", "input_doc",
 OUTCOME_FIELDS = ("position", "code", "label", "form", "next_step_no", "ends", "document",
                   "only_after")  # fmt: skip
 
+
 class RevisionInvalid(Exception):
     """A revision the engine could not run; `problems` says why, one line each."""
 
@@ -133,8 +134,10 @@ def problems(sop: Sop, today: date | None = None) -> list[str]:
                 if o.document not in DOCUMENTS:
                     found.append(f"{what}: dokumen '{o.document}' tidak memiliki templat.")
                 elif o.form not in FORMS or o.document not in FORMS[o.form].documents:
-                    found.append(f"{what}: dokumen {DOCUMENT_TITLES[o.document]} tidak dapat "
-                                 f"dibuat dari formulir {FORM_LABELS.get(o.form, o.form)}.")
+                    found.append(
+                        f"{what}: dokumen {DOCUMENT_TITLES[o.document]} tidak dapat "
+                        f"dibuat dari formulir {FORM_LABELS.get(o.form, o.form)}."
+                    )
             for name in o.only_after_codes:
                 if name not in codes:
                     found.append(f"{what}: 'hanya setelah' menyebut hasil '{name}' yang tidak "

@@ -275,9 +275,7 @@ class ResumeForm(StepForm):
     )
     facts = TextAreaField("Fakta dan data", validators=[Length(max=10000)])
     analysis = TextAreaField("Analisis", validators=[Length(max=10000)])
-    conclusion = TextAreaField(
-        "Kesimpulan", validators=[_required("Kesimpulan"), Length(max=5000)]
-    )
+    conclusion = TextAreaField("Kesimpulan", validators=[_required("Kesimpulan"), Length(max=5000)])
     recommendation = TextAreaField(
         "Saran tindak", validators=[_required("Saran tindak"), Length(max=5000)]
     )
@@ -497,5 +495,3 @@ def attachment_problems(files) -> list[str]:
         if f["size"] > MAX_FILE_BYTES:
             problems.append(f"Berkas '{f['filename']}' melebihi 5 MB.")
     return problems
-
-

@@ -463,17 +463,35 @@ def swimlane(sop, passed: Iterable = (), current=None) -> dict:
         "group_h": GROUP_H,
         "head_h": HEAD_H,
         "groups": [
-            {"label": "Pelaksana", "x": lanes_x0, "w": lanes_x1 - lanes_x0,
-             "cx": _n((lanes_x0 + lanes_x1) / 2)},
-            {"label": "Mutu Baku", "x": time_x, "w": TIME_W + OUTPUT_W,
-             "cx": _n(time_x + (TIME_W + OUTPUT_W) / 2)},
+            {
+                "label": "Pelaksana",
+                "x": lanes_x0,
+                "w": lanes_x1 - lanes_x0,
+                "cx": _n((lanes_x0 + lanes_x1) / 2),
+            },
+            {
+                "label": "Mutu Baku",
+                "x": time_x,
+                "w": TIME_W + OUTPUT_W,
+                "cx": _n(time_x + (TIME_W + OUTPUT_W) / 2),
+            },
         ],  # fmt: skip
         "lanes": [{**lane, "cx": _n(lane["cx"])} for lane in lanes],
         "columns": [
-            {"key": "time", "label": "Waktu", "x": time_x, "w": TIME_W,
-             "cx": _n(time_x + TIME_W / 2)},
-            {"key": "output", "label": "Output", "x": output_x, "w": OUTPUT_W,
-             "cx": _n(output_x + OUTPUT_W / 2)},
+            {
+                "key": "time",
+                "label": "Waktu",
+                "x": time_x,
+                "w": TIME_W,
+                "cx": _n(time_x + TIME_W / 2),
+            },
+            {
+                "key": "output",
+                "label": "Output",
+                "x": output_x,
+                "w": OUTPUT_W,
+                "cx": _n(output_x + OUTPUT_W / 2),
+            },
         ],  # fmt: skip
         "separators": [lane["x"] for lane in lanes[1:]] + [time_x, output_x],
         "row_lines": row_lines,

@@ -64,6 +64,7 @@ def _day_upsert(day: str, received: str, closed: str, when: str = "") -> str:
 
 def _install_day_tally(connection) -> None:
     if connection.dialect.name == "sqlite":
+
         def day(moment):
             return _SQLITE_DAY.format(moment)
 
@@ -126,8 +127,12 @@ def install(connection) -> None:
                          "CASE WHEN new.met_standard THEN 1 ELSE 0 END")  # fmt: skip
         connection.execute(text(f"CREATE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql "
                                 f"AS $$ BEGIN {upsert}; RETURN NULL; END $$"))  # fmt: skip
-        connection.execute(text(f"CREATE TRIGGER {TRIGGER} AFTER INSERT ON step_record FOR "
-                                f"EACH ROW WHEN ({_COUNTED}) EXECUTE FUNCTION {TRIGGER}()"))
+        connection.execute(
+            text(
+                f"CREATE TRIGGER {TRIGGER} AFTER INSERT ON step_record FOR "
+                f"EACH ROW WHEN ({_COUNTED}) EXECUTE FUNCTION {TRIGGER}()"
+            )
+        )
 
 
 def uninstall(connection) -> None:

@@ -70,8 +70,9 @@ def bind_clean_text_field(unbound_field, form, options):
     from wtforms.fields import DateTimeLocalField
 
     field_class = unbound_field.field_class
-    dated = issubclass(field_class, DateField | DateTimeField | DateTimeLocalField) and \
-        not issubclass(field_class, TimeField)  # (a TimeField is a DateTimeField)
+    dated = issubclass(
+        field_class, DateField | DateTimeField | DateTimeLocalField
+    ) and not issubclass(field_class, TimeField)  # (a TimeField is a DateTimeField)
     if issubclass(field_class, StringField):
         options = {**options, "filters": (*options.get("filters", ()), without_controls)}
     if dated:
@@ -79,8 +80,9 @@ def bind_clean_text_field(unbound_field, form, options):
             from wtforms.fields.core import UnboundField
 
             label, validators, *rest = unbound_field.args
-            unbound_field = UnboundField(field_class, label, (*validators, _sane_date), *rest,
-                                         **unbound_field.kwargs)
+            unbound_field = UnboundField(
+                field_class, label, (*validators, _sane_date), *rest, **unbound_field.kwargs
+            )
             return unbound_field.bind(form=form, **options)
         validators = options.get("validators", unbound_field.kwargs.get("validators", ()))
         options = {**options, "validators": (*validators, _sane_date)}

@@ -51,8 +51,9 @@ class FormInvalid(Exception):
 DUE_SOON_SHARE = 0.25  # the last quarter of a step's standard is "due soon" (SPEC §3)
 
 
-def due_moments(start: datetime, step: SopStep, calendar: WorkCalendar,
-                paused_minutes: int = 0) -> tuple[datetime, datetime]:
+def due_moments(
+    start: datetime, step: SopStep, calendar: WorkCalendar, paused_minutes: int = 0
+) -> tuple[datetime, datetime]:
     """Return (due, due soon) of `step` started at `start`, shifted by paused working time."""
     due = calendar.add(start, step.time_standard)
     if paused_minutes:
@@ -151,8 +152,9 @@ def _write_record(complaint: Complaint, done: Done, now: datetime,
         note=done.note,
         data=done.data,
         document=done.outcome.document,
-        working_minutes=None if clock else
-        max(0, calendar.between(started, now) - complaint.paused_minutes),
+        working_minutes=None
+        if clock
+        else max(0, calendar.between(started, now) - complaint.paused_minutes),
         met_standard=(now <= complaint.due_at) if complaint.due_at and not clock else None,
     )
     if done.outcome.document and DOCUMENTS[done.outcome.document].numbered:
@@ -337,8 +339,14 @@ def _multidict(formdata):
     return md
 
 
-def advance(complaint_id: int, user: User, outcome_code: str, formdata=None,
-            expected_version: int | None = None, now: datetime | None = None) -> StepRecord:
+def advance(
+    complaint_id: int,
+    user: User,
+    outcome_code: str,
+    formdata=None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> StepRecord:
     """Finish the complaint's open step with `outcome_code` and open the next one, atomically.
 
     :param expected_version: the version the user saw; another value means somebody acted.
@@ -430,8 +438,10 @@ def register(user: User, formdata, files=(), now: datetime | None = None) -> Com
         db.session.flush()
         _pass_public_steps(complaint, calendar)
         if complaint.current_step_no != step.no:
-            raise ActionRefused(f"{sop.title} tidak dapat dijalankan: langkah registrasi "
-                                f"(langkah {step.no}) tidak menyusul langkah masyarakat.")
+            raise ActionRefused(
+                f"{sop.title} tidak dapat dijalankan: langkah registrasi "
+                f"(langkah {step.no}) tidak menyusul langkah masyarakat."
+            )
         record = _finish(complaint, Done(outcome, user, step.actor, form.record_data()), now,
                          calendar)  # fmt: skip
         for f in files:

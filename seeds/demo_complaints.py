@@ -37,8 +37,18 @@ TOPICS = (
     ("PHK sepihak tanpa pesangon",
      "Saya diberhentikan tanpa surat dan tanpa pesangon setelah lima tahun bekerja."),
 )  # fmt: skip
-NAMES = ("Siti Aminah", "Budi Santoso", "Ahmad Fauzan", "Rina Kartika", "Joko Susilo",  # fmt: skip
-         "Nur Hidayati", "Eko Prasetyo", "Lilik Suryani", "Yudi Hartono", "Wahyu Ningsih")
+NAMES = (
+    "Siti Aminah",
+    "Budi Santoso",
+    "Ahmad Fauzan",
+    "Rina Kartika",
+    "Joko Susilo",  # fmt: skip
+    "Nur Hidayati",
+    "Eko Prasetyo",
+    "Lilik Suryani",
+    "Yudi Hartono",
+    "Wahyu Ningsih",
+)
 KELURAHAN = ("Prajurit Kulon", "Magersari", "Kranggan", "Gunung Gedangan", "Surodinawan",
              "Wates", "Balongsari", "Meri", "Pulorejo", "Blooto")  # fmt: skip
 
@@ -64,19 +74,35 @@ def _users():
 def _form(outcome, users, topic, name, when):
     day = to_wib(when).date().isoformat()
     ids = {k: str(v.id) for k, v in users.items()}
-    disposition = {"sifat": "Segera", "marks": ["ditindaklanjuti", "dijawab"],
-                   "to_user": ids["kabid"],
-                   "instruction": f"Mohon ditindaklanjuti: {topic[0].lower()}."}
-    order = {"sifat": "Segera", "to_user": ids["kasi"],
-             "instruction": "Tindak lanjuti sesuai arahan Kepala Dinas dan jawab pengadu."}
-    resume = {"matter": topic[0], "facts": topic[1], "analysis": "Perlu klarifikasi teknis.",
-              "conclusion": "Pengaduan beralasan dan dapat ditindaklanjuti.",
-              "recommendation": "Kasi menjawab secara tertulis."}
-    answer = {"sifat": "Biasa", "enclosure": "-", "subject": f"Jawaban pengaduan: {topic[0]}",
-              "addressee": f"Sdr. {name}", "addressee_place": "Mojokerto",
-              "body": "Dengan hormat, menindaklanjuti pengaduan Saudara, bersama ini kami "
-                      "sampaikan bahwa permasalahan telah kami tangani.",
-              "signatory": ids["kadis"], "copies": "Wali Kota Mojokerto"}
+    disposition = {
+        "sifat": "Segera",
+        "marks": ["ditindaklanjuti", "dijawab"],
+        "to_user": ids["kabid"],
+        "instruction": f"Mohon ditindaklanjuti: {topic[0].lower()}.",
+    }
+    order = {
+        "sifat": "Segera",
+        "to_user": ids["kasi"],
+        "instruction": "Tindak lanjuti sesuai arahan Kepala Dinas dan jawab pengadu.",
+    }
+    resume = {
+        "matter": topic[0],
+        "facts": topic[1],
+        "analysis": "Perlu klarifikasi teknis.",
+        "conclusion": "Pengaduan beralasan dan dapat ditindaklanjuti.",
+        "recommendation": "Kasi menjawab secara tertulis.",
+    }
+    answer = {
+        "sifat": "Biasa",
+        "enclosure": "-",
+        "subject": f"Jawaban pengaduan: {topic[0]}",
+        "addressee": f"Sdr. {name}",
+        "addressee_place": "Mojokerto",
+        "body": "Dengan hormat, menindaklanjuti pengaduan Saudara, bersama ini kami "
+        "sampaikan bahwa permasalahan telah kami tangani.",
+        "signatory": ids["kadis"],
+        "copies": "Wali Kota Mojokerto",
+    }
     return {
         "arahan": disposition, "minta_pendapat": {**disposition, "marks": ["dipelajari"]},
         "perintah_kabid": disposition, "perintah_kasi": order, "perintah_jawab": order,

@@ -51,6 +51,8 @@ class ProjectStrictUndefined(jinja2.Undefined):
     __eq__ = _strict("__eq__")
     __hash__ = jinja2.Undefined.__hash__
     del _strict
+
+
 PG_SKIP = "PostgreSQL run skipped: TEST_DATABASE_URL is not set"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -205,8 +207,13 @@ def empty_app(db_kind, tmp_path, request):
         engine = create_engine(url, isolation_level="AUTOCOMMIT")
         with engine.connect() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        config = {"SQLALCHEMY_DATABASE_URI": url, "SQLALCHEMY_ENGINE_OPTIONS": {
-            "connect_args": {"options": f"-csearch_path={schema}"}, "pool_pre_ping": True}}
+        config = {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "connect_args": {"options": f"-csearch_path={schema}"},
+                "pool_pre_ping": True,
+            },
+        }
     app = make_app(config)
     yield app
     with app.app_context():
@@ -265,15 +272,11 @@ def auth(client):
 
 def user_id(app, username: str) -> int:
     with app.app_context():
-        return db.session.execute(
-            db.select(User.id).where(User.username == username)
-        ).scalar_one()
+        return db.session.execute(db.select(User.id).where(User.username == username)).scalar_one()
 
 
 def pytest_terminal_summary(terminalreporter):
-    skipped = [
-        r for r in terminalreporter.stats.get("skipped", []) if PG_SKIP in str(r.longrepr)
-    ]
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if PG_SKIP in str(r.longrepr)]
     if skipped:
         terminalreporter.write_line(
             f"NOTE: {len(skipped)} PostgreSQL test runs skipped: TEST_DATABASE_URL is not set "

@@ -129,9 +129,16 @@ def _appoint(app, principal) -> tuple[str, set[str]]:
     with app.app_context():
         official = user(username)
         today = today_wib()
-        db.session.add(ActingAppointment(
-            user_id=official.id, role=role, kind="Plh.", position=f"Plh. {role}",
-            starts_on=today + timedelta(days=first), ends_on=today + timedelta(days=last)))
+        db.session.add(
+            ActingAppointment(
+                user_id=official.id,
+                role=role,
+                kind="Plh.",
+                position=f"Plh. {role}",
+                starts_on=today + timedelta(days=first),
+                ends_on=today + timedelta(days=last),
+            )
+        )
         db.session.commit()
         return username, {official.role} | ({role} if first <= 0 <= last else set())
 
@@ -145,8 +152,9 @@ def test_each_principal_gets_the_expected_answer_everywhere(app, client, ids, pr
         else:
             username, held = USERS[principal], {principal}
         token = _token(client)
-        response = client.post("/login", data={"username": username,
-                                               "password": PASSWORD, "csrf_token": token})
+        response = client.post(
+            "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+        )
         assert response.status_code == 302, principal
     token = _token(client) if principal == "anonymous" else _csrf_of_session(client)
     wrong, checked = [], 0

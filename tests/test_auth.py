@@ -145,6 +145,7 @@ def test_login_never_redirects_to_another_site(client, target):
 
 # -- password guessing, idle sessions, headers ---------------------------------------------
 
+
 def _later(monkeypatch, minutes: int) -> None:
     """Move the login page's clock `minutes` on (the attempts log is append-only: what was
     recorded stays as it was)."""
@@ -161,7 +162,8 @@ def test_an_account_is_held_after_five_wrong_passwords(app, client, auth, monkey
     held = auth.login("kadis")  # even the right password waits now
     assert held.status_code == 429
     assert "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam 15 menit." in held.get_data(
-        as_text=True)
+        as_text=True
+    )
     assert client.get("/admin/").status_code == 302  # still anonymous
     assert auth.login("kabid").status_code == 302  # another account from here is not held
     auth.logout()
@@ -222,7 +224,7 @@ def test_pages_run_only_the_sites_own_script_files(client, auth):
             "style-src")[0] and "frame-ancestors 'none'" in policy  # fmt: skip
         page = response.get_data(as_text=True)
         assert inline_script_left(page) == [], path
-        assert "<script>" not in page and "<script src=\"http" not in page
+        assert "<script>" not in page and '<script src="http' not in page
     assert "data-model-action=" in client.get("/admin/antrian/kadis/").get_data(as_text=True)
     pdf = client.get("/admin/rekap/pdf/")
     assert pdf.mimetype == "application/pdf" and "Content-Security-Policy" not in pdf.headers
@@ -245,6 +247,7 @@ def test_no_flask_admin_template_keeps_an_inline_handler(app):
 
 
 # -- sessions end on every host; the absolute cap counts from login -------------------------
+
 
 def _copied_session(client) -> str:
     return client.get_cookie("session").value
@@ -334,6 +337,7 @@ def test_logout_is_not_recorded_as_a_change_to_the_account(app, client, auth):
 
 
 # -- usernames cannot be told apart by timing -------------------------------------------------
+
 
 @pytest.mark.parametrize("who", ["unknown", "inactive", "wrong password", "right password"])
 def test_every_login_costs_exactly_one_password_hash_check(app, client, auth, monkeypatch, who):

@@ -13,6 +13,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40
 
 def _state():
     """What must survive: complaints, history, attachments byte for byte, the tallies."""
+
     def rows(statement):
         return db.session.execute(statement).all()
 

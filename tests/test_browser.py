@@ -103,7 +103,8 @@ def _warm_up(base: str):
 
     for username in ("fo", "kadis", "kabid", "kasi", "teknis1", "admin") * 2:
         opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
         page = opener.open(base + "/login", timeout=30).read().decode()
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         body = urllib.parse.urlencode({"username": username, "password": PASSWORD,
@@ -227,9 +228,11 @@ def load_time_summary() -> str:
         times = sorted(s for s, d, _p in LOAD_TIMES if d == db)
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
         slowest = max((s, p) for s, d, p in LOAD_TIMES if d == db)
-        lines.append(f"{db:10} {len(times):4d} pages  p50 {times[len(times) // 2] * 1000:5.0f} ms"
-                     f"  p95 {p95 * 1000:5.0f} ms  max {slowest[0] * 1000:5.0f} ms"
-                     f" ({slowest[1]})")
+        lines.append(
+            f"{db:10} {len(times):4d} pages  p50 {times[len(times) // 2] * 1000:5.0f} ms"
+            f"  p95 {p95 * 1000:5.0f} ms  max {slowest[0] * 1000:5.0f} ms"
+            f" ({slowest[1]})"
+        )
     return "\n".join(lines)
 
 
@@ -237,7 +240,8 @@ def _write_load_times():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     lines = [f"{s * 1000:7.0f} ms  {db:10}  {page}" for s, db, page in sorted(LOAD_TIMES)]
     (ARTIFACTS / "load-times.txt").write_text(
-        load_time_summary() + "\n\n" + "\n".join(reversed(lines)) + "\n")
+        load_time_summary() + "\n\n" + "\n".join(reversed(lines)) + "\n"
+    )
 
 
 # --- what officials do ------------------------------------------------------------------------
@@ -453,7 +457,8 @@ ENGLISH = re.compile(
     r"|With selected|Export|Are you sure|Previous|Next|Details|Home|Actions|equals|not equal"
     r"|contains|greater than|smaller than|empty|in list|not in list|between|Select all"
     r"|Toggle navigation|This field is required|Not a valid|Invalid|Record|Submit|Close"
-    r"|Log ?out|Sign in|Page|of|per page|No items|results?|Back)\b")
+    r"|Log ?out|Sign in|Page|of|per page|No items|results?|Back)\b"
+)
 SKIP_LINKS = re.compile(r"/(csv|xlsx|ekspor|dokumen|lampiran|pdf)\b|/logout|\.pdf$")
 
 
@@ -479,7 +484,7 @@ def test_every_page_an_official_reaches_is_indonesian_and_fast(officials, userna
         if path in seen or SKIP_LINKS.search(url) or not url.startswith(base):
             continue
         seen.add(path)
-        official.open(url[len(base):], path.strip("/").replace("/", "-") or "root")
+        official.open(url[len(base) :], path.strip("/").replace("/", "-") or "root")
         found = set(ENGLISH.findall(_visible_text(official)))
         if found:
             english[path] = sorted(found)
@@ -495,8 +500,7 @@ def test_every_page_an_official_reaches_is_indonesian_and_fast(officials, userna
 
 def _fits(official: Official) -> int:
     """How many pixels the page is wider than the screen (0: it fits)."""
-    return official.page.evaluate(
-        "() => document.documentElement.scrollWidth - window.innerWidth")
+    return official.page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
 
 
 def test_the_kadis_disposes_from_a_phone(officials):

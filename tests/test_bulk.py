@@ -21,9 +21,14 @@ def test_seed_bulk_makes_complaints_the_engine_can_continue(app, client, auth):
         assert len(set(numbers)) == 2000
         statuses = set(db.session.scalars(select(Complaint.status).distinct()))
         assert statuses == {"in_progress", "closed"}
-        at_closing = db.session.scalar(select(func.count(Complaint.id)).join(
-            SopStep, (SopStep.sop_id == Complaint.sop_id)
-            & (SopStep.no == Complaint.current_step_no)).where(SopStep.closing.is_not(None)))
+        at_closing = db.session.scalar(
+            select(func.count(Complaint.id))
+            .join(
+                SopStep,
+                (SopStep.sop_id == Complaint.sop_id) & (SopStep.no == Complaint.current_step_no),
+            )
+            .where(SopStep.closing.is_not(None))
+        )
         assert at_closing > 0  # some wait to have their answer drafted or sent
         for c in db.session.scalars(select(Complaint).limit(40)):
             seqs = [r.seq for r in c.history]

@@ -138,8 +138,7 @@ def at_the_kasi(app, open_complaint):
         return open_complaint
 
 
-def test_kasi_stops_and_restarts_the_clock_from_the_complaint_page(app, client, auth,
-                                                                    at_the_kasi):
+def test_kasi_stops_and_restarts_the_clock_from_the_complaint_page(app, client, auth, at_the_kasi):
     open_complaint = at_the_kasi
     auth.login("kasi")
     page = f"/admin/pengaduan/details/?id={open_complaint}"

@@ -204,8 +204,11 @@ def test_a_confidential_complainant_enters_the_answer_only_after_a_logged_reveal
     status, page = _page(client, url)
     assert status == 200 and NAME not in page and "Kenanga" not in page
     assert "Identitas pengadu dirahasiakan" in page  # said beside the empty "Kepada Yth."
-    opened = auth.post(f"/admin/antrian/kasi/ungkap/?id={cid}",
-                       {"reason": "Menyusun surat jawaban kepada pengadu."}, form_page=url)
+    opened = auth.post(
+        f"/admin/antrian/kasi/ungkap/?id={cid}",
+        {"reason": "Menyusun surat jawaban kepada pengadu."},
+        form_page=url,
+    )
     revealed = opened.get_data(as_text=True)
     assert opened.status_code == 200 and f'value="Sdr. {NAME}"' in revealed
     with app.app_context():
@@ -221,8 +224,13 @@ def test_a_confidential_complainant_enters_the_answer_only_after_a_logged_reveal
     opened = auth.post(f"/admin/pengaduan/ungkap/?id={cid}",
                        {"reason": "Mencetak surat jawaban untuk dikirim."},
                        form_page=f"/admin/pengaduan/details/?id={cid}")  # fmt: skip
-    link = re.search(rf'href="([^"]*/dokumen/{record}[^"]*reveal=\d+[^"]*)"',
-                     opened.get_data(as_text=True)).group(1).replace("&amp;", "&")
+    link = (
+        re.search(
+            rf'href="([^"]*/dokumen/{record}[^"]*reveal=\d+[^"]*)"', opened.get_data(as_text=True)
+        )
+        .group(1)
+        .replace("&amp;", "&")
+    )
     words = _pdf_words(client.get(link))
     assert NAME in words and "Kenanga" in words
     reveal_id = link.rsplit("reveal=", 1)[1]

@@ -129,8 +129,9 @@ def test_undangan_and_resume_read_back(client, auth, answered):
     assert "TELAAHAN STAF" in resume and "Saran tindak" in resume
 
 
-def test_hostile_complaint_text_prints_as_text_and_nothing_is_fetched(client, auth, answered,
-                                                                      monkeypatch):
+def test_hostile_complaint_text_prints_as_text_and_nothing_is_fetched(
+    client, auth, answered, monkeypatch
+):
     complaint_id, records = answered
 
     def refuse(*_args, **_kwargs):
@@ -217,9 +218,11 @@ def test_the_team_cannot_print_from_the_register_and_ids_are_checked(client, aut
 
 def test_admin_sets_the_letterhead_logo_and_patterns(app, client, auth, answered):
     complaint_id, records = answered
-    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
-           b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
-           b"\x00\x00\x00\x00IEND\xaeB`\x82")  # a 1x1 PNG
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+        b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+        b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    )  # a 1x1 PNG
     auth.login("admin")
     with app.app_context():
         s = db.session.get(AgencySettings, 1)

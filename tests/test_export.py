@@ -124,8 +124,11 @@ def test_the_export_says_what_the_list_shows_about_time(client, auth, app):
 
     with app.app_context():
         register_complaint("kantor", subject="Tepat waktu")
-        register(user("fo"), registration("kantor", received_at="2026-01-05T09:00"),
-                 now=wib(2026, 1, 5, 9, 20))  # waiting for its disposition since January
+        register(
+            user("fo"),
+            registration("kantor", received_at="2026-01-05T09:00"),
+            now=wib(2026, 1, 5, 9, 20),
+        )  # waiting for its disposition since January
         paused = register_complaint("kantor", subject="Dijeda")
         act(paused, "kadis", "arahan")  # at the Kabid's step, whose clock he may stop
         pause(paused.id, user("kabid"), "Menunggu data dari pengadu.")

@@ -71,6 +71,7 @@ def test_hostile_text_is_kept_and_shown_only_as_text(app, client, auth, name):
     if record:
         pdf = client.get(f"/admin/pengaduan/dokumen/{record}?id={cid}")
         words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+
         def visible(s):
             return "".join(ch for ch in s if ch.isascii() and not ch.isspace())
 
@@ -91,8 +92,9 @@ def test_control_characters_are_dropped_not_stored(app, client, auth):
     ("complainant_name", 201, "tidak boleh lebih dari 200 karakter"),
     ("description", 20001, "tidak boleh lebih dari 20000 karakter"),
 ])  # fmt: skip
-def test_over_long_text_is_refused_with_a_message_and_nothing_saved(app, client, auth, field,
-                                                                      size, message):
+def test_over_long_text_is_refused_with_a_message_and_nothing_saved(
+    app, client, auth, field, size, message
+):
     auth.login("fo")
     response = _register(app, auth, **{field: "x" * size})
     assert response.status_code == 400
@@ -146,8 +148,7 @@ def test_more_than_five_files_are_refused_and_nothing_saved(app, client, auth):
         assert db.session.scalar(select(func.count(Complaint.id))) == 0
 
 
-def test_a_database_error_reaches_the_official_as_a_message_not_sql(app, client, auth,
-                                                                     monkeypatch):
+def test_a_database_error_reaches_the_official_as_a_message_not_sql(app, client, auth, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
     from tests.workflow_helpers import FORMS, register_complaint
@@ -175,8 +176,10 @@ def test_a_database_error_reaches_the_official_as_a_message_not_sql(app, client,
 
 
 # One string with a bit of everything, short enough for the shortest text field (100).
-HOSTILE = ("<script>alert('x')</script>\"><img src=x onerror=alert(1)>=SUM(A1)"
-           "\u202eexe\u202c🙏🏽{{ config }}\x00\x07")
+HOSTILE = (
+    "<script>alert('x')</script>\"><img src=x onerror=alert(1)>=SUM(A1)"
+    "\u202eexe\u202c🙏🏽{{ config }}\x00\x07"
+)
 TEXT_FIELDS = {"instruction", "matter", "facts", "analysis", "conclusion", "recommendation",
                "place", "agenda", "discussion", "considerations", "note", "subject", "enclosure",
                "addressee", "addressee_place", "body", "copies"}  # fmt: skip
@@ -212,8 +215,13 @@ def test_hostile_text_through_every_step_form_is_kept_and_printed_as_text(app, c
     with app.app_context():
         records = db.session.scalars(select(StepRecord).where(
             StepRecord.complaint_id == cid).order_by(StepRecord.seq)).all()  # fmt: skip
-        stored = [x for r in records for k, v in (r.data or {}).items() if k in TEXT_FIELDS
-                  for x in (v if isinstance(v, list) else [v])]  # copies: one per line
+        stored = [
+            x
+            for r in records
+            for k, v in (r.data or {}).items()
+            if k in TEXT_FIELDS
+            for x in (v if isinstance(v, list) else [v])
+        ]  # copies: one per line
         documents = [r.id for r in records if r.document and r.document != "buku_registrasi"]
     assert len(stored) >= 20 and set(stored) == {expected}
     assert len(documents) >= 7  # disposisi, perintah, undangan, berita acara, resume, surat …

@@ -130,8 +130,12 @@ def _ok(response) -> str | None:
 def _login(client, principal) -> None:
     token = client.get("/login").get_data(as_text=True).split('name="csrf_token"')[1]
     token = token.split('value="')[1].split('"')[0]
-    assert client.post("/login", data={"username": USERS[principal], "password": PASSWORD,
-                                       "csrf_token": token}).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"username": USERS[principal], "password": PASSWORD, "csrf_token": token}
+        ).status_code
+        == 302
+    )
 
 
 # Two halves that run side by side: the officials' pages, and the admin's.
@@ -139,8 +143,9 @@ GROUPS = {"officials": PREFERENCE[:-1], "administration": PREFERENCE[-1:]}
 
 
 @pytest.mark.parametrize("group", sorted(GROUPS))
-def test_every_parameter_of_every_page_survives_hostile_values(app, complaint_ids,
-                                                               monkeypatch, group):
+def test_every_parameter_of_every_page_survives_hostile_values(
+    app, complaint_ids, monkeypatch, group
+):
     monkeypatch.setattr(app, "request_class", RecordingRequest)
     plan = _plan(app)
     wrong, tried = [], 0
@@ -214,8 +219,11 @@ def test_the_back_link_of_a_complaint_stays_on_this_site(client, auth, complaint
     # the same through the login page: its `next` leads to the page, the page's link home
     path = f"{details}?id={cid}&url={urllib.parse.quote(target)}"
     token = client.get("/login").get_data(as_text=True).split('value="')[1].split('"')[0]
-    response = client.post("/login", query_string={"next": path},
-                           data={"username": "kadis", "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login",
+        query_string={"next": path},
+        data={"username": "kadis", "password": PASSWORD, "csrf_token": token},
+    )
     assert response.headers["Location"].startswith("/admin/pengaduan/details/")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "evil.example" not in page.split("Kembali ke daftar")[0].rsplit("<a", 1)[1]
@@ -223,6 +231,8 @@ def test_the_back_link_of_a_complaint_stays_on_this_site(client, auth, complaint
 
 def test_a_list_page_keeps_its_own_back_link(client, auth, complaint_ids):
     auth.login("kadis")
-    page = client.get("/admin/pengaduan/details/", query_string={
-        "id": complaint_ids["complaint"], "url": "/admin/pengaduan/?page=1"})
+    page = client.get(
+        "/admin/pengaduan/details/",
+        query_string={"id": complaint_ids["complaint"], "url": "/admin/pengaduan/?page=1"},
+    )
     assert 'href="/admin/pengaduan/?page=1">&larr; Kembali' in page.get_data(as_text=True)

@@ -76,7 +76,8 @@ def _ways_in(table, ids, dialect) -> dict[str, str]:
         if table == "step_record":  # a new id, but the step sequence of an existing row
             names, values = _forged(table, ids, 999_999)
             ways["replace on (complaint, seq)"] = (
-                f'INSERT OR REPLACE INTO "{table}" ({names}) VALUES ({values})')
+                f'INSERT OR REPLACE INTO "{table}" ({names}) VALUES ({values})'
+            )
     else:
         ways["truncate"] = f'TRUNCATE "{table}"'
         ways["truncate cascaded"] = f'TRUNCATE "{table}" CASCADE'
@@ -98,7 +99,8 @@ def test_no_statement_rewrites_an_append_only_log(app, logs, table):
             message = str(refused.value)
             # (a plain TRUNCATE of a table others refer to stops at their foreign keys first)
             assert APPEND_ONLY[table] in message or (
-                way == "truncate" and "foreign key" in message), way
+                way == "truncate" and "foreign key" in message
+            ), way
             db.session.rollback()
             assert _state(table) == before, way
             tried.append(way)

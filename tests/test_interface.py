@@ -42,6 +42,7 @@ def test_compiled_catalogs_match_their_sources(domain):
         po = read_po(f)
     with open(folder / f"{domain}.mo", "rb") as f:
         mo = read_mo(f)
+
     def entries(catalog):
         def key(x):
             return tuple(x) if isinstance(x, list | tuple) else x

@@ -14,12 +14,20 @@ from models.search import include_object
 def _schema_diff(app):
     with app.app_context(), warnings.catch_warnings():
         # Reflection cannot read the expression indexes of models/search.py; they are ours.
-        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based "
-                                "index ix_complaint_(queue|search|due_order)", SAWarning)
+        warnings.filterwarnings(
+            "ignore",
+            "Skipped unsupported reflection of expression-based "
+            "index ix_complaint_(queue|search|due_order)",
+            SAWarning,
+        )
         with db.engine.connect() as conn:
             context = MigrationContext.configure(
-                conn, opts={"compare_type": True, "render_as_batch": True,
-                            "include_object": include_object}
+                conn,
+                opts={
+                    "compare_type": True,
+                    "render_as_batch": True,
+                    "include_object": include_object,
+                },
             )
             return compare_metadata(context, db.metadata)
 
@@ -86,16 +94,24 @@ def test_an_installation_in_use_upgrades_to_the_newest_migration(empty_app):
         assert "draft" not in columns
     # An SOP and its step as 0008 stored them (the models are newer than that schema).
     with empty_app.app_context(), db.engine.begin() as conn:
-        conn.execute(db.text("INSERT INTO sop (code, revision, number, name, unit, made_on, "
-                             "effective_on, approver_position, approver_name, approver_rank, "
-                             "approver_nip, legal_basis, qualifications, related, equipment, "
-                             "warnings, records, procedure_title, reconstructed, note) VALUES "
-                             "('SOP.99', 1, '065/SOP.99', 'Uji', 'PKPL', '2021-01-01', "
-                             "'2021-01-01', 'Kepala Dinas', 'X', 'IV/c', '197502101998031004', "
-                             "'', '', '', '', '', '', 'Uraian', false, '')"))
-        conn.execute(db.text("INSERT INTO sop_step (sop_id, no, actor, activity, short_name, "
-                             "input_doc, time_minutes, output) SELECT id, 1, 'masyarakat', "
-                             "'a', 'a', '', 30, '' FROM sop WHERE code = 'SOP.99'"))
+        conn.execute(
+            db.text(
+                "INSERT INTO sop (code, revision, number, name, unit, made_on, "
+                "effective_on, approver_position, approver_name, approver_rank, "
+                "approver_nip, legal_basis, qualifications, related, equipment, "
+                "warnings, records, procedure_title, reconstructed, note) VALUES "
+                "('SOP.99', 1, '065/SOP.99', 'Uji', 'PKPL', '2021-01-01', "
+                "'2021-01-01', 'Kepala Dinas', 'X', 'IV/c', '197502101998031004', "
+                "'', '', '', '', '', '', 'Uraian', false, '')"
+            )
+        )
+        conn.execute(
+            db.text(
+                "INSERT INTO sop_step (sop_id, no, actor, activity, short_name, "
+                "input_doc, time_minutes, output) SELECT id, 1, 'masyarakat', "
+                "'a', 'a', '', 30, '' FROM sop WHERE code = 'SOP.99'"
+            )
+        )
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     with empty_app.app_context():
@@ -140,7 +156,7 @@ def test_an_answer_waiting_to_be_sent_becomes_the_sops_dispatch_step(empty_app):
         "INSERT INTO channel (code, name, sop_code, needs_platform, needs_tracking_number, "
         "ordering, active) VALUES ('uji', 'Uji', 'SOP.77', false, false, 0, true)",
         "INSERT INTO jenis (code, name, ordering, active) VALUES ('uji', 'Uji', 0, true)",
-        "INSERT INTO \"user\" (username, full_name, position, rank, role, active, password_hash, "
+        'INSERT INTO "user" (username, full_name, position, rank, role, active, password_hash, '
         "session_generation) VALUES ('fo_lama', 'FO Lama', 'FO', '', 'fo', true, 'x', 0)",
         "INSERT INTO complaint (reg_year, reg_seq, reg_number, channel_id, jenis_id, "
         "received_at, complainant_name, complainant_contact, complainant_address, "
@@ -169,7 +185,10 @@ def test_an_answer_waiting_to_be_sent_becomes_the_sops_dispatch_step(empty_app):
         assert (dispatch.no, dispatch.actor, dispatch.time_working_days) == (3, "fo", 1)
         assert [o.next_step_no for o in sop.step(2).outcomes] == [3]
         assert (complaint.status, complaint.current_step_no, complaint.current_actor) == (
-            "in_progress", 3, "fo")
+            "in_progress",
+            3,
+            "fo",
+        )
         from models.deadlines import deadline_state
         from models.types import utcnow
 

@@ -44,8 +44,15 @@ def office(app):
         at_team = register_complaint("media_sosial")
         for who, outcome in [("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "rakor")]:
             act(db.session.get(Complaint, at_team.id), who, outcome)
-        return {k: (c.id, c.reg_number) for k, c in
-                {"kadis": at_kadis, "kabid": at_kabid, "kasi": at_kasi, "team": at_team}.items()}
+        return {
+            k: (c.id, c.reg_number)
+            for k, c in {
+                "kadis": at_kadis,
+                "kabid": at_kabid,
+                "kasi": at_kasi,
+                "team": at_team,
+            }.items()
+        }
 
 
 def test_each_queue_shows_exactly_its_complaints(client, auth, office):
@@ -91,8 +98,9 @@ def test_the_team_never_opens_the_all_complaints_list(client, auth, office):
 
 
 @pytest.mark.parametrize("username", ["fo", "kadis", "kabid", "kasi", "admin"])
-def test_the_all_complaints_list_shows_everything_to_the_register_keepers(client, auth, office,
-                                                                           username):
+def test_the_all_complaints_list_shows_everything_to_the_register_keepers(
+    client, auth, office, username
+):
     auth.login(username)
     html = client.get("/admin/pengaduan/").get_data(as_text=True)
     assert _reg_numbers(html) == {n for _, n in office.values()}
@@ -225,8 +233,9 @@ def test_fo_registers_with_attachments_through_the_form(app, client, auth):
         (b"%PDF-" + b"0" * (200 * 1024), "besar.pdf", "melebihi 5 MB"),
     ],
 )
-def test_bad_attachments_are_refused_and_nothing_is_saved(app, client, auth, content, name,
-                                                          message, monkeypatch):
+def test_bad_attachments_are_refused_and_nothing_is_saved(
+    app, client, auth, content, name, message, monkeypatch
+):
     import io
 
     # A 100 KB limit stands in for 5 MB: the test client spools bigger bodies to files it
@@ -358,10 +367,16 @@ def test_a_tim_teknis_member_made_plh_kasi_works_as_the_kasi_everywhere(app, cli
 
     with app.app_context():
         teknis = user("teknis2")
-        db.session.add(ActingAppointment(user_id=teknis.id, role="kasi", kind="Plh.",
-                                         position="Plh. Kasi Monev dan Pengaduan",
-                                         starts_on=today_wib() - timedelta(days=1),
-                                         ends_on=today_wib() + timedelta(days=1)))
+        db.session.add(
+            ActingAppointment(
+                user_id=teknis.id,
+                role="kasi",
+                kind="Plh.",
+                position="Plh. Kasi Monev dan Pengaduan",
+                starts_on=today_wib() - timedelta(days=1),
+                ends_on=today_wib() + timedelta(days=1),
+            )
+        )
         db.session.commit()
         complaint = register_complaint("media_sosial")
         act(complaint, "kadis", "arahan")
@@ -369,9 +384,13 @@ def test_a_tim_teknis_member_made_plh_kasi_works_as_the_kasi_everywhere(app, cli
         cid = complaint.id
     auth.login("teknis2")
     today = today_wib()
-    for url in ("/admin/antrian/kasi/", "/admin/pengaduan/", "/admin/rekap/",
-                f"/admin/pengaduan/buku-registrasi/?first={today}&last={today}",
-                f"/admin/pengaduan/details/?id={cid}"):
+    for url in (
+        "/admin/antrian/kasi/",
+        "/admin/pengaduan/",
+        "/admin/rekap/",
+        f"/admin/pengaduan/buku-registrasi/?first={today}&last={today}",
+        f"/admin/pengaduan/details/?id={cid}",
+    ):
         assert client.get(url).status_code == 200, url
     page = f"/admin/antrian/kasi/details/?id={cid}"
     assert "Hentikan jam sementara" in client.get(page).get_data(as_text=True)

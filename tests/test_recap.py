@@ -60,7 +60,10 @@ def test_november_figures_match_the_hand_count(office_year):
         # and 07:00 (counts from 07:30) -> 09:00 = 90 min (missed the 30-minute standard)
         reg = [steps[("SOP.48", 2)], steps[("SOP.50", 2)], steps[("SOP.49", 2)]]
         assert [(s.finished, s.met, s.median_minutes) for s in reg] == [
-            (1, 1, 20), (1, 1, 10), (1, 0, 90)]
+            (1, 1, 20),
+            (1, 1, 10),
+            (1, 0, 90),
+        ]
         # SOP.48 step 3 was finished twice in November (3 Nov and 20 Nov)
         assert steps[("SOP.48", 3)].finished == 2
 

@@ -80,8 +80,9 @@ def test_search_syntax_in_the_term_is_only_text(client, auth, register, term):
     auth.login("fo")
     found = _numbers(client, "/admin/pengaduan/?" + urlencode({"search": term}))
     words = " ".join(search_words(term))
-    assert found == (_numbers(client, "/admin/pengaduan/?" + urlencode({"search": words}))
-                     if words else [])
+    assert found == (
+        _numbers(client, "/admin/pengaduan/?" + urlencode({"search": words})) if words else []
+    )
     if term in ("antrean*", '"pungutan"'):
         assert found == [register["aminah" if "antrean" in term else "hidden"]]
 
@@ -165,14 +166,19 @@ def test_readers_who_may_not_see_identities_never_find_a_complaint_by_name(clien
     from tests.workflow_helpers import act
 
     with app.app_context():
-        complaint = register_complaint("media_sosial", complainant_name="Wiryawan Handoko",
-                                       subject="Reklame roboh di trotoar",
-                                       description="Papan reklame menutup jalur sepeda.")
+        complaint = register_complaint(
+            "media_sosial",
+            complainant_name="Wiryawan Handoko",
+            subject="Reklame roboh di trotoar",
+            description="Papan reklame menutup jalur sepeda.",
+        )
         for who, outcome in (("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "rakor")):
             act(complaint, who, outcome)  # now at the meeting teknis1 is invited to
         number = complaint.reg_number
-    for username, url in (("admin", "/admin/pengaduan/"),
-                          ("teknis1", "/admin/antrian/tim-teknis/")):
+    for username, url in (
+        ("admin", "/admin/pengaduan/"),
+        ("teknis1", "/admin/antrian/tim-teknis/"),
+    ):
         auth.login(username)
         assert _numbers(client, url) == [number]  # the complaint is in the list
         for name in ("Wiryawan", "Handoko"):

@@ -41,7 +41,8 @@ class Browser:
     def __init__(self, base: str):
         self.base = base
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect)
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect
+        )
 
     def request(self, path, data=None) -> tuple[int, str]:
         """GET (or POST `data`) `path`; a redirect is followed once, as a browser would show

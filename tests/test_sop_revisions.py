@@ -108,12 +108,27 @@ def test_a_revision_with_a_broken_step_graph_is_refused_with_a_message_per_probl
         new_no, dispatch = len(sop.steps) + 1, closing(sop, "dispatch")
     # Step 5's meeting now leads to a step that does not exist; a new last step is the public's.
     assert _save_step(auth, draft, 5, {"outcomes-1-leads_to": "99"}).status_code == 302
-    added = _save_step(auth, draft, None, {
-        "actor": "masyarakat", "co_actor": "", "activity": "Masyarakat menilai jawaban",
-        "short_name": "Penilaian", "input_doc": "", "time_amount": "30", "time_unit": "minutes",
-        "output": "", "outcomes-0-code": "dinilai", "outcomes-0-label": "Dinilai",
-        "outcomes-0-form": "study", "outcomes-0-leads_to": str(dispatch),
-        "outcomes-0-document": "surat_dinas", "outcomes-0-only_after": "tidak_ada"})
+    added = _save_step(
+        auth,
+        draft,
+        None,
+        {
+            "actor": "masyarakat",
+            "co_actor": "",
+            "activity": "Masyarakat menilai jawaban",
+            "short_name": "Penilaian",
+            "input_doc": "",
+            "time_amount": "30",
+            "time_unit": "minutes",
+            "output": "",
+            "outcomes-0-code": "dinilai",
+            "outcomes-0-label": "Dinilai",
+            "outcomes-0-form": "study",
+            "outcomes-0-leads_to": str(dispatch),
+            "outcomes-0-document": "surat_dinas",
+            "outcomes-0-only_after": "tidak_ada",
+        },
+    )
     assert added.status_code == 302
     status, page = _page(client, f"/admin/sop/details/?id={draft}")
     assert "Belum dapat diterbitkan" in page
@@ -160,8 +175,9 @@ def _step3_minutes(app) -> int:
         return current_sop("SOP.50", today_wib()).step(3).time_minutes
 
 
-def test_a_revision_effective_tomorrow_leaves_todays_registrations_alone(app, client, auth,
-                                                                          monkeypatch):
+def test_a_revision_effective_tomorrow_leaves_todays_registrations_alone(
+    app, client, auth, monkeypatch
+):
     auth.login("admin")
     draft = _new_draft(app, client, auth, "SOP.50")
     old = _step3_minutes(app)
@@ -272,7 +288,8 @@ def test_the_admin_changes_sop_49_steps_and_each_change_is_in_the_history(app, c
         changes = db.session.scalars(select(AdminChange).where(
             AdminChange.table == "sop_step")).all()  # fmt: skip
         assert any(c.changes.get("time_minutes") == [30, 15] for c in changes), [
-            c.changes for c in changes]
+            c.changes for c in changes
+        ]
     status, page = _page(client, "/admin/riwayat-administrasi/")
     assert "Langkah SOP" in page
 
@@ -280,12 +297,16 @@ def test_the_admin_changes_sop_49_steps_and_each_change_is_in_the_history(app, c
 def test_a_new_sop_for_a_whatsapp_hotline_is_made_from_one_in_force(app, client, auth):
     auth.login("admin")
     source = _sop_id(app, "SOP.50")
-    response = auth.post("/admin/sop/baru/", {"code": "SOP.51", "source": str(source),
-                                              "effective_on": today_wib().isoformat()})
+    response = auth.post(
+        "/admin/sop/baru/",
+        {"code": "SOP.51", "source": str(source), "effective_on": today_wib().isoformat()},
+    )
     assert response.status_code == 302
     draft = int(re.search(r"id=(\d+)", response.headers["Location"]).group(1))
-    duplicate = auth.post("/admin/sop/baru/", {"code": "SOP.51", "source": str(source),
-                                               "effective_on": today_wib().isoformat()})
+    duplicate = auth.post(
+        "/admin/sop/baru/",
+        {"code": "SOP.51", "source": str(source), "effective_on": today_wib().isoformat()},
+    )
     assert duplicate.status_code == 400 and "SOP.51 sudah ada" in duplicate.get_data(as_text=True)
     hotline = {"code": "whatsapp_hotline", "name": "WhatsApp hotline", "sop_code": "SOP.51",
                "ordering": "10", "active": "y"}  # fmt: skip

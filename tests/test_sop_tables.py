@@ -69,7 +69,8 @@ def test_sop_list_json_matches_the_paper(sop_json):
             assert sop[key] == value, (code, key)
         got = [
             (s["no"], s["actor"], s["time_standard"], s["input"], s["output"])
-            for s in sop["steps"] if s["closing"] is None
+            for s in sop["steps"]
+            if s["closing"] is None
         ]
         assert got == rows, code
 
@@ -136,9 +137,7 @@ def test_every_branch_leads_somewhere_real_and_every_step_is_reachable(sop_json,
 def test_only_after_names_an_outcome_that_enters_the_step(sop_json, code):
     steps = sop_json[code]["steps"]
     for step in steps:
-        entering = {
-            o["code"] for s in steps for o in s["outcomes"] if o["leads_to"] == step["no"]
-        }
+        entering = {o["code"] for s in steps for o in s["outcomes"] if o["leads_to"] == step["no"]}
         for outcome in step["outcomes"]:
             assert set(outcome["only_after"]) <= entering, (code, step["no"], outcome["code"])
 

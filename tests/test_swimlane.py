@@ -159,7 +159,10 @@ def test_sop_50_diagram_shows_the_papers_lanes_and_each_step_in_its_actors_lane(
     assert {n for n, g in drawn.items() if shape_kind(g) == "polygon"} == {4, 5}
     assert {shape_kind(g) for n, g in drawn.items() if n not in (4, 5)} == {"rect"}
     assert [text_of(t) for t in with_class(drawn[3], "sl-text")] == [
-        "3. Kepala Dinas memberikan", "arahan tindak lanjut atau", "meminta pendapat kepada…"]
+        "3. Kepala Dinas memberikan",
+        "arahan tindak lanjut atau",
+        "meminta pendapat kepada…",
+    ]
     # Nothing is highlighted on the SOP itself.
     assert highlighted(svg) == {"sl-passed": set(), "sl-current": set()}
     # The jumps carry their outcome; the one way out, sending the answer, ends at "Selesai".
@@ -300,7 +303,10 @@ def test_activity_text_wraps_into_three_lines_of_28_characters_with_an_ellipsis(
     text = ("Kepala Dinas memberikan arahan tindak lanjut atau meminta pendapat kepada Kabid "
             "PKPL")  # fmt: skip
     assert wrap_text(text) == [
-        "Kepala Dinas memberikan", "arahan tindak lanjut atau", "meminta pendapat kepada…"]
+        "Kepala Dinas memberikan",
+        "arahan tindak lanjut atau",
+        "meminta pendapat kepada…",
+    ]
     assert wrap_text("Masyarakat menyampaikan") == ["Masyarakat menyampaikan"]
     assert wrap_text("") == [] and wrap_text("   ") == []
     # A word longer than a line is cut; an exactly full last line loses a word to the ellipsis.

@@ -49,14 +49,22 @@ def test_admin_creates_an_account_that_can_log_in(app, client, auth):
         ({"password": "", "password_confirm": ""}, "Kata sandi wajib diisi untuk akun baru."),
         ({"password": "pendek1", "password_confirm": "pendek1"}, "Kata sandi minimal 15 karakter."),
         # NIST SP 800-63B: common, sequential and name-derived passwords are refused.
-        ({"password": "password12345678", "password_confirm": "password12345678"},
-         "terlalu mudah ditebak"),
-        ({"password": "123456789012345a", "password_confirm": "123456789012345a"},
-         "terlalu mudah ditebak"),
-        ({"password": "marlina-fo2-2026", "password_confirm": "marlina-fo2-2026"},
-         "tidak boleh memuat nama"),
-        ({"password": "mojokerto123456789", "password_confirm": "mojokerto123456789"},
-         "terlalu mudah ditebak"),
+        (
+            {"password": "password12345678", "password_confirm": "password12345678"},
+            "terlalu mudah ditebak",
+        ),
+        (
+            {"password": "123456789012345a", "password_confirm": "123456789012345a"},
+            "terlalu mudah ditebak",
+        ),
+        (
+            {"password": "marlina-fo2-2026", "password_confirm": "marlina-fo2-2026"},
+            "tidak boleh memuat nama",
+        ),
+        (
+            {"password": "mojokerto123456789", "password_confirm": "mojokerto123456789"},
+            "terlalu mudah ditebak",
+        ),
         ({"password_confirm": "lain-2026"}, "Kedua kata sandi tidak sama."),
     ],
 )
