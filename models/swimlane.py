@@ -8,6 +8,7 @@ for jumps back or forward, into a terminal for an outcome that closes the compla
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from models.sop import ACTOR_LABELS, CLOSED, ENDS_LABELS, PUBLIC
 
@@ -177,14 +178,36 @@ class _Node:
 # --- the diagram ------------------------------------------------------------------------------
 
 
-def swimlane(sop, passed: Iterable = (), current=None) -> dict:
-    """Compute the swim-lane diagram of `sop` for templates/admin/_swimlane.html.
+@dataclass
+class Layout:
+    """Where everything of the diagram sits: the lanes, one row (band) per step with its
+    shape, the terminals below, the co-actors' marks; what later lines must go round."""
 
-    :param passed: the steps a complaint has finished, in order (step numbers).
-    :param current: the step the complaint is at, or None.
-    """
-    passed = list(passed)
-    passed_set = set(passed) - {current}
+    lanes: list
+    lane_of: dict
+    lanes_x0: float
+    lanes_x1: float
+    time_x: float
+    output_x: float
+    width: float
+    head_y: float
+    top: float
+    steps: list
+    decisions: set
+    nodes: dict
+    rows: list
+    row_index: dict
+    end_sources: dict
+    end_row: dict | None
+    height: float
+    obstacles: list  # (rect, owner)
+    segments: list  # every line drawn so far: (a, b)
+    marks: dict
+
+
+def layout(sop) -> Layout:
+    """Place the lanes, one row per step (a diamond for a decision), the terminals, and the
+    co-actors' marks."""
     lanes_x0 = 0
     lanes = []
     for i, key in enumerate(LANE_ORDER):
@@ -268,6 +291,37 @@ def swimlane(sop, passed: Iterable = (), current=None) -> dict:
                 "link": _path([a, b]),
             }  # fmt: skip
 
+    return Layout(
+        lanes,
+        lane_of,
+        lanes_x0,
+        lanes_x1,
+        time_x,
+        output_x,
+        width,
+        head_y,
+        top,
+        steps,
+        decisions,
+        nodes,
+        rows,
+        row_index,
+        end_sources,
+        end_row,
+        height,
+        obstacles,
+        segments,
+        marks,
+    )
+
+
+def route(lay: Layout) -> list[dict]:
+    """The arrows, one per (step, target), routed: straight to the next row, a loop back to
+    the same step, or a jump along a gap between lanes clear of shapes and other lines."""
+    steps, nodes, decisions, rows, row_index = (lay.steps, lay.nodes, lay.decisions, lay.rows,
+                                                lay.row_index)  # fmt: skip
+    lanes, lanes_x0, lanes_x1 = lay.lanes, lay.lanes_x0, lay.lanes_x1
+    obstacles, segments = lay.obstacles, lay.segments
     # Edges: one per (step, target), the outcomes leading there merged.
     edges = []
     for step in steps:
@@ -303,7 +357,7 @@ def swimlane(sop, passed: Iterable = (), current=None) -> dict:
         src.used["bottom"] = [0]
         dst.used.setdefault("top", []).append(0)
         e["points"], e["kind"] = pts, "next"
-        segments += _segments(pts)
+        segments.extend(_segments(pts))
         routed.append(e)
     # 2. A step repeating itself: a small loop on its right.
     for e in edges:
@@ -317,7 +371,7 @@ def swimlane(sop, passed: Iterable = (), current=None) -> dict:
         pts = [a, (side_x, a[1]), (side_x, node.y0 - 10), (ex, node.y0 - 10), (ex, ey)]
         node.used.setdefault("right", []).append(0)
         e["points"], e["kind"] = pts, "loop"
-        segments += _segments(pts)
+        segments.extend(_segments(pts))
         routed.append(e)
     # 3. Jumps, shortest first: along the gap between two lanes, from side to side.
     channels = sorted({lane["x"] for lane in lanes} | {lanes_x1})
@@ -362,23 +416,25 @@ def swimlane(sop, passed: Iterable = (), current=None) -> dict:
             src.used.setdefault(side_out, []).append(dy_out)
             dst.used.setdefault(side_in, []).append(dy_in)
         e["points"], e["kind"] = pts, "jump"
-        segments += _segments(pts)
+        segments.extend(_segments(pts))
         routed.append(e)
 
-    # Which arrows the complaint went along.
-    walked = set(zip(passed, passed[1:], strict=False))
-    if passed and current is not None:
-        walked.add((passed[-1], current))
+    return routed
 
+
+def label_edges(lay: Layout, routed: list[dict], walked: set) -> list[dict]:
+    """The arrows as drawn: labelled where they leave a decision or jump (each label placed
+    clear of shapes and other labels), and marked where the complaint went along."""
+    row_index = lay.row_index
     # Labels: on the arrows out of a decision, and on every jump.
     placed: list[tuple] = []
-    lane_area = (lanes_x0 + 2, top + 2, lanes_x1 - 2, height - 2)
+    lane_area = (lay.lanes_x0 + 2, lay.top + 2, lay.lanes_x1 - 2, lay.height - 2)
     edge_out = []
     for e in sorted(routed, key=lambda e: (row_index[e["src"]], e["kind"] != "next")):
         label = None
         if e["decision"] or e["kind"] != "next":
             lines = [shorten(t) for t in e["labels"]]
-            label = _place_label(e["points"], lines, obstacles, placed, segments, lane_area)
+            label = _place_label(e["points"], lines, lay.obstacles, placed, lay.segments, lane_area)
         walked_edge = (e["src"], e["target"]) in walked
         edge_out.append({
             "d": _path(e["points"]),
@@ -389,6 +445,32 @@ def swimlane(sop, passed: Iterable = (), current=None) -> dict:
             "src": e["src"],
             "to": e["target"],
         })  # fmt: skip
+
+    return edge_out
+
+
+def swimlane(sop, passed: Iterable = (), current=None) -> dict:
+    """Compute the swim-lane diagram of `sop` for templates/admin/_swimlane.html: its layout,
+    its routed arrows and their labels, and what the complaint passed.
+
+    :param passed: the steps a complaint has finished, in order (step numbers).
+    :param current: the step the complaint is at, or None.
+    """
+    passed = list(passed)
+    passed_set = set(passed) - {current}
+    lay = layout(sop)
+    routed = route(lay)
+    # Which arrows the complaint went along.
+    walked = set(zip(passed, passed[1:], strict=False))
+    if passed and current is not None:
+        walked.add((passed[-1], current))
+
+    edge_out = label_edges(lay, routed, walked)
+    (lanes, lanes_x0, lanes_x1, time_x, output_x, width, head_y, top, steps, nodes, rows,
+     end_sources, end_row, height, marks) = (
+        lay.lanes, lay.lanes_x0, lay.lanes_x1, lay.time_x, lay.output_x, lay.width, lay.head_y,
+        lay.top, lay.steps, lay.nodes, lay.rows, lay.end_sources, lay.end_row, lay.height,
+        lay.marks)  # fmt: skip
 
     def state(key) -> str:
         if current is not None and key == current:

@@ -3,6 +3,7 @@
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 from sqlalchemy import select
 
 from models import Complaint, Sop, StepRecord, db
@@ -318,3 +319,70 @@ def test_activity_text_wraps_into_three_lines_of_28_characters_with_an_ellipsis(
     lines = wrap_text(long)
     assert len(lines) == 3 and all(len(line) <= 28 for line in lines)
     assert lines[-1].endswith("…") and not lines[0].endswith("…")
+
+
+# --- the three parts, each on its own, for every SOP ------------------------------------------
+
+
+@pytest.fixture
+def every_sop(app):
+    from sqlalchemy import select
+
+    with app.app_context():
+        sops = db.session.scalars(select(Sop).order_by(Sop.code)).all()
+        yield sops
+
+
+def test_the_layout_gives_each_step_a_row_in_its_actors_lane(app, every_sop):
+    from models.swimlane import layout
+
+    for sop in every_sop:
+        lay = layout(sop)
+        bands = [(r["y"], r["y"] + r["h"]) for r in lay.rows]
+        assert all(a[1] <= b[0] for a, b in zip(bands, bands[1:], strict=False)), sop.code
+        assert [r["step"].no for r in lay.rows] == [s.no for s in sop.steps]
+        for step in sop.steps:
+            node, lane = lay.nodes[step.no], lay.lane_of[step.actor]
+            assert lane["x"] <= node.x0 < node.x1 <= lane["x"] + lane["w"], (sop.code, step.no)
+            branching = len({o.leads_to for o in step.outcomes}) > 1
+            assert (node.kind == "diamond") == branching, (sop.code, step.no)
+        # one terminal, below every row: the complaint closed
+        assert set(lay.end_sources) == {"closed"}
+        assert lay.nodes[("end", "closed")].y0 >= bands[-1][1]
+
+
+def test_routing_joins_every_outcome_and_keeps_off_other_shapes(app, every_sop):
+    from models.swimlane import _route_cost, layout, route
+
+    for sop in every_sop:
+        lay = layout(sop)
+        routed = route(lay)
+        expected = {(s.no, o.leads_to) for s in sop.steps for o in s.outcomes}
+        assert {(e["src"], e["target"]) for e in routed} == expected, sop.code
+        for e in routed:
+            src, dst = lay.nodes[e["src"]], lay.nodes[e["dst"]]
+            first, last = e["points"][0], e["points"][-1]
+            assert src.x0 - 1 <= first[0] <= src.x1 + 1 and dst.x0 - 1 <= last[0] <= dst.x1 + 1
+            if e["kind"] == "jump":  # around, never through, another step's shape
+                others = [(r, o) for r, o in lay.obstacles if o not in (src.key, dst.key)]
+                assert _route_cost(e["points"], others, [], set()) < 1000, (sop.code, e["src"])
+
+
+def test_labels_sit_on_their_arrow_clear_of_shapes_and_each_other(app, every_sop):
+    from models.swimlane import _label_rect, _rects_overlap, label_edges, layout, route
+
+    for sop in every_sop:
+        lay = layout(sop)
+        drawn = label_edges(lay, route(lay), walked=set())
+        rects = []
+        for edge in drawn:
+            if edge["label"] is None:
+                continue
+            lines = [line["text"] for line in edge["label"]["lines"]]
+            first = edge["label"]["lines"][0]
+            rect = _label_rect(first["x"], first["y"], edge["label"]["anchor"], lines)
+            assert not any(_rects_overlap(rect, r, 1) for r in rects), (sop.code, lines)
+            assert not any(_rects_overlap(rect, r, 1) for r, _ in lay.obstacles), (sop, lines)
+            rects.append(rect)
+        jumps_and_choices = [e for e in drawn if e["label"] is not None]
+        assert jumps_and_choices, sop.code
