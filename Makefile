@@ -32,13 +32,13 @@ run: install
 	@echo "Masuk di http://$(HOST):$(PORT)/login dengan akun demo (mis. kadis) dan kata sandi '$(DEMO_PASSWORD)'."
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
-## Install and run the whole suite: lint, then pytest (PostgreSQL too when TEST_DATABASE_URL is set):
-## the tests on both cores, then the browser tests alone (they time every page).
+## Install and run the whole suite: lint, then pytest (PostgreSQL too when TEST_DATABASE_URL is
+## set) in three workers on the two cores: each database's browser tests stay together in one
+## worker, and mostly wait on Chromium.
 test: install $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -n 2 -m "not browser"
-	$(BIN)/python -m pytest -m browser
+	$(BIN)/python -m pytest -n 3
 
 lint: install
 	$(BIN)/ruff check .
@@ -56,9 +56,10 @@ bench-scale: install
 	$(BIN)/python bench/scale.py --count $(COUNT)
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/scale.py --count $(COUNT) --database-url "$(TEST_DATABASE_URL)"; fi
 
-## Page load times in Chromium (the browser tests; p50/p95/max printed, nothing asserted on speed).
+## Page load times in Chromium: the browser tests alone, on an otherwise idle machine
+## (p50/p95/max printed, nothing asserted on speed), every page saved as a screenshot.
 bench-browser: install $(CHROMIUM)
-	$(BIN)/python -m pytest -m browser -q
+	BROWSER_SCREENSHOTS=1 $(BIN)/python -m pytest -m browser -q
 
 ## Recompile the Indonesian catalogs after editing translations/id/LC_MESSAGES/*.po.
 translations: install

@@ -36,23 +36,21 @@ def _ids(clause) -> set[int]:
     return set(db.session.scalars(select(Complaint.id).where(clause)))
 
 
-def test_waiting_on_a_role_agrees_in_python_and_sql(complaints):
+def test_waiting_queues_and_invitations_agree_in_python_and_sql(complaints):
+    """Who waits, whose queue, who is invited: the same in Python and SQL for every complaint,
+    role and official (one test, since building the complaints is most of its cost)."""
     with complaints.app_context():
         every = db.session.scalars(select(Complaint)).all()
         leaders = co_acting_roles()
+        # waiting on a role
         for role in ROLES:
             python = {c.id for c in every if waits_on(c, role)}
             assert python == _ids(waiting_on(role)), role
             if role not in leaders:  # the narrower clause where no step names a leader role
                 assert python == _ids(waiting_on(role, co_acting=False)), role
         assert any(waits_on(c, Role.KABID) and c.current_actor != Role.KABID for c in every)
-
-
-def test_queues_and_invitations_agree_in_python_and_sql(complaints):
-    with complaints.app_context():
-        every = db.session.scalars(select(Complaint)).all()
+        # queues and invitations
         officials = db.session.scalars(select(User).where(User.role != Role.ADMIN)).all()
-        leaders = co_acting_roles()
         checked = 0
         for user in officials:
             assert {c.id for c in every if invited(c, user)} == _ids(invited_clause(user.id))

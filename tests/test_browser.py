@@ -6,8 +6,9 @@ They log in and work by clicking and typing. Every test fails on a browser conso
 (a Content-Security-Policy violation is one), on a request to another host, and on a
 pathological page (over ten seconds: a hang, not a slow machine). Speed is measured, not
 asserted: every page's load time goes to artifacts/browser/load-times.txt with p50/p95/max,
-also printed at the end of the run (`make bench-browser`). Each page is saved as a screenshot
-under artifacts/browser/.
+also printed at the end of the run (`make bench-browser`). Under artifacts/browser/ each
+official's last page is saved as a screenshot (where a failed test stopped), and with
+BROWSER_SCREENSHOTS=1 (as `make bench-browser` sets it) every page on the way.
 """
 
 import csv
@@ -17,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,20 +30,20 @@ from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
 from models.dates import format_date_long
-from tests.test_server_concurrency import _free_port
+from tests import load_times
+from tests.load_times import ARTIFACTS
+from tests.served import PROJECT, gunicorn
 from tests.workflow_helpers import SOP_50_WALK
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
-PROJECT = Path(__file__).resolve().parent.parent
-ARTIFACTS = PROJECT / "artifacts" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "pengaduan2026"
 SLOWEST = 10.0  # seconds: only a hung page fails; speed is reported, not asserted
+EVERY_PAGE_SHOT = os.environ.get("BROWSER_SCREENSHOTS") == "1"  # a third of the tests' time
 WIB = timezone(timedelta(hours=7))
 PHONE = {"width": 390, "height": 844}
-LOAD_TIMES: list[tuple[float, str, str]] = []  # (seconds, database, page)
 
 
 # --- the server and the browser -------------------------------------------------------------
@@ -71,29 +71,9 @@ def site(request, tmp_path_factory, pg_database):
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     for command in (["init-db"], ["seed-demo", "--password", PASSWORD]):
         subprocess.run(flask + command, cwd=PROJECT, env=env, check=True, capture_output=True)
-    port = _free_port()
-    log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "2", "--threads", "8",
-         "--bind", f"127.0.0.1:{port}", "app:create_app()"],
-        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/login", timeout=2).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                pytest.fail((tmp / "gunicorn.log").read_text()[-3000:])
-            time.sleep(0.3)
-    _warm_up(base)
-    yield {"base": base, "db": request.param}
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+    with gunicorn(env, tmp / "gunicorn.log", workers=2, threads=8) as base:
+        _warm_up(base)
+        yield {"base": base, "db": request.param}
 
 
 def _warm_up(base: str):
@@ -129,8 +109,9 @@ def chromium():
 class Official:
     """One official at one browser: a page, what went wrong on it, how long each page took."""
 
-    def __init__(self, browser, site, username, shots: Path, viewport=None):
-        self.base, self.db, self.username, self.shots = site["base"], site["db"], username, shots
+    def __init__(self, browser, site, username, viewport=None):
+        self.base, self.db, self.username = site["base"], site["db"], username
+        self.shots = ARTIFACTS / self.db  # the test's own folder, set by `officials`
         self.context = browser.new_context(
             viewport=viewport or {"width": 1366, "height": 900}, locale="id-ID",
             timezone_id="Asia/Jakarta", accept_downloads=True)  # fmt: skip
@@ -145,16 +126,20 @@ class Official:
         self.context.on("request", lambda r: r.url.startswith("http") and urllib.parse.urlsplit(
             r.url).netloc != host and self.problems.append(f"another host: {r.url}"))  # fmt: skip
 
-    # Every navigation goes through `_arrived`: timed, screenshot, checked.
+    # Every navigation goes through `_arrived`: timed, checked (and a screenshot, if asked).
     def _arrived(self, name: str):
         self.page.wait_for_load_state("load")
         seconds = self.page.evaluate(
             "() => { const e = performance.getEntriesByType('navigation')[0];"
             " return (e.loadEventEnd || e.domContentLoadedEventEnd) / 1000; }")  # fmt: skip
         path = urllib.parse.urlsplit(self.page.url).path
-        LOAD_TIMES.append((seconds, self.db, f"{self.username} {path}"))
+        load_times.record(seconds, self.db, f"{self.username} {path}")
         if seconds > SLOWEST:
             self.problems.append(f"slow: {path} took {seconds:.2f} s")
+        if EVERY_PAGE_SHOT:
+            self.screenshot(name)
+
+    def screenshot(self, name: str):
         self.shots.mkdir(parents=True, exist_ok=True)
         count = len(list(self.shots.iterdir()))
         # JPEG: a whole page in a fifth of a PNG's time, still legible.
@@ -199,49 +184,54 @@ class Official:
         self.context.close()
 
 
+class Desks:
+    """Each official's own browser on one site, kept from test to test as an official's is
+    from task to task: logged in, its cache warm."""
+
+    def __init__(self, browser, site):
+        self.browser, self.site = browser, site
+        self.opened: dict[tuple, Official] = {}
+
+    def __call__(self, username: str, viewport: dict | None) -> Official:
+        key = (username, tuple(sorted((viewport or {}).items())))
+        if key not in self.opened:
+            self.opened[key] = Official(self.browser, self.site, username, viewport)
+        return self.opened[key]
+
+    def close(self):
+        for official in self.opened.values():
+            official.close()
+
+
+@pytest.fixture(scope="module")
+def desks(chromium, site):
+    desks = Desks(chromium, site)
+    yield desks
+    desks.close()
+
+
 @pytest.fixture
-def officials(chromium, site, request):
-    """Each official's own browser, logged in (again, after a logout: the browser keeps its
-    cache, as an official's does); at the end, nothing may have gone wrong in any of them."""
+def officials(desks, site, request):
+    """The officials a test calls on, each at their own browser and logged in (again, after
+    a logout: the browser keeps its cache, as an official's does); at the end, nothing may
+    have gone wrong in any of them during the test."""
     shots = ARTIFACTS / site["db"] / request.node.originalname
     shutil.rmtree(shots, ignore_errors=True)
-    opened: dict[tuple, Official] = {}
+    used: dict[int, Official] = {}
 
     def open_as(username, viewport=None) -> Official:
-        key = (username, tuple(sorted((viewport or {}).items())))
-        if key not in opened:
-            opened[key] = Official(chromium, site, username, shots, viewport)
-        return opened[key].login()
+        official = desks(username, viewport)
+        if id(official) not in used:
+            used[id(official)] = official
+            official.shots, official.problems = shots, []
+        return official.login()
 
     yield open_as
-    problems = [f"{o.username}: {p}" for o in opened.values() for p in o.problems]
-    for official in opened.values():
-        official.close()
-    _write_load_times()
+    problems = [f"{o.username}: {p}" for o in used.values() for p in o.problems]
+    for official in used.values():
+        official.screenshot("terakhir")
+    load_times.save()
     assert problems == []
-
-
-def load_time_summary() -> str:
-    """p50 / p95 / max of the page loads so far, per database: the browser benchmark."""
-    lines = []
-    for db in sorted({db for _s, db, _p in LOAD_TIMES}):
-        times = sorted(s for s, d, _p in LOAD_TIMES if d == db)
-        p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-        slowest = max((s, p) for s, d, p in LOAD_TIMES if d == db)
-        lines.append(
-            f"{db:10} {len(times):4d} pages  p50 {times[len(times) // 2] * 1000:5.0f} ms"
-            f"  p95 {p95 * 1000:5.0f} ms  max {slowest[0] * 1000:5.0f} ms"
-            f" ({slowest[1]})"
-        )
-    return "\n".join(lines)
-
-
-def _write_load_times():
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    lines = [f"{s * 1000:7.0f} ms  {db:10}  {page}" for s, db, page in sorted(LOAD_TIMES)]
-    (ARTIFACTS / "load-times.txt").write_text(
-        load_time_summary() + "\n\n" + "\n".join(reversed(lines)) + "\n"
-    )
 
 
 # --- what officials do ------------------------------------------------------------------------
@@ -315,10 +305,9 @@ SOP_48 = [("kadis", "kadis", "arahan"), ("kabid", "kabid", "perintah_kasi"),
 
 
 def _walk(officials, subject, steps):
+    """Each official in their own browser, as at their own desk, staying logged in."""
     for username, queue, outcome in steps:
-        official = officials(username)
-        _act(official, queue, subject, outcome)
-        official.logout()
+        _act(officials(username), queue, subject, outcome)
 
 
 def _find(official: Official, subject: str):
@@ -350,7 +339,6 @@ def test_a_curhat_ning_ita_complaint_is_answered_directly(officials):
     subject = f"Jam layanan loket {uuid.uuid4().hex[:6]}"
     fo = officials("fo")
     _register(fo, "Curhat Ning Ita", subject)
-    fo.logout()
     _walk(officials, subject, SOP_48)
     kadis, text = _status_on_page(officials, subject)
     assert "Selesai pada" in text and "SOP.48" in text
@@ -435,7 +423,6 @@ def test_printing_the_lembar_disposisi_and_the_surat_dinas(officials):
     subject = f"Retribusi parkir pasar {uuid.uuid4().hex[:6]}"
     fo = officials("fo")
     _register(fo, "Curhat Ning Ita", subject)
-    fo.logout()
     _walk(officials, subject, SOP_48[:3])
     kasi = officials("kasi")
     kasi.menu("/admin/pengaduan/", "semua")
@@ -477,7 +464,7 @@ def _visible_text(official: Official) -> str:
 def test_every_page_an_official_reaches_is_indonesian_and_fast(officials, username):
     official = officials(username)
     base = official.base
-    todo, seen, english = [official.page.url], set(), {}
+    todo, seen, english = [base + "/admin/"], set(), {}
     while todo:
         url = todo.pop(0)
         path = urllib.parse.urlsplit(url).path
@@ -507,7 +494,6 @@ def test_the_kadis_disposes_from_a_phone(officials):
     subject = f"Sampah di depan MPP {uuid.uuid4().hex[:6]}"
     fo = officials("fo")
     _register(fo, "Datang ke kantor", subject)
-    fo.logout()
     kadis = officials("kadis", viewport=PHONE)
     assert _fits(kadis) == 0, "home page"
     kadis.menu("/admin/antrian/kadis/", "antrian")
