@@ -35,10 +35,6 @@ class AgencySettings(db.Model):
     logo = deferred(mapped_column(LargeBinary))
     logo_mime: Mapped[str | None] = mapped_column(String(40))
 
-    @property
-    def paper_mm(self) -> tuple[int, int]:
-        return PAPER_SIZES[self.paper_size]
-
 
 def agency_settings() -> AgencySettings:
     """Return the settings row; init-db creates it."""
