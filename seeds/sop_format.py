@@ -6,13 +6,15 @@ A seed reads beside the paper: `Step(no, actor, activity, kelengkapan, waktu, ou
 from dataclasses import dataclass, field
 from datetime import date
 
-PUBLIC, FO, KADIS, KABID, KASI, TIM_TEKNIS = (
-    "masyarakat", "fo", "kadis", "kabid", "kasi", "tim_teknis",
-)  # fmt: skip
-# The stages after the paper's table (models.sop.CLOSING_KINDS), as an outcome's target or a
-# step's `closing`: the Kasi drafts the Surat Dinas; the front office sends it. CLOSED: selesai.
-ANSWER, DISPATCH = "answer", "dispatch"
-CLOSED = "closed"
+from models.accounts import Role
+from models.sop import CLOSED as CLOSED  # re-exported for the seed files
+from models.sop import CLOSING_KINDS
+from models.sop import PUBLIC as PUBLIC
+
+FO, KADIS, KABID, KASI, TIM_TEKNIS = Role.FO, Role.KADIS, Role.KABID, Role.KASI, Role.TIM_TEKNIS
+# The stages after the paper's table, as an outcome's target or a step's `closing`: the Kasi
+# drafts the Surat Dinas; the front office sends it. CLOSED: selesai.
+ANSWER, DISPATCH = CLOSING_KINDS
 
 
 def minutes(n: int) -> dict:
