@@ -199,9 +199,12 @@ def rebuild(connection) -> None:
     ))  # fmt: skip
 
 
-@event.listens_for(ConfidentialReader.__table__, "after_create")
-def _after_create(_table, connection, **_kw):
-    install(connection)
+@event.listens_for(db.metadata, "after_create")
+def _after_create(_metadata, connection, tables=(), **_kw):
+    """Once every table of the run exists: the triggers sit on step_record and complaint,
+    which a `create_all(tables=…)` may create after confidential_reader."""
+    if ConfidentialReader.__table__ in tables:
+        install(connection)
 
 
 def _path_roles(user: User) -> tuple[str, ...]:

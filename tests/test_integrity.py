@@ -5,7 +5,7 @@ without a delete trigger) and PostgreSQL's TRUNCATE (which row triggers do not s
 cascaded — typed at a console by someone who has the database's password."""
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from models import db
@@ -119,3 +119,24 @@ def test_an_append_only_log_still_takes_new_rows(app, logs, table):
         db.session.execute(text(f'INSERT INTO "{table}" ({names}) VALUES ({values})'))
         db.session.commit()
         assert len(_state(table)) == len(before) + 1
+
+
+def test_tables_created_from_a_list_get_the_confidential_readers_kept(empty_app):
+    """`create_all(tables=…)` (bench/scale.py on a fresh database) may create
+    confidential_reader before step_record; its triggers still land: the officials who acted
+    on a confidential complaint are its readers."""
+    from models.identity import ConfidentialReader
+    from seeds.loader import create_demo_accounts, init_data
+    from tests.conftest import PASSWORD
+    from tests.workflow_helpers import act, uid
+
+    with empty_app.app_context():
+        db.metadata.create_all(db.engine, tables=list(db.metadata.sorted_tables))
+        init_data()
+        create_demo_accounts(PASSWORD)
+        complaint = register_complaint("kantor", is_confidential=True)
+        act(complaint, "kadis", "arahan")
+        readers = set(db.session.execute(select(ConfidentialReader.user_id)
+                                          .where(ConfidentialReader.complaint_id == complaint.id)
+                                          ).scalars())  # fmt: skip
+        assert readers == {uid("fo"), uid("kadis")}
