@@ -99,7 +99,7 @@ class SeededDatabases:
     database is put back to the seeded state before every test. SQLite: a copy of a template
     file. PostgreSQL: the seeded rows are kept in a schema of their own in the same database,
     and every table is emptied and filled again from it with triggers and foreign keys off
-    (`session_replication_role`, a superuser's setting), sequences set back: about 30 ms,
+    (`session_replication_role`, a superuser's setting), sequences set back: about 20 ms,
     where `CREATE DATABASE … TEMPLATE` costs 0.15-0.5 s. A server whose role is no superuser
     gets the template copy.
     """
@@ -172,7 +172,7 @@ class SeededDatabases:
         statements.append("SET session_replication_role = DEFAULT")
         return ";\n".join(statements)
 
-    def _restore_pg(self, app) -> None:
+    def _restore_pg(self) -> None:
         work, template = self.names["work"], self.names["template"]
         if self.restore is None:
             self._pg(f'DROP DATABASE IF EXISTS "{work}" WITH (FORCE)')
@@ -201,7 +201,7 @@ class SeededDatabases:
                 leftover.unlink(missing_ok=True)
             shutil.copyfile(self.folder / "template.db", work)
         else:
-            self._restore_pg(app)
+            self._restore_pg()
         return app
 
     def close(self) -> None:

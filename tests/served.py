@@ -44,9 +44,10 @@ def gunicorn(env: dict, log_path: Path, *, workers: int, threads: int = 1):
                 urllib.request.urlopen(base + "/login", timeout=2).close()
                 break
             except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
+                if process.poll() is not None or time.monotonic() > deadline:  # a hang guard
                     log.close()
-                    pytest.fail(log_path.read_text()[-3000:])
+                    why = "stopped" if process.poll() is not None else "no answer in 60 s"
+                    pytest.fail(f"gunicorn {why}:\n" + log_path.read_text()[-3000:])
                 time.sleep(0.1)
         yield base
     finally:

@@ -35,8 +35,9 @@ class Browser:
 
     def __init__(self, base: str):
         self.base = base
+        self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect
         )
 
     def request(self, path, data=None) -> tuple[int, str]:
@@ -72,11 +73,6 @@ class Browser:
         for cookie in self.cookies:
             other.cookies.set_cookie(cookie)
         return other
-
-    @property
-    def cookies(self) -> http.cookiejar.CookieJar:
-        return next(h.cookiejar for h in self.opener.handlers
-                    if isinstance(h, urllib.request.HTTPCookieProcessor))  # fmt: skip
 
 
 @pytest.fixture
