@@ -15,12 +15,13 @@ from flask_login import LoginManager
 from flask_migrate import Migrate, upgrade
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, with_expression
 from werkzeug.routing import IntegerConverter
 
 from models import User, db
 from models.dates import format_date_long, format_moment, today_wib
 from models.params import MAX_ID, parse_id
+from models.notifications import unread_expression
 from models.picklists import PickLists
 from models.search import include_object
 
@@ -52,6 +53,21 @@ def _secret_key(instance: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+# Notifications (models/channels.py, models/delivery.py): e-mail over SMTP, WhatsApp through
+# an HTTP gateway, the address links point to, and how often the worker tries a message.
+NOTIFICATION_ENVIRONMENT = (
+    "APP_BASE_URL", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_USERNAME",
+    "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER", "MAIL_SENDER_NAME", "MAIL_TIMEOUT",
+    "WHATSAPP_GATEWAY_URL", "WHATSAPP_GATEWAY_TOKEN", "WHATSAPP_TOKEN_HEADER", "WHATSAPP_BODY",
+    "WHATSAPP_PHONE_FIELD", "WHATSAPP_MESSAGE_FIELD", "WHATSAPP_PHONE_FORMAT",
+    "WHATSAPP_TIMEOUT", "NOTIFY_MAX_ATTEMPTS", "NOTIFY_RETRY_SECONDS",
+)  # fmt: skip
+
+
+def _notification_settings() -> dict:
+    return {name: os.environ[name] for name in NOTIFICATION_ENVIRONMENT if name in os.environ}
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -88,6 +104,7 @@ def create_app(config: dict | None = None) -> Flask:
         # Static files are kept by the browser for a day; their URLs change with their
         # content (`_static_version`), Flask-Admin's carry its version.
         SEND_FILE_MAX_AGE_DEFAULT=timedelta(days=1),
+        **_notification_settings(),
     )
     if config:
         app.config.update(config)
@@ -131,6 +148,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.cli.add_command(seed_bulk_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(worker_command)
     return app
 
 
@@ -204,8 +222,12 @@ def _load_user(user_id: str) -> User | None:
     user_id = parse_id(user_id)
     if user_id is None:
         return None
-    # Appointments come in the same statement: every menu item asks `holds()`.
-    user = db.session.get(User, user_id, options=[joinedload(User.appointments)])
+    # Appointments come in the same statement (every menu item asks `holds()`), and the
+    # bell's count of unread notifications.
+    user = db.session.get(User, user_id, options=[
+        joinedload(User.appointments),
+        with_expression(User.unread_notifications, unread_expression()),
+    ])  # fmt: skip
     if user is None or not user.active:
         return None
     if session.get(SESSION_GENERATION) != user.session_generation:
@@ -343,6 +365,61 @@ def restore_command(path, yes):
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Basis data dipulihkan dari {path}.")
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Satu putaran (sapuan dan pengiriman), lalu berhenti.")
+@click.option("--poll", default=5.0, show_default=True, help="Detik antarputaran pengiriman.")
+@click.option(
+    "--sweep-every",
+    default=60.0,
+    show_default=True,
+    help="Detik antarsapuan pengingat (segera jatuh tempo, terlambat, ringkasan).",
+)
+@with_appcontext
+def worker_command(once, poll, sweep_every):
+    """Send notifications (e-mail, WhatsApp) and sweep for reminders, until stopped."""
+    import logging
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from models.delivery import run
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    lock = _single_sqlite_worker(current_app)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    click.echo("Pekerja notifikasi berjalan (Ctrl+C untuk berhenti).")
+    try:
+        run(poll_seconds=poll, sweep_seconds=sweep_every, once=once, stop=stop,
+            echo=click.echo)  # fmt: skip
+    finally:
+        if lock is not None:
+            lock.close()
+    click.echo("Pekerja notifikasi berhenti.")
+
+
+def _single_sqlite_worker(app):
+    """On SQLite, hold a lock file beside the database: a second worker on the same file
+    stops at once (on PostgreSQL any number of workers may run)."""
+    import fcntl
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return None
+    path = Path(db.engine.url.database or "memory").with_suffix(".worker.lock")
+    lock = open(path, "w")  # noqa: SIM115 - held for the worker's life
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise click.ClickException(
+            "Pekerja notifikasi lain sudah berjalan pada basis data SQLite ini; "
+            "SQLite hanya mendukung satu pekerja."
+        ) from None
+    return lock
 
 
 @click.group("sop", cls=AppGroup)

@@ -18,6 +18,13 @@ def init_app(app: Flask) -> Admin:
     from admin_views.calendar import CalendarView, OfficeHoursView
     from admin_views.complaints import ComplaintListView, QueueView
     from admin_views.masterdata import ChannelView, DispositionMarkView, JenisView, PlatformView
+    from admin_views.notifications import (
+        DeliveryView,
+        NotificationSettingsView,
+        NotificationsView,
+        OutboxView,
+        ProfileView,
+    )
     from admin_views.recap import RecapView
     from admin_views.settings import SettingsView
     from admin_views.sops import SopView
@@ -26,6 +33,7 @@ def init_app(app: Flask) -> Admin:
     from models.audit import AdminChange
     from models.identity import IdentityReveal
     from models.masterdata import Channel, DispositionMark, Jenis, Platform
+    from models.notifications import Delivery, Notification, unread_count
 
     use_project_catalogs()
     app.jinja_env.loader = CspSafeLoader(app.jinja_env.loader)
@@ -76,9 +84,19 @@ def init_app(app: Flask) -> Admin:
         IdentityRevealView(IdentityReveal, db, name="Pembukaan identitas pengadu",
                            category=admin_category, endpoint="identity_reveals",
                            url="pembukaan-identitas"),
+        OutboxView(Notification, db, name="Kotak keluar notifikasi", category=admin_category,
+                   endpoint="outbox", url="notifikasi-keluar"),
+        DeliveryView(Delivery, db, name="Riwayat pengiriman notifikasi",
+                     category=admin_category, endpoint="deliveries", url="riwayat-pengiriman"),
+        NotificationSettingsView(name="Pengaturan notifikasi", category=admin_category,
+                                 endpoint="notification_settings", url="pengaturan-notifikasi"),
+        NotificationsView(name="Notifikasi", endpoint="notifications", url="notifikasi"),
+        ProfileView(name="Profil", endpoint="profile", url="profil"),
     )  # fmt: skip
     for view in views:
         admin.add_view(view)
+    # The bell in the navbar (templates/admin/master.html).
+    app.jinja_env.globals["unread_notifications"] = lambda: unread_count(current_user)
 
     @app.before_request
     def _admin_requires_login():

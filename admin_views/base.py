@@ -80,7 +80,15 @@ class HomeView(RoleRequired, AdminIndexView):
                 late = view.scope(select(func.count(Complaint.id))).where(overdue_clause(now))
                 queues.append((view, view.waiting(), db.session.scalar(late)))
         weeks = [(f"{d.day}/{d.month}", n) for d, n in weekly_incoming(8, today)]
-        return self.render("admin/home.html", queues=queues, weeks=weeks,
+        outbox = None
+        if may_open(("admin",)):  # the outbox's dashboard: pending, failed, sent today
+            from datetime import datetime, time
+
+            from models.dates import WIB
+            from models.notifications import outbox_counts
+
+            outbox = outbox_counts(datetime.combine(today, time.min, WIB))
+        return self.render("admin/home.html", queues=queues, weeks=weeks, outbox=outbox,
                            compliance=compliance_share(today.replace(day=1), today))  # fmt: skip
 
 

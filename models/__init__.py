@@ -35,6 +35,12 @@ from models.complaint import (  # noqa: E402
 )
 from models.identity import ConfidentialReader, IdentityReveal  # noqa: E402
 from models.masterdata import Channel, DispositionMark, Jenis, Platform  # noqa: E402
+from models.notifications import (  # noqa: E402
+    Delivery,
+    Notice,
+    Notification,
+    NotificationSettings,
+)
 from models.settings import AgencySettings  # noqa: E402
 from models.sop import Sop, SopOutcome, SopStep  # noqa: E402
 from models.tally import DayTally, StepTally  # noqa: E402
@@ -63,6 +69,10 @@ __all__ = [
     "ConfidentialReader",
     "IdentityReveal",
     "DayTally",
+    "Delivery",
+    "Notice",
+    "Notification",
+    "NotificationSettings",
     "User",
     "db",
 ]

@@ -8,7 +8,7 @@ from enum import StrEnum
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import db
@@ -94,6 +94,14 @@ class User(UserMixin, db.Model):
     # deactivation move it on, which ends every session of the user on every app host.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at = mapped_column(UTCDateTime, default=utcnow)
+    # Where notifications reach the official (models/notifications.py), and whether they
+    # want each channel: None follows the agency's default (the admin's setting).
+    email: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    whatsapp: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    notify_email: Mapped[bool | None]
+    notify_whatsapp: Mapped[bool | None]
+    # The bell's count, loaded with the session's user in one statement (app._load_user).
+    unread_notifications: Mapped[int | None] = query_expression()
 
     appointments: Mapped[list["ActingAppointment"]] = relationship(
         back_populates="user", order_by="ActingAppointment.starts_on", cascade="all, delete-orphan"
@@ -102,6 +110,18 @@ class User(UserMixin, db.Model):
     @validates("nip")
     def _validate_nip(self, _key, value):
         return normalize_nip(value)
+
+    @validates("email")
+    def _validate_email(self, _key, value):
+        from models.contacts import normalize_email
+
+        return normalize_email(value)
+
+    @validates("whatsapp")
+    def _validate_whatsapp(self, _key, value):
+        from models.contacts import normalize_whatsapp
+
+        return normalize_whatsapp(value)
 
     @validates("role")
     def _validate_role(self, _key, value):

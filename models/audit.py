@@ -51,6 +51,7 @@ def _audited() -> tuple:
         Channel,
         DispositionMark,
         Jenis,
+        NotificationSettings,
         OfficeHours,
         Platform,
         Sop,
@@ -60,7 +61,8 @@ def _audited() -> tuple:
     )
 
     return (User, ActingAppointment, CalendarDay, OfficeHours, AgencySettings, Channel,
-            Platform, Jenis, DispositionMark, Sop, SopStep, SopOutcome)  # fmt: skip
+            Platform, Jenis, DispositionMark, Sop, SopStep, SopOutcome,
+            NotificationSettings)  # fmt: skip
 
 
 def _plain(value):

@@ -129,6 +129,32 @@ class WorkCalendar:
                 return day
         raise ValueError("no working day within 400 days: check the office hours")
 
+    def is_open(self, moment: datetime) -> bool:
+        """Whether the office is open at `moment` (a working day, inside its hours)."""
+        m = moment.astimezone(WIB)
+        return any(start <= m < end for start, end in self.periods(m.date()))
+
+    def working_day_before(self, day: date, count: int) -> date:
+        """The working day `count` working days before `day` (`day` itself when 0 and it is
+        one)."""
+        for _ in range(count):
+            for _ in range(400):
+                day -= timedelta(days=1)
+                if self._hours_of(day) is not None:
+                    break
+            else:
+                raise ValueError("no working day within 400 days: check the office hours")
+        return day
+
+    def longest_day_minutes(self) -> int:
+        """The working minutes of the longest office day of the week."""
+
+        def minutes(a: time, b: time) -> int:
+            return (b.hour * 60 + b.minute) - (a.hour * 60 + a.minute)
+
+        return max((sum(minutes(a, b) for a, b in hours.periods())
+                    for hours in self.hours.values()), default=0)  # fmt: skip
+
     def next_opening(self, moment: datetime) -> datetime:
         """`moment` itself when the office is open then, else the next opening."""
         m = moment.astimezone(WIB)

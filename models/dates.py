@@ -61,6 +61,12 @@ def format_day_date(day: date | datetime) -> str:
     return f"{DAYS[day.weekday()]}, {format_date_long(day)}"
 
 
+def format_moment_long(moment: datetime) -> str:
+    """``Sabtu, 28 November 2026 pukul 14.05 WIB`` — a due moment in a message."""
+    m = to_wib(moment)
+    return f"{format_day_date(m.date())} pukul {m.hour:02d}.{m.minute:02d} WIB"
+
+
 def format_date_short(day: date | None) -> str:
     """``28-11-2026`` — the form of the SOP sheets' header."""
     return "-" if day is None else f"{day:%d-%m-%Y}"

@@ -1,9 +1,9 @@
 """Rules the database itself enforces, whatever program writes to it.
 
 The logs of the system are append-only: the history of a complaint's steps (step_record),
-the reveals of hidden identities, the history of administration and the login attempts. The
-application only ever inserts their rows; triggers on SQLite and PostgreSQL refuse every
-other way of changing them, from anyone:
+the reveals of hidden identities, the history of administration, the login attempts and the
+notifications handed over (notification_delivery). The application only ever inserts their
+rows; triggers on SQLite and PostgreSQL refuse every other way of changing them, from anyone:
 
 - UPDATE and DELETE (and so PostgreSQL's ``INSERT … ON CONFLICT DO UPDATE`` and SQLite's
   upsert, which update);
@@ -23,6 +23,7 @@ APPEND_ONLY = {
     "identity_reveal": "Catatan pembukaan identitas tidak dapat diubah atau dihapus.",
     "admin_change": "Riwayat administrasi tidak dapat diubah atau dihapus.",
     "login_attempt": "Catatan percobaan masuk tidak dapat diubah atau dihapus.",
+    "notification_delivery": "Riwayat pengiriman notifikasi tidak dapat diubah atau dihapus.",
 }
 # The keys a new row of each table may not share with an existing one (REPLACE would delete
 # the existing row): the primary key, and the complaint's step sequence.

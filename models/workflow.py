@@ -25,6 +25,7 @@ from models.dates import format_moment, to_wib
 from models.documents import letter_number
 from models.kinds import DOCUMENTS
 from models.masterdata import Channel
+from models.notifications import announce_stage
 from models.settings import agency_settings
 from models.sop import CLOSED, PUBLIC, Sop, SopStep, current_sop
 from models.step_forms import FORM_CLASSES, RegisterForm, attachment_problems
@@ -375,6 +376,7 @@ def advance(
         done = Done(outcome, user, role, form.record_data(), form.note_text())
         record = _finish(complaint, done, now, load_calendar())
         form.after_record(record)
+        announce_stage(complaint, now, actor=user)  # the outbox: in the step's transaction
         db.session.commit()
     except (StaleDataError, IntegrityError):
         raise _already_done(complaint_id) from None
@@ -447,6 +449,7 @@ def register(user: User, formdata, files=(), now: datetime | None = None) -> Com
         for f in files:
             db.session.add(Attachment(complaint_id=complaint.id, record_id=record.id,
                                       uploaded_by_id=user.id, **f))  # fmt: skip
+        announce_stage(complaint, now, actor=user)
         db.session.commit()
     except Exception:
         db.session.rollback()

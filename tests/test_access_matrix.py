@@ -48,6 +48,11 @@ VIEWS = {
     "platforms": {"admin"},
     "jenis": {"admin"},
     "disposition_marks": {"admin"},
+    "notifications": ANYONE,  # each official's own inbox (the bell)
+    "profile": ANYONE,  # each official's own e-mail, WhatsApp number and channels
+    "outbox": {"admin"},
+    "deliveries": {"admin"},
+    "notification_settings": {"admin"},
 }
 # Pages that ask more than the view: registering a complaint is the front office's; the
 # complaint of the fixture waits for the Kepala Dinas's disposition, so only he may act on
@@ -69,7 +74,7 @@ PAGES = {
     "action_view", "ajax_lookup", "ajax_update", "export", "export_view", "act_view",
     "together_view", "register_book_view", "document_view", "pause_view", "attachment_view",
     "resume_view", "register_view", "remove", "add", "csv", "pdf", "reveal_view",
-    *SOP_REVISION_PAGES,
+    "read_view", "open_view", *SOP_REVISION_PAGES,
 }  # fmt: skip
 PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",
           "admin.static", "bootstrap.static"}  # fmt: skip
@@ -94,7 +99,8 @@ def _url(rule, ids) -> str:
     values = {}
     for name in rule.arguments:
         values[name] = {"record_id": ids["record"], "attachment_id": 1, "fmt": "csv",
-                        "export_type": "csv"}.get(name, 1)  # fmt: skip
+                        "export_type": "csv",
+                        "notification_id": ids["notification"]}.get(name, 1)  # fmt: skip
     path = rule.build(values, append_unknown=False)[1]
     return f"{path}?id={ids['complaint']}"
 
@@ -108,13 +114,17 @@ def _token(client) -> str:
 def ids(app):
     from sqlalchemy import select
 
-    from models import StepRecord, db
+    from models import Notification, StepRecord, db
 
     with app.app_context():
         complaint = register_complaint("kantor")
         record = db.session.scalar(select(StepRecord.id).where(
             StepRecord.complaint_id == complaint.id).limit(1))  # fmt: skip
-        return {"complaint": complaint.id, "record": record}
+        # The Kepala Dinas's notification of the complaint's arrival: opening it is his
+        # alone (404 for every other official).
+        notification = db.session.scalar(select(Notification.id).where(
+            Notification.complaint_id == complaint.id))  # fmt: skip
+        return {"complaint": complaint.id, "record": record, "notification": notification}
 
 
 def _appoint(app, principal) -> tuple[str, set[str]]:

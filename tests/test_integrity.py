@@ -1,14 +1,15 @@
 """The logs are append-only in the database itself: the history of steps, the reveals of
-identities, the history of administration and the login attempts refuse every way of
-rewriting them — UPDATE, DELETE, an upsert that updates, SQLite's REPLACE (which deletes
-without a delete trigger) and PostgreSQL's TRUNCATE (which row triggers do not see), also
-cascaded — typed at a console by someone who has the database's password."""
+identities, the history of administration, the login attempts and the notifications handed
+over refuse every way of rewriting them — UPDATE, DELETE, an upsert that updates, SQLite's
+REPLACE (which deletes without a delete trigger) and PostgreSQL's TRUNCATE (which row
+triggers do not see), also cascaded — typed at a console by someone who has the database's
+password."""
 
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
-from models import db
+from models import Notification, db
 from models.identity import reveal
 from models.integrity import APPEND_ONLY
 from tests.workflow_helpers import register_complaint, user
@@ -26,10 +27,15 @@ ROWS = {
                      "summary": "'dipalsukan'", "changes": "'{}'"},
     "login_attempt": {"username": "'dipalsukan'", "address": "'-'",
                       "at": "'2026-01-01 00:00:00'", "succeeded": "true"},
+    "notification_delivery": {"notification_id": None, "at": "'2026-01-01 00:00:00'",
+                              "recipient_id": None, "channel": "'email'",
+                              "address": "'palsu@example.org'", "subject": "'dipalsukan'",
+                              "attempt": "1", "ok": "true"},
 }  # fmt: skip
 # The column each test changes, and its first column to compare before and after.
 CHANGED = {"step_record": "outcome_label", "identity_reveal": "reason",
-           "admin_change": "summary", "login_attempt": "username"}  # fmt: skip
+           "admin_change": "summary", "login_attempt": "username",
+           "notification_delivery": "subject"}  # fmt: skip
 
 
 @pytest.fixture
@@ -37,13 +43,15 @@ def logs(app, client, auth):
     """One row at least in every log; returns the forged-row values that need ids."""
     auth.login("kadis")  # a login attempt
     with app.app_context():
-        complaint = register_complaint("kantor", is_anonymous="y")  # history
+        complaint = register_complaint("kantor", is_anonymous="y")  # history, a notification
         reveal(complaint, user("kadis"), "Perlu menghubungi pengadu untuk klarifikasi.")
         official = user("fo")
         official.position = "Petugas Front Office Utama"  # the history of administration
         db.session.commit()
         sop_id = complaint.sop_id
-        return {"complaint_id": complaint.id, "sop_id": sop_id, "user_id": official.id}
+        notification = db.session.scalar(select(Notification.id))
+        return {"complaint_id": complaint.id, "sop_id": sop_id, "user_id": official.id,
+                "notification_id": notification, "recipient_id": official.id}
 
 
 def _state(table):

@@ -45,8 +45,9 @@ def upgrade():
     identity.rebuild(connection)
     # Every log refuses UPDATE, DELETE, REPLACE and TRUNCATE (0005 guarded the history only
     # against UPDATE and DELETE).
-    integrity.uninstall(connection)
-    integrity.install(connection)
+    logs = ("step_record", "identity_reveal", "admin_change", "login_attempt")  # as of 0010
+    integrity.uninstall(connection, logs)
+    integrity.install(connection, logs)
     # The description joins the search words; the name stands apart from them.
     search.uninstall_search(connection)
     search.install_search(connection)
@@ -56,7 +57,8 @@ def upgrade():
 
 def downgrade():
     connection = op.get_bind()
-    integrity.uninstall(connection)
+    integrity.uninstall(connection, ("step_record", "identity_reveal", "admin_change",
+                                     "login_attempt"))
     integrity.install(connection, ("step_record",))
     identity.uninstall(connection)
     op.drop_index('ix_complaint_confidential', table_name='complaint')

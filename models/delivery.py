@@ -1,0 +1,181 @@
+"""The worker: hands pending notifications to their channel, retries with backoff, and runs
+the sweep once a minute (`flask --app app worker`).
+
+Several workers on several hosts against one PostgreSQL are safe: a worker claims one
+message at a time with ``SELECT … FOR UPDATE SKIP LOCKED`` and holds it until its result is
+committed, so no two workers hold the same message; the sweep's notices are unique by key.
+On SQLite one worker runs (the command refuses a second on the same database file). Nothing
+in a web request waits on a mail server or a gateway: requests only write rows.
+"""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from models import db
+from models.calendar import WorkCalendar, load_calendar
+from models.channels import Outgoing, SendFailed, base_url, senders
+from models.notifications import (
+    OFFICE_HOURS_EVENTS,
+    Delivery,
+    Notification,
+    max_attempts,
+    message_text,
+    sweep,
+)
+from models.types import utcnow
+
+log = logging.getLogger("pengaduan.worker")
+MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass
+class DeliverResult:
+    sent: int = 0
+    retried: int = 0  # failed this time, tried again later
+    failed: int = 0  # failed for the last time
+
+
+def claim(now: datetime) -> Notification | None:
+    """The next external notification due to be sent, locked for this worker until its
+    transaction ends; None when nothing is due (or every due one is held by another)."""
+    return db.session.scalars(
+        select(Notification)
+        .where(Notification.status == "pending", Notification.next_attempt_at <= now)
+        .order_by(Notification.next_attempt_at, Notification.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+
+
+def retry_moment(attempts: int, event: str, now: datetime, calendar: WorkCalendar) -> datetime:
+    """When to try again after `attempts` failures: 1, 2, 4 … base periods (at most an hour);
+    a reminder or digest not before the office opens."""
+    base = timedelta(seconds=float(current_app.config.get("NOTIFY_RETRY_SECONDS") or 60))
+    moment = now + min(base * 2 ** (attempts - 1), MAX_BACKOFF)
+    return calendar.next_opening(moment) if event in OFFICE_HOURS_EVENTS else moment
+
+
+def _record(
+    notification: Notification,
+    error: str | None,
+    now: datetime,
+    calendar: WorkCalendar,
+    result: DeliverResult,
+) -> None:
+    notification.attempts += 1
+    db.session.add(
+        Delivery(
+            notification_id=notification.id,
+            at=now,
+            recipient_id=notification.recipient_id,
+            channel=notification.channel,
+            address=notification.address,
+            subject=notification.subject,
+            attempt=notification.attempts,
+            ok=error is None,
+            error=error,
+        )
+    )
+    if error is None:
+        notification.status, notification.sent_at, notification.last_error = "sent", now, None
+        result.sent += 1
+    elif notification.attempts >= max_attempts():
+        notification.status, notification.last_error = "failed", error
+        result.failed += 1
+    else:
+        notification.last_error = error
+        notification.next_attempt_at = retry_moment(
+            notification.attempts, notification.event, now, calendar
+        )
+        result.retried += 1
+
+
+def deliver(
+    now: datetime | None = None, limit: int | None = None, calendar: WorkCalendar | None = None
+) -> DeliverResult:
+    """Send what is due, one message per transaction, until nothing is due (or `limit`
+    messages were handled). A failure is kept with its error and tried again later; after
+    NOTIFY_MAX_ATTEMPTS tries the message is marked failed for the admin to see."""
+    result = DeliverResult()
+    outgoing = senders()
+    calendar = calendar or load_calendar()
+    base = base_url()
+    handled = 0
+    try:
+        while limit is None or handled < limit:
+            moment = now or utcnow()
+            notification = claim(moment)
+            if notification is None:
+                db.session.rollback()
+                break
+            handled += 1
+            sender = outgoing.get(notification.channel)
+            error = None
+            if sender is None:
+                error = f"Kanal {notification.channel_label} belum dikonfigurasi."
+            elif not notification.recipient.active:
+                error = "Akun penerima tidak aktif."
+            else:
+                try:
+                    sender.send(
+                        Outgoing(
+                            notification.address,
+                            notification.subject,
+                            message_text(notification, base),
+                        )
+                    )
+                except SendFailed as exc:
+                    error = str(exc)
+            _record(notification, error, moment, calendar, result)
+            db.session.commit()
+    finally:
+        for sender in outgoing.values():
+            sender.close()
+    return result
+
+
+def run(
+    poll_seconds: float = 5.0,
+    sweep_seconds: float = 60.0,
+    once: bool = False,
+    stop: threading.Event | None = None,
+    echo=log.info,
+) -> None:
+    """The worker's loop: the sweep every `sweep_seconds`, deliveries every `poll_seconds`,
+    until `stop` is set (or after one round with `once`). A database or server that is down
+    is logged and tried again at the next round."""
+    stop = stop or threading.Event()
+    last_sweep = None
+    while not stop.is_set():
+        if last_sweep is None or time.monotonic() - last_sweep >= sweep_seconds:
+            last_sweep = time.monotonic()
+            try:
+                swept = sweep()
+                if swept.notifications:
+                    echo(
+                        f"Sapuan: {swept.due_soon} segera jatuh tempo, {swept.late} "
+                        f"terlambat, {swept.digests} ringkasan; {swept.notifications} pesan."
+                    )
+            except OperationalError as exc:
+                db.session.rollback()
+                echo(f"Sapuan gagal (basis data): {exc.orig}")
+        try:
+            done = deliver()
+            if done.sent or done.retried or done.failed:
+                echo(
+                    f"Terkirim {done.sent}, dicoba lagi nanti {done.retried}, gagal {done.failed}."
+                )
+        except OperationalError as exc:
+            db.session.rollback()
+            echo(f"Pengiriman tertunda (basis data): {exc.orig}")
+        db.session.remove()
+        if once:
+            break
+        stop.wait(poll_seconds)

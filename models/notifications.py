@@ -1,0 +1,852 @@
+"""Telling officials: work that arrived, a step falling due soon or running late, the day's
+digest — to the right person, once.
+
+Glossary: a *notice* is something that happened once — a stage opened (*arrived*), entered
+the last 25 % of its time (*due soon*), was late on an office day (*late*), a day's digest —
+unique by its key. A *notification* is a notice for one official on one channel (in-app,
+e-mail, WhatsApp), unique per (notice, recipient, channel). A *delivery* is one hand-over of
+a notification (or one failed try), kept append-only.
+
+- *arrived*: written by the engine in the step's own transaction (an outbox): a rolled-back
+  step tells nobody. To whoever must act on the new stage (`stage_holders`: the role's
+  holders, Plt./Plh. too; for the Tim Teknis the members invited to its meeting, with the
+  meeting's date, time and place; the official leading it), not to whoever just acted.
+- *due soon*, *late*, *digest*: written by the worker's sweep (`sweep`, once a minute), only
+  while the office is open (the calendar decides: never at night, on holidays or cuti
+  bersama), never for a stage whose clock is stopped. *Late* goes to the holders and to the
+  official above them in the line of command (models/actors.SUPERIOR; the Kepala Dinas's
+  own steps to the Kepala Dinas and his Plh.), once per office day while late, at most
+  `late_repeat_limit` times.
+- No message carries a complainant's identity, and a confidential complaint's message not
+  even its subject: messages leave for mail servers and gateways, and the outbox is read by
+  the admin, who never sees identities.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
+
+from models import db
+from models.accounts import ROLE_LABELS, Role, User, users_holding
+from models.actors import INVITED_ROLE, SUPERIOR, invitees, latest_invitation, queue_clause
+from models.calendar import WorkCalendar, load_calendar
+from models.channels import CHANNELS, channel_ready
+from models.complaint import Complaint, StepRecord
+from models.dates import WIB, format_day_date, format_moment, format_moment_long, to_wib
+from models.deadlines import overdue_clause
+from models.sop import PUBLIC, Sop, SopStep
+from models.types import UTCDateTime, dialect_insert, utcnow
+
+EVENTS = {
+    "arrived": "Tugas baru",
+    "due_soon": "Segera jatuh tempo",
+    "late": "Terlambat",
+    "digest": "Ringkasan harian",
+}
+# Sent only while the office is open (a retry waits for the next opening too).
+OFFICE_HOURS_EVENTS = ("due_soon", "late", "digest")
+STATUSES = {"pending": "Menunggu dikirim", "sent": "Terkirim", "failed": "Gagal"}
+# Roles with a queue: the officials a digest is for.
+QUEUE_ROLES = (Role.FO, Role.KADIS, Role.KABID, Role.KASI, Role.TIM_TEKNIS)
+# The path a notification opens (admin_views/notifications.py serves it): it marks the
+# notification read and leads to the complaint's page in the list the reader may open.
+OPEN_PATH = "/admin/notifikasi/buka/{id}"
+DIGEST_ITEMS = 15  # items listed per section of a digest; the rest are counted
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class NotificationSettings(db.Model):
+    """The agency's defaults (a single row, id 1): which channels an official who has not
+    chosen gets, how many times a late step is repeated, whether digests go out."""
+
+    __tablename__ = "notification_settings"
+    __table_args__ = (
+        CheckConstraint("late_repeat_limit BETWEEN 1 AND 20", name="late_limit_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_default: Mapped[bool] = mapped_column(default=True)
+    whatsapp_default: Mapped[bool] = mapped_column(default=False)
+    late_repeat_limit: Mapped[int] = mapped_column(default=3)
+    digest_enabled: Mapped[bool] = mapped_column(default=True)
+
+    def __str__(self) -> str:
+        return "Pengaturan notifikasi"
+
+
+def notification_settings() -> NotificationSettings:
+    """The settings row, or the defaults while the admin has saved none."""
+    row = db.session.get(NotificationSettings, 1)
+    if row is None:
+        row = NotificationSettings(
+            id=1,
+            email_default=True,
+            whatsapp_default=False,
+            late_repeat_limit=3,
+            digest_enabled=True,
+        )
+    return row
+
+
+class Notice(db.Model):
+    """Something that happened once and is told to officials: a stage opened, fell due soon,
+    was late on an office day; a day's digest. Its `key` makes it happen once, whichever
+    process (an app host, a worker) writes it first."""
+
+    __tablename__ = "notice"
+    __table_args__ = (
+        CheckConstraint(_in("event", EVENTS), name="event_known"),
+        Index("ix_notice_stage", "complaint_id", "stage_started_at", "event"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    event: Mapped[str] = mapped_column(String(20))
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"))
+    step_no: Mapped[int | None]
+    stage_started_at = mapped_column(UTCDateTime)  # which opening of the step
+    day: Mapped[date] = mapped_column(Date)  # the office day it was issued
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Notification(db.Model):
+    """A notice for one official on one channel: in the app at once, by e-mail or WhatsApp
+    through the worker (models/delivery.py)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        UniqueConstraint("notice_id", "recipient_id", "channel"),
+        CheckConstraint(_in("channel", CHANNELS), name="channel_known"),
+        CheckConstraint(_in("status", STATUSES), name="status_known"),
+        CheckConstraint(_in("event", EVENTS), name="event_known"),
+        # What the worker claims next; what the bell counts.
+        Index("ix_notification_due", "status", "next_attempt_at"),
+        Index("ix_notification_inbox", "recipient_id", "channel", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notice.id"))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    channel: Mapped[str] = mapped_column(String(10))
+    address: Mapped[str] = mapped_column(String(200), default="")  # e-mail or number
+    event: Mapped[str] = mapped_column(String(20))
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    sent_at = mapped_column(UTCDateTime)
+    read_at = mapped_column(UTCDateTime)
+
+    recipient: Mapped[User] = relationship()
+    notice: Mapped[Notice] = relationship()
+
+    @property
+    def event_label(self) -> str:
+        return EVENTS[self.event]
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNELS[self.channel]
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+    @property
+    def link_path(self) -> str:
+        return OPEN_PATH.format(id=self.id)
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Delivery(db.Model):
+    """One hand-over of a notification, or one failed try: who, what, when, the result.
+    Append-only (models/integrity.py)."""
+
+    __tablename__ = "notification_delivery"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"), index=True)
+    at = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    channel: Mapped[str] = mapped_column(String(10))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    subject: Mapped[str] = mapped_column(String(300))
+    attempt: Mapped[int] = mapped_column(default=1)
+    ok: Mapped[bool]
+    error: Mapped[str | None] = mapped_column(String(500))
+
+    recipient: Mapped[User] = relationship()
+    notification: Mapped[Notification] = relationship()
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNELS[self.channel]
+
+
+# -- who ----------------------------------------------------------------------------------
+
+
+class Recipients:
+    """Who holds which role on an office day, and on which channels each official is reached;
+    asked once per role and user within one announcement or sweep."""
+
+    def __init__(self, day: date, settings: NotificationSettings | None = None):
+        self.day = day
+        self.settings = settings or notification_settings()
+        self._holders: dict[str, list[User]] = {}
+        self._ready = {c: channel_ready(c) for c in CHANNELS}
+
+    def holding(self, role: str | None) -> list[User]:
+        if role is None:
+            return []
+        if role not in self._holders:
+            self._holders[role] = users_holding(role, self.day)
+        return self._holders[role]
+
+    def stage_holders(self, complaint: Complaint, step: SopStep) -> list[User]:
+        """Whoever must act on the complaint's open `step`: its role's holders (Plt./Plh.
+        too), for the Tim Teknis the members invited to its latest meeting; then whoever
+        holds the role leading it."""
+        people = []
+        for role in (step.actor, step.co_actor):
+            if role == INVITED_ROLE:
+                people += [u for u in invitees(complaint.id) if u.active]
+            else:
+                people += self.holding(role)
+        return list(dict.fromkeys(people))
+
+    def superiors(self, step: SopStep) -> list[User]:
+        """Whoever holds the role above the step's actor (models/actors.SUPERIOR)."""
+        return self.holding(SUPERIOR.get(step.actor))
+
+    def channels(self, user: User) -> list[tuple[str, str]]:
+        """(channel, address) on which `user` is reached now: in the app always; e-mail and
+        WhatsApp when configured, chosen (or by default) and an address is known."""
+        found = [("app", "")]
+        for channel, chosen, default, address in (
+            ("email", user.notify_email, self.settings.email_default, user.email),
+            ("whatsapp", user.notify_whatsapp, self.settings.whatsapp_default, user.whatsapp),
+        ):
+            wanted = default if chosen is None else chosen
+            if wanted and address and self._ready[channel]:
+                found.append((channel, address))
+        return found
+
+
+# -- what ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Message:
+    subject: str
+    body: str
+
+
+def _about(complaint: Complaint) -> str:
+    """What a message may say of the complaint's matter: its subject, unless confidential."""
+    if complaint.is_confidential:
+        return "(pengaduan rahasia: pokoknya tidak dicantumkan; buka tautan untuk membaca)"
+    return complaint.subject
+
+
+def _meeting(complaint: Complaint) -> str | None:
+    """The latest coordination meeting's date, time and place, as a line of text."""
+    record_id = latest_invitation(complaint.id)
+    record = db.session.get(StepRecord, record_id) if record_id else None
+    if record is None or not record.data.get("day"):
+        return None
+    day = date.fromisoformat(record.data["day"])
+    return (
+        f"{format_day_date(day)} pukul {record.data.get('start', '-').replace(':', '.')} "
+        f"WIB, di {record.data.get('place', '-')}"
+    )
+
+
+def _step_line(complaint: Complaint, step: SopStep) -> str:
+    return f"{complaint.sop.code} langkah {step.no}: {step.short_name} ({step.actor_label})"
+
+
+def stage_message(
+    event: str,
+    complaint: Complaint,
+    step: SopStep,
+    user: User,
+    *,
+    as_superior: bool = False,
+    occurrence: int = 1,
+    limit: int = 1,
+    meeting: str | None = None,
+) -> Message:
+    """The subject and text of a stage's notice for `user`, in Indonesian."""
+    heading = {
+        "arrived": "Ada pengaduan yang menunggu tindak lanjut Anda.",
+        "due_soon": "Pengaduan berikut segera jatuh tempo: waktu standarnya tinggal kurang "
+        "dari seperempat.",
+        "late": "Pengaduan berikut melewati batas waktu standar SOP.",
+    }[event]
+    title = EVENTS[event]
+    if as_superior:
+        waiting = ", ".join(ROLE_LABELS.get(r, r) for r in (step.actor, step.co_actor) if r)
+        heading = (
+            f"Untuk diketahui sebagai atasan: langkah yang menunggu {waiting} melewati "
+            "batas waktu standar SOP."
+        )
+        title = "Terlambat (atasan)"
+    lines = [
+        f"Yth. {user.full_name},",
+        "",
+        heading,
+        "",
+        f"No. registrasi : {complaint.reg_number}",
+        f"Pokok          : {_about(complaint)}",
+        f"Langkah        : {_step_line(complaint, step)}",
+        f"Batas waktu    : {format_moment_long(complaint.due_at)}"
+        if complaint.due_at
+        else "Batas waktu    : -",
+    ]
+    if meeting:
+        lines.append(f"Rapat koordinasi: {meeting}")
+    if event == "late":
+        lines.append(f"Pengingat      : ke-{occurrence} dari paling banyak {limit}")
+    subject = f"[Pengaduan] {title}: {complaint.reg_number} — {step.short_name}"
+    return Message(subject[:300], "\n".join(lines))
+
+
+def message_text(notification: Notification, base: str) -> str:
+    """The full text of a notification as it leaves: its body, the link, the sender."""
+    return (
+        f"{notification.body}\n\nBuka: {base}{notification.link_path}\n\n"
+        "Pesan ini dikirim otomatis oleh sistem Pengaduan Masyarakat; jangan dibalas."
+    )
+
+
+# -- writing notices ----------------------------------------------------------------------
+
+
+def _stamp(moment: datetime) -> str:
+    return to_wib(moment).strftime("%Y%m%dT%H%M%S%f")
+
+
+def _issue(
+    key: str,
+    event: str,
+    day: date,
+    now: datetime,
+    complaint: Complaint | None = None,
+    step_no: int | None = None,
+) -> int | None:
+    """Write the notice `key` unless it exists; return its id when this call wrote it. Two
+    processes writing the same key: the second waits for the first and gets None."""
+    insert = dialect_insert(db.session)
+    return db.session.execute(
+        insert(Notice)
+        .values(
+            key=key,
+            event=event,
+            day=day,
+            created_at=now,
+            complaint_id=complaint.id if complaint else None,
+            step_no=step_no,
+            stage_started_at=complaint.step_started_at if complaint else None,
+        )
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(Notice.id)
+    ).scalar()
+
+
+def _address(
+    notice_id: int,
+    event: str,
+    user: User,
+    message: Message,
+    now: datetime,
+    recipients: Recipients,
+    complaint_id: int | None,
+    rows: list,
+) -> None:
+    """Queue `message` for `user` on each of their channels (rows for one insert)."""
+    for channel, address in recipients.channels(user):
+        in_app = channel == "app"
+        rows.append(
+            dict(
+                notice_id=notice_id,
+                recipient_id=user.id,
+                channel=channel,
+                address=address,
+                event=event,
+                complaint_id=complaint_id,
+                subject=message.subject,
+                body=message.body,
+                status="sent" if in_app else "pending",
+                attempts=1 if in_app else 0,
+                next_attempt_at=None if in_app else now,
+                sent_at=now if in_app else None,
+                created_at=now,
+            )
+        )
+
+
+def _write(rows: list, now: datetime) -> int:
+    """Insert the notifications of `rows`; the in-app ones are delivered as they are written
+    (their history row says so). Return how many."""
+    if not rows:
+        return 0
+    ids = db.session.execute(
+        insert(Notification).returning(
+            Notification.id, Notification.channel, sort_by_parameter_order=True
+        ),
+        rows,
+    ).all()
+    delivered = [
+        dict(
+            notification_id=i,
+            at=now,
+            recipient_id=row["recipient_id"],
+            channel="app",
+            address="",
+            subject=row["subject"],
+            attempt=1,
+            ok=True,
+            error=None,
+        )
+        for (i, channel), row in zip(ids, rows, strict=True)
+        if channel == "app"
+    ]
+    if delivered:
+        db.session.execute(insert(Delivery), delivered)
+    return len(rows)
+
+
+def announce_stage(complaint: Complaint, now: datetime, actor: User | None = None) -> int:
+    """Tell whoever must act on the complaint's stage that just opened (*arrived*), in the
+    caller's transaction; `actor` (who just acted) is not told. Return how many
+    notifications were written."""
+    step = complaint.sop.step(complaint.current_step_no) if complaint.current_step_no else None
+    if step is None or step.actor == PUBLIC:
+        return 0
+    day = to_wib(now).date()
+    notice_id = _issue(
+        f"arrived:{complaint.id}:{_stamp(complaint.step_started_at)}",
+        "arrived",
+        day,
+        now,
+        complaint,
+        step.no,
+    )
+    if notice_id is None:
+        return 0
+    recipients = Recipients(day)
+    meeting = _meeting(complaint) if INVITED_ROLE in (step.actor, step.co_actor) else None
+    rows = []
+    for user in recipients.stage_holders(complaint, step):
+        if actor is not None and user.id == actor.id:
+            continue
+        message = stage_message("arrived", complaint, step, user, meeting=meeting)
+        _address(notice_id, "arrived", user, message, now, recipients, complaint.id, rows)
+    return _write(rows, now)
+
+
+# -- the sweep ----------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    """What one sweep did (the worker logs it; tests and the benchmark read it)."""
+
+    ran: bool
+    reason: str = ""
+    due_soon: int = 0  # stages told
+    late: int = 0
+    digests: int = 0  # officials sent a digest
+    notifications: int = 0
+    counts: dict = field(default_factory=dict)
+
+
+def _same_stage(event: str):
+    return and_(
+        Notice.complaint_id == Complaint.id,
+        Notice.stage_started_at == Complaint.step_started_at,
+        Notice.event == event,
+    )
+
+
+def _open_running():
+    """Open steps of an official (not the public's) whose clock runs."""
+    return and_(
+        Complaint.status == "in_progress",
+        Complaint.paused_at.is_(None),
+        Complaint.current_actor != PUBLIC,
+    )
+
+
+def due_soon_candidates(now: datetime, upper: datetime):
+    """Stages in their last 25 % and not late, not yet told: read from the due-moment index
+    between `now` and `upper` (no stage's last quarter is longer)."""
+    return (
+        select(Complaint.id)
+        .where(
+            _open_running(),
+            Complaint.due_at > now,
+            Complaint.due_at <= upper,
+            Complaint.due_soon_at <= now,
+            ~exists().where(_same_stage("due_soon")),
+        )
+        .order_by(Complaint.id)
+    )
+
+
+def late_candidates(now: datetime, lower: datetime, day: date, limit: int):
+    """Late stages not yet told today and told fewer than `limit` times: read from the
+    due-moment index between `lower` (the start of the office day `limit` working days ago:
+    a stage late longer has had all its reminders) and `now`. (id, times told so far)."""
+    told = (
+        select(func.count(Notice.id))
+        .where(_same_stage("late"))
+        .correlate(Complaint)
+        .scalar_subquery()
+    )
+    today = exists().where(_same_stage("late"), Notice.day == day)
+    return (
+        select(Complaint.id, told)
+        .where(
+            _open_running(),
+            Complaint.due_at >= lower,
+            Complaint.due_at <= now,
+            ~today,
+            told < limit,
+        )
+        .order_by(Complaint.id)
+    )
+
+
+def _longest_quarter(calendar: WorkCalendar) -> int:
+    """The longest last quarter of any step's standard, in working minutes."""
+    minutes, days = db.session.execute(
+        select(func.max(SopStep.time_minutes), func.max(SopStep.time_working_days))
+    ).one()
+    longest = max(minutes or 0, (days or 0) * calendar.longest_day_minutes())
+    return math.ceil(longest * 0.25) + 1
+
+
+def _load(ids: list[int]) -> list[Complaint]:
+    return list(
+        db.session.scalars(
+            select(Complaint)
+            .where(Complaint.id.in_(ids))
+            .options(joinedload(Complaint.sop).selectinload(Sop.steps))
+            .order_by(Complaint.id)
+        ).unique()
+    )
+
+
+def _chunks(items: list, size: int = 500):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def sweep(now: datetime | None = None, calendar: WorkCalendar | None = None) -> SweepResult:
+    """Write the *due soon* and *late* notices that are due, and the day's digests, once each
+    whichever worker runs it (idempotent); nothing while the office is closed. Commits."""
+    now = now or utcnow()
+    calendar = calendar or load_calendar()
+    if not calendar.is_open(now):
+        return SweepResult(False, "kantor tutup")
+    day = to_wib(now).date()
+    settings = notification_settings()
+    recipients = Recipients(day, settings)
+    result = SweepResult(True)
+    rows: list = []
+
+    upper = calendar.add_minutes(now, _longest_quarter(calendar))
+    soon_ids = list(db.session.scalars(due_soon_candidates(now, upper)))
+    for chunk in _chunks(soon_ids):
+        for complaint in _load(chunk):
+            result.due_soon += _tell_stage("due_soon", complaint, now, day, recipients, rows)
+
+    limit = settings.late_repeat_limit
+    lower = datetime.combine(calendar.working_day_before(day, limit), time.min, WIB)
+    told = dict(db.session.execute(late_candidates(now, lower, day, limit)).all())
+    for chunk in _chunks(sorted(told)):
+        for complaint in _load(chunk):
+            result.late += _tell_stage(
+                "late",
+                complaint,
+                now,
+                day,
+                recipients,
+                rows,
+                occurrence=told[complaint.id] + 1,
+                limit=limit,
+            )
+            if len(rows) > 2000:
+                result.notifications += _write(rows, now)
+                rows = []
+
+    if settings.digest_enabled:
+        result.digests = _digests(now, day, recipients, rows)
+    result.notifications += _write(rows, now)
+    db.session.commit()
+    return result
+
+
+def _tell_stage(
+    event: str,
+    complaint: Complaint,
+    now: datetime,
+    day: date,
+    recipients: Recipients,
+    rows: list,
+    occurrence: int = 1,
+    limit: int = 1,
+) -> int:
+    """Issue the stage's `event` notice (once) and address it; 1 when this call issued it."""
+    step = complaint.sop.step(complaint.current_step_no)
+    key = f"{event}:{complaint.id}:{_stamp(complaint.step_started_at)}"
+    if event == "late":
+        key += f":{day.isoformat()}"
+    notice_id = _issue(key, event, day, now, complaint, step.no)
+    if notice_id is None:
+        return 0
+    holders = recipients.stage_holders(complaint, step)
+    for user in holders:
+        message = stage_message(event, complaint, step, user, occurrence=occurrence, limit=limit)
+        _address(notice_id, event, user, message, now, recipients, complaint.id, rows)
+    if event == "late":
+        for user in recipients.superiors(step):
+            if user in holders:
+                continue
+            message = stage_message(
+                event, complaint, step, user, as_superior=True, occurrence=occurrence, limit=limit
+            )
+            _address(notice_id, event, user, message, now, recipients, complaint.id, rows)
+    return 1
+
+
+# -- the daily digest ---------------------------------------------------------------------
+
+
+def _officials(day: date) -> list[tuple[User, tuple[str, ...]]]:
+    """Every active official with a queue on `day`, with the queue roles they hold."""
+    users = db.session.scalars(
+        select(User)
+        .where(User.active.is_(True))
+        .options(selectinload(User.appointments))
+        .order_by(User.id)
+    )
+    found = []
+    for user in users:
+        roles = tuple(r for r in user.roles_held(day) if r in QUEUE_ROLES)
+        if roles:
+            found.append((user, roles))
+    return found
+
+
+def _item_line(complaint: Complaint, step: SopStep | None, now: datetime) -> str:
+    state = " (TERLAMBAT)" if complaint.due_at and complaint.due_at < now else ""
+    where = f"langkah {step.no} {step.short_name}" if step else complaint.status_label
+    return (
+        f"- {complaint.reg_number} · {_about(complaint)} · {where} · batas "
+        f"{format_moment(complaint.due_at)}{state}"
+    )
+
+
+def _section(title: str, clause, now: datetime) -> tuple[int, list[str]]:
+    """A digest section: how many complaints `clause` finds, and the first ones by due
+    moment as lines."""
+    count = db.session.scalar(select(func.count(Complaint.id)).where(clause)) or 0
+    if not count:
+        return 0, []
+    shown = (
+        db.session.scalars(
+            select(Complaint)
+            .where(clause)
+            .options(joinedload(Complaint.open_step), joinedload(Complaint.sop))
+            .order_by(Complaint.due_at, Complaint.id)
+            .limit(DIGEST_ITEMS)
+        )
+        .unique()
+        .all()
+    )
+    lines = [f"{title} ({count}):", *(_item_line(c, c.open_step, now) for c in shown)]
+    if count > len(shown):
+        lines.append(f"  … dan {count - len(shown)} lainnya.")
+    return count, lines + [""]
+
+
+def digest_message(user: User, roles: tuple[str, ...], now: datetime) -> Message | None:
+    """The day's digest for `user`: what waits for them — late, falling due today, the rest —
+    and for the Kepala Dinas also the agency's late steps. None when there is nothing."""
+    day = to_wib(now).date()
+    mine = or_(*(queue_clause(role, user) for role in roles))
+    day_end = datetime.combine(day + timedelta(days=1), time.min, WIB)
+    late = overdue_clause(now)
+    today = and_(Complaint.paused_at.is_(None), Complaint.due_at >= now, Complaint.due_at < day_end)
+    overdue, late_lines = _section("Terlambat", and_(mine, late), now)
+    due_today, today_lines = _section("Jatuh tempo hari ini", and_(mine, today), now)
+    rest, rest_lines = _section("Menunggu lainnya", and_(mine, ~late, ~today), now)
+    agency, agency_lines = 0, []
+    if Role.KADIS in roles:
+        agency, agency_lines = _section("Langkah terlambat di seluruh dinas", late, now)
+    waiting = overdue + due_today + rest
+    if not waiting and not agency:
+        return None
+    lines = [
+        f"Yth. {user.full_name},",
+        "",
+        f"Ringkasan pengaduan untuk {format_day_date(day)}: {waiting} menunggu Anda.",
+        "",
+        *late_lines,
+        *today_lines,
+        *rest_lines,
+        *agency_lines,
+    ]
+    subject = (
+        f"[Pengaduan] Ringkasan {format_day_date(day)}: {waiting} menunggu, "
+        f"{overdue} terlambat, {due_today} jatuh tempo hari ini"
+    )
+    if agency:
+        subject += f"; {agency} terlambat di dinas"
+    return Message(subject[:300], "\n".join(lines).rstrip())
+
+
+def _digests(now: datetime, day: date, recipients: Recipients, rows: list) -> int:
+    notice_id = _issue(f"digest:{day.isoformat()}", "digest", day, now)
+    if notice_id is None:
+        return 0
+    sent = 0
+    for user, roles in _officials(day):
+        message = digest_message(user, roles, now)
+        if message is not None:
+            _address(notice_id, "digest", user, message, now, recipients, None, rows)
+            sent += 1
+    return sent
+
+
+# -- the official's inbox -----------------------------------------------------------------
+
+
+def inbox_clause(user: User):
+    """The in-app notifications of `user`."""
+    return and_(Notification.recipient_id == user.id, Notification.channel == "app")
+
+
+def unread_expression():
+    """`unread_count` of each User row, as a column its SELECT can carry."""
+    return (
+        select(func.count(Notification.id))
+        .where(Notification.recipient_id == User.id, Notification.channel == "app",
+               Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )  # fmt: skip
+
+
+def unread_count(user: User) -> int:
+    """How many of `user`'s in-app notifications are unread (the bell): as loaded with the
+    session's user when it was, else counted now."""
+    if user.unread_notifications is not None:
+        return user.unread_notifications
+    return (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                inbox_clause(user), Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
+
+
+def mark_read(user: User, ids=None, now: datetime | None = None) -> int:
+    """Mark `user`'s in-app notifications read (those of `ids`, or all); return how many.
+    Another official's ids fall away."""
+    clause = and_(inbox_clause(user), Notification.read_at.is_(None))
+    if ids is not None:
+        clause = and_(clause, Notification.id.in_(list(ids)))
+    done = db.session.execute(
+        update(Notification).where(clause).values(read_at=now or utcnow())
+    ).rowcount
+    db.session.commit()
+    return done
+
+
+def open_notification(user: User, notification_id: int, now: datetime | None = None):
+    """`user`'s notification `notification_id` (on any channel: a mail's link names its own),
+    its in-app twin marked read; None when it is not theirs."""
+    found = db.session.get(Notification, notification_id)
+    if found is None or found.recipient_id != user.id:
+        return None
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.notice_id == found.notice_id,
+            inbox_clause(user),
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=now or utcnow())
+    )
+    db.session.commit()
+    return found
+
+
+def resend(ids, now: datetime | None = None) -> int:
+    """Put failed external notifications back in the queue; return how many."""
+    done = db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_(list(ids)), Notification.status == "failed")
+        .values(status="pending", attempts=0, next_attempt_at=now or utcnow(), last_error=None)
+    ).rowcount
+    db.session.commit()
+    return done
+
+
+def outbox_counts(since: datetime) -> dict[str, int]:
+    """External notifications by status (sent: since `since`), for the admin's dashboard."""
+    external = Notification.channel != "app"
+    counts = dict(
+        db.session.execute(
+            select(Notification.status, func.count(Notification.id))
+            .where(external, Notification.status != "sent")
+            .group_by(Notification.status)
+        ).all()
+    )
+    counts["sent"] = (
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                external, Notification.status == "sent", Notification.sent_at >= since
+            )
+        )
+        or 0
+    )
+    return {status: counts.get(status, 0) for status in STATUSES}
+
+
+def max_attempts() -> int:
+    return int(current_app.config.get("NOTIFY_MAX_ATTEMPTS") or 5)
