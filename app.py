@@ -390,13 +390,15 @@ def worker_command(once, poll, sweep_every):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     lock = _single_sqlite_worker(current_app)
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)}  # fmt: skip
     click.echo("Pekerja notifikasi berjalan (Ctrl+C untuk berhenti).")
     try:
         run(poll_seconds=poll, sweep_seconds=sweep_every, once=once, stop=stop,
             echo=click.echo)  # fmt: skip
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if lock is not None:
             lock.close()
     click.echo("Pekerja notifikasi berhenti.")

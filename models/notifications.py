@@ -453,22 +453,18 @@ def announce_stage(complaint: Complaint, now: datetime, actor: User | None = Non
     if step is None or step.actor == PUBLIC:
         return 0
     day = to_wib(now).date()
-    notice_id = _issue(
-        f"arrived:{complaint.id}:{_stamp(complaint.step_started_at)}",
-        "arrived",
-        day,
-        now,
-        complaint,
-        step.no,
-    )
+    recipients = Recipients(day)
+    people = [u for u in recipients.stage_holders(complaint, step)
+              if actor is None or u.id != actor.id]  # fmt: skip
+    if not people:
+        return 0
+    key = f"arrived:{complaint.id}:{_stamp(complaint.step_started_at)}"
+    notice_id = _issue(key, "arrived", day, now, complaint, step.no)
     if notice_id is None:
         return 0
-    recipients = Recipients(day)
     meeting = _meeting(complaint) if INVITED_ROLE in (step.actor, step.co_actor) else None
     rows = []
-    for user in recipients.stage_holders(complaint, step):
-        if actor is not None and user.id == actor.id:
-            continue
+    for user in people:
         message = stage_message("arrived", complaint, step, user, meeting=meeting)
         _address(notice_id, "arrived", user, message, now, recipients, complaint.id, rows)
     return _write(rows, now)

@@ -20,3 +20,12 @@ DEMO_ACCOUNTS = (
     ("admin", "Yusuf Prasetyo, S.Kom.", "199010092015031001",
      "Pranata Komputer", "Penata Muda Tingkat I (III/b)", "admin"),
 )  # fmt: skip
+
+
+# Demo officials' mailboxes: a reserved domain (RFC 2606) that no real mail server delivers
+# to; with a local SMTP server (README, "Notifications") every message lands there.
+DEMO_MAIL_DOMAIN = "dpmptsp.example"
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{DEMO_MAIL_DOMAIN}"

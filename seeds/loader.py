@@ -155,8 +155,9 @@ def create_demo_accounts(password: str) -> list[str]:
         if db.session.scalar(select(User.id).where(User.username == username)) is not None:
             continue
         user = User(
-            username=username, full_name=name, nip=nip, position=position, rank=rank, role=role
-        )
+            username=username, full_name=name, nip=nip, position=position, rank=rank, role=role,
+            email=demo_accounts.demo_email(username),
+        )  # fmt: skip
         user.password_hash = password_hash
         db.session.add(user)
         created.append(username)

@@ -50,8 +50,13 @@ def logs(app, client, auth):
         db.session.commit()
         sop_id = complaint.sop_id
         notification = db.session.scalar(select(Notification.id))
-        return {"complaint_id": complaint.id, "sop_id": sop_id, "user_id": official.id,
-                "notification_id": notification, "recipient_id": official.id}
+        return {
+            "complaint_id": complaint.id,
+            "sop_id": sop_id,
+            "user_id": official.id,
+            "notification_id": notification,
+            "recipient_id": official.id,
+        }
 
 
 def _state(table):
