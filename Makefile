@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= pengaduan2026
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test lint translations bench bench-scale bench-browser clean
+.PHONY: install run mailbox test lint translations bench bench-scale bench-browser clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -25,12 +25,22 @@ $(CHROMIUM):
 
 install: $(VENV)/.installed
 
-## Install, create/upgrade the database, load the SOPs and demo accounts, serve on 127.0.0.1:5000.
+## Install, create/upgrade the database, load the SOPs and demo accounts, then serve on
+## 127.0.0.1:5000 with the notification worker beside it (stopped with the server). E-mail goes
+## out when MAIL_SERVER is set, e.g. `make run MAIL_SERVER=127.0.0.1 MAIL_PORT=8025` with
+## `make mailbox` running in another terminal.
 run: install
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app seed-demo --password '$(DEMO_PASSWORD)'
 	@echo "Masuk di http://$(HOST):$(PORT)/login dengan akun demo (mis. kadis) dan kata sandi '$(DEMO_PASSWORD)'."
+	@export APP_BASE_URL=$${APP_BASE_URL:-http://$(HOST):$(PORT)}; \
+	$(BIN)/flask --app app worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+## A local mail server that prints every mail it gets (to try e-mail notifications).
+mailbox: install
+	$(BIN)/python -m aiosmtpd -n -l 127.0.0.1:8025
 
 ## Install and run the whole suite: lint, then pytest (PostgreSQL too when TEST_DATABASE_URL is
 ## set) in three workers on the two cores: each database's browser tests stay together in one
