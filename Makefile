@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= pengaduan2026
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run mailbox test lint translations bench bench-scale bench-browser clean
+.PHONY: install run mailbox test lint translations bench bench-scale bench-notifications bench-browser clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,12 @@ COUNT ?= 100000
 bench-scale: install
 	$(BIN)/python bench/scale.py --count $(COUNT)
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/scale.py --count $(COUNT) --database-url "$(TEST_DATABASE_URL)"; fi
+
+## Notifications at scale: the outbox's cost per action, the sweep over COUNT complaints, the
+## worker's throughput against a local SMTP server (PostgreSQL too when TEST_DATABASE_URL is set).
+bench-notifications: install
+	$(BIN)/python bench/notifications.py --count $(COUNT)
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/notifications.py --count $(COUNT) --database-url "$(TEST_DATABASE_URL)"; fi
 
 ## Page load times in Chromium: the browser tests alone, on an otherwise idle machine
 ## (p50/p95/max printed, nothing asserted on speed), every page saved as a screenshot.

@@ -22,6 +22,7 @@ from admin_views.export import ExportMixin
 from admin_views.i18n import AdminBaseForm
 from models import ActingAppointment, Role, User, db
 from models.accounts import APPOINTMENT_KINDS, ROLE_LABELS, format_nip, normalize_nip
+from models.contacts import ContactInvalid, format_whatsapp, normalize_email, normalize_whatsapp
 from models.dates import format_date_short, format_moment
 from models.passwords import password_problem
 
@@ -49,6 +50,9 @@ class UserForm(AdminBaseForm):
     )
     rank = StringField("Pangkat/golongan", validators=[Length(max=80)])
     role = SelectField("Peran", choices=ROLE_CHOICES)
+    email = StringField("Email (untuk notifikasi)")
+    whatsapp = StringField("Nomor WhatsApp (untuk notifikasi)",
+                           description="Nomor seluler, mis. 0812-3456-7890.")  # fmt: skip
     active = BooleanField("Aktif", default=True)
     password = PasswordField(
         "Kata sandi baru",
@@ -96,6 +100,18 @@ class UserForm(AdminBaseForm):
         if db.session.scalar(query):
             raise ValidationError("NIP ini sudah terdaftar pada pengguna lain.")
 
+    def validate_email(self, field):
+        try:
+            field.data = normalize_email(field.data)
+        except ContactInvalid as exc:
+            raise ValidationError(str(exc)) from None
+
+    def validate_whatsapp(self, field):
+        try:
+            field.data = normalize_whatsapp(field.data)
+        except ContactInvalid as exc:
+            raise ValidationError(str(exc)) from None
+
     def validate_password(self, field):
         if not field.data:
             if self._editing_id() is None:
@@ -125,7 +141,7 @@ class UserView(ExportMixin, SecureModelView):
     can_view_details = True
     form = UserForm
     column_list = ("username", "full_name", "nip", "position", "rank", "role", "active")
-    column_details_list = (*column_list, "created_at")
+    column_details_list = (*column_list, "email", "whatsapp", "created_at")
     column_labels = {
         "username": "Nama pengguna",
         "full_name": "Nama lengkap",
@@ -134,6 +150,8 @@ class UserView(ExportMixin, SecureModelView):
         "rank": "Pangkat/golongan",
         "role": "Peran",
         "active": "Aktif",
+        "email": "Email",
+        "whatsapp": "WhatsApp",
         "created_at": "Dibuat",
     }
     column_searchable_list = ("username", "full_name", "nip")
@@ -146,6 +164,7 @@ class UserView(ExportMixin, SecureModelView):
         "role": _role_label,
         "nip": lambda v, c, m, n: format_nip(m.nip),
         "created_at": lambda v, c, m, n: format_moment(m.created_at),
+        "whatsapp": lambda v, c, m, n: format_whatsapp(m.whatsapp),
     }
     column_formatters_detail = column_formatters
 

@@ -70,7 +70,7 @@ class MailSender:
         self.use_tls = _flag(config.get("MAIL_USE_TLS"))
         self.username = config.get("MAIL_USERNAME") or ""
         self.password = config.get("MAIL_PASSWORD") or ""
-        self.sender = config.get("MAIL_DEFAULT_SENDER") or f"pengaduan@{self.host}"
+        self.sender = config.get("MAIL_DEFAULT_SENDER") or "pengaduan@localhost"
         self.sender_name = config.get("MAIL_SENDER_NAME") or "Pengaduan Masyarakat"
         self.timeout = float(config.get("MAIL_TIMEOUT") or 10)
         self._smtp = None

@@ -482,6 +482,30 @@ def test_every_page_an_official_reaches_is_indonesian_and_fast(officials, userna
     assert english == {}
 
 
+def _bell(official: Official) -> int:
+    """The unread count on the navbar's bell (0 when it shows none)."""
+    count = official.page.locator("#bell .bell-count")
+    return int(count.inner_text()) if count.count() else 0
+
+
+def test_the_kabids_bell_rings_when_the_kadis_disposes(officials):
+    subject = f"Antrean OSS lambat {uuid.uuid4().hex[:6]}"
+    _register(officials("fo"), "Media sosial", subject, platform="Facebook")
+    kabid = officials("kabid")
+    kabid.open("/admin/", "beranda")
+    before = _bell(kabid)
+    _act(officials("kadis"), "kadis", subject, "arahan")
+    kabid.open("/admin/", "beranda")
+    assert _bell(kabid) == before + 1
+    kabid.click(kabid.page.locator("#bell"), "notifikasi")
+    news = kabid.page.locator(".notification-unread", has_text=subject)
+    assert "Tugas baru" in news.inner_text()
+    kabid.click(news.get_by_role("link", name="Buka pengaduan"), "pengaduan")
+    assert "/admin/antrian/kabid/details/" in kabid.page.url
+    assert subject in kabid.page.locator("body").inner_text()
+    assert _bell(kabid) == before
+
+
 # --- a phone in the hand ----------------------------------------------------------------------
 
 

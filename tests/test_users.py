@@ -66,6 +66,8 @@ def test_admin_creates_an_account_that_can_log_in(app, client, auth):
             "terlalu mudah ditebak",
         ),
         ({"password_confirm": "lain-2026"}, "Kedua kata sandi tidak sama."),
+        ({"email": "marlina@@dinas"}, "Alamat email tidak valid"),
+        ({"whatsapp": "0321-330900"}, "Nomor WhatsApp harus nomor seluler Indonesia"),
     ],
 )
 def test_bad_input_on_the_user_form_is_explained_and_nothing_is_saved(app, auth, change, message):
@@ -261,3 +263,11 @@ def test_seed_demo_prints_a_generated_password_that_works(empty_app):
             assert len(user.nip) == 18
     again = runner.invoke(args=["seed-demo"])
     assert "sudah ada" in again.output
+
+
+def test_admin_sets_an_officials_email_and_whatsapp_in_their_normal_form(app, auth):
+    auth.login("admin")
+    response = _edit(app, auth, "kasi", email=" Agus@Dinas.Example ", whatsapp="+62 812 3456 7890")
+    assert response.status_code == 302
+    kasi = _user(app, "kasi")
+    assert (kasi.email, kasi.whatsapp) == ("Agus@dinas.example", "6281234567890")
