@@ -20,8 +20,8 @@ from werkzeug.routing import IntegerConverter
 
 from models import User, db
 from models.dates import format_date_long, format_moment, today_wib
-from models.params import MAX_ID, parse_id
 from models.notifications import unread_expression
+from models.params import MAX_ID, parse_id
 from models.picklists import PickLists
 from models.search import include_object
 

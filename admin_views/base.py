@@ -2,10 +2,24 @@
 
 from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
-from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla import ModelView, filters
 from flask_login import current_user
 
 from admin_views.i18n import AdminBaseForm
+
+
+class IntEqualFilter(filters.FilterEqual):
+    """ "Equals" on a key column: a value that can be no key is not a filter (not an error)."""
+
+    def clean(self, value):
+        from models.params import parse_id
+
+        return parse_id(value)
+
+    def validate(self, value):
+        from models.params import parse_id
+
+        return parse_id(value) is not None
 
 
 def safe_path(target: str | None, default: str) -> str:
@@ -103,6 +117,15 @@ class SecureModelView(RoleRequired, ModelView):
     column_editable_list = ()  # /ajax/update/ does not check can_edit
     can_set_page_size = False
     page_size = 25
+    # Filter choices read from rows an official may change (master data, SOPs, accounts):
+    # built again for each list page instead of once at start-up.
+    live_filter_choices = False
+
+    @expose("/")
+    def index_view(self):
+        if self.live_filter_choices:
+            self._refresh_filters_cache()
+        return super().index_view()
 
     def _get_list_extra_args(self):
         """The list's arguments; a page number that is no page (negative, not a number, beyond

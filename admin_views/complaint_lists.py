@@ -11,7 +11,6 @@ from flask import (
     has_request_context,
     request,
 )
-from flask_admin import expose
 from flask_admin.contrib.sqla import filters
 from flask_login import current_user
 from markupsafe import Markup
@@ -21,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import joinedload
 
-from admin_views.base import SecureModelView
+from admin_views.base import IntEqualFilter, SecureModelView
 from models import (
     Channel,
     Complaint,
@@ -81,14 +80,6 @@ def stage_text(sop_code: str, status: str, step_no: int | None, short_name: str 
 
 def _moment(attr):
     return lambda v, c, m, n: format_moment(getattr(m, attr))
-
-
-class IntEqualFilter(filters.FilterEqual):
-    def clean(self, value):
-        return parse_id(value)
-
-    def validate(self, value):
-        return parse_id(value) is not None
 
 
 class SopCodeFilter(filters.BaseSQLAFilter):
@@ -189,6 +180,7 @@ class ComplaintList(SecureModelView):
     can_create = can_edit = can_delete = False
     can_export = False
     list_template = "admin/complaint_list.html"
+    live_filter_choices = True  # channels, jenis and SOPs change in the admin
     column_list = ("reg_number", "received_at", "channel", "jenis", "subject", "stage",
                    "due_at", "deadline")  # fmt: skip
     column_labels = {
@@ -223,12 +215,6 @@ class ComplaintList(SecureModelView):
             ReceivedBetweenFilter(Complaint.received_at, "Tanggal diterima"),
         ]  # fmt: skip
         super().__init__(*args, **kwargs)
-
-    @expose("/")
-    def index_view(self):
-        # Filter choices come from master data that the admin may change.
-        self._refresh_filters_cache()
-        return super().index_view()
 
     # -- search: an index, not LIKE over every row ---------------------------------------
     def search_placeholder(self):

@@ -152,18 +152,13 @@ class LookupView(ExportMixin, SecureModelView):
     column_filters = ("active",)
     column_default_sort = [("ordering", False), ("name", False), ("id", False)]
     form_rules = ("code", "name", "ordering", "active")
+    live_filter_choices = True  # the channels' SOP filter reads the sop table
 
     def __init__(self, model, *args, **kwargs):
         self.form = type(self.form_class.__name__, (self.form_class,),
                          {"model": model, "noun": self.noun})  # fmt: skip
         self.export_name = kwargs.get("url") or model.__tablename__
         super().__init__(model, *args, **kwargs)
-
-    @expose("/")
-    def index_view(self):
-        # The SOP filter's choices come from the sop table, which may have changed.
-        self._refresh_filters_cache()
-        return super().index_view()
 
     @expose("/delete/", methods=("POST",))
     def delete_view(self):

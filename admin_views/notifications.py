@@ -13,12 +13,12 @@ from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from admin_views.base import SecureModelView, SecureView
+from admin_views.base import IntEqualFilter, SecureModelView, SecureView
 from admin_views.i18n import AppForm
 from models import User, db
 from models.accounts import Role
 from models.channels import CHANNELS, channel_ready
-from models.contacts import ContactInvalid, format_whatsapp, normalize_email, normalize_whatsapp
+from models.contacts import Normalized, format_whatsapp, normalize_email, normalize_whatsapp
 from models.dates import format_moment
 from models.notifications import (
     EVENTS,
@@ -132,22 +132,15 @@ def _choice_value(raw: str):
 
 
 class ProfileForm(AppForm):
-    email = StringField("Email", description="Untuk notifikasi; mis. nama@kotamojokerto.go.id.")
-    whatsapp = StringField("Nomor WhatsApp", description="Nomor seluler, mis. 0812-3456-7890.")
+    email = StringField(
+        "Email",
+        validators=[Normalized(normalize_email)],
+        description="Untuk notifikasi; mis. nama@kotamojokerto.go.id.",
+    )
+    whatsapp = StringField("Nomor WhatsApp", validators=[Normalized(normalize_whatsapp)],
+                           description="Nomor seluler, mis. 0812-3456-7890.")  # fmt: skip
     notify_email = SelectField("Notifikasi lewat email", choices=CHOICE)
     notify_whatsapp = SelectField("Notifikasi lewat WhatsApp", choices=CHOICE)
-
-    def validate_email(self, field):
-        try:
-            field.data = normalize_email(field.data)
-        except ContactInvalid as exc:
-            raise ValidationError(str(exc)) from None
-
-    def validate_whatsapp(self, field):
-        try:
-            field.data = normalize_whatsapp(field.data)
-        except ContactInvalid as exc:
-            raise ValidationError(str(exc)) from None
 
     def validate_notify_email(self, field):
         if _choice_value(field.data) and not (self.email.data or "").strip():
@@ -207,14 +200,6 @@ def _recipient_options():
     return [(str(u.id), u.full_name) for u in users]
 
 
-class IdFilter(filters.FilterEqual):
-    def clean(self, value):
-        return parse_id(value)
-
-    def validate(self, value):
-        return parse_id(value) is not None
-
-
 class OutboxView(SecureModelView):
     """Every notification written: in the app, by e-mail and WhatsApp, with its status and
     last error; failed ones can be sent again. (No message carries a complainant's
@@ -223,6 +208,7 @@ class OutboxView(SecureModelView):
     roles = (Role.ADMIN,)
     can_create = can_edit = can_delete = False
     can_view_details = True
+    live_filter_choices = True  # recipients come from the accounts
     column_list = (
         "created_at",
         "event",
@@ -276,14 +262,9 @@ class OutboxView(SecureModelView):
             filters.FilterEqual(Notification.status, "Status", options=list(STATUSES.items())),
             filters.FilterEqual(Notification.channel, "Kanal", options=list(CHANNELS.items())),
             filters.FilterEqual(Notification.event, "Peristiwa", options=list(EVENTS.items())),
-            IdFilter(Notification.recipient_id, "Penerima", options=_recipient_options),
+            IntEqualFilter(Notification.recipient_id, "Penerima", options=_recipient_options),
         ]
         super().__init__(*args, **kwargs)
-
-    @expose("/")
-    def index_view(self):
-        self._refresh_filters_cache()  # recipients come from the accounts
-        return super().index_view()
 
     def get_query(self):
         return super().get_query().options(joinedload(Notification.recipient))
@@ -305,6 +286,7 @@ class DeliveryView(SecureModelView):
 
     roles = (Role.ADMIN,)
     can_create = can_edit = can_delete = False
+    live_filter_choices = True
     column_list = ("at", "channel", "recipient", "address", "subject", "attempt", "ok", "error")
     column_labels = {
         "at": "Waktu",
@@ -332,14 +314,9 @@ class DeliveryView(SecureModelView):
         self.column_filters = [
             filters.FilterEqual(Delivery.channel, "Kanal", options=list(CHANNELS.items())),
             filters.BooleanEqualFilter(Delivery.ok, "Berhasil"),
-            IdFilter(Delivery.recipient_id, "Penerima", options=_recipient_options),
+            IntEqualFilter(Delivery.recipient_id, "Penerima", options=_recipient_options),
         ]
         super().__init__(*args, **kwargs)
-
-    @expose("/")
-    def index_view(self):
-        self._refresh_filters_cache()
-        return super().index_view()
 
     def get_query(self):
         return super().get_query().options(joinedload(Delivery.recipient))

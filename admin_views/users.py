@@ -22,7 +22,7 @@ from admin_views.export import ExportMixin
 from admin_views.i18n import AdminBaseForm
 from models import ActingAppointment, Role, User, db
 from models.accounts import APPOINTMENT_KINDS, ROLE_LABELS, format_nip, normalize_nip
-from models.contacts import ContactInvalid, format_whatsapp, normalize_email, normalize_whatsapp
+from models.contacts import Normalized, format_whatsapp, normalize_email, normalize_whatsapp
 from models.dates import format_date_short, format_moment
 from models.passwords import password_problem
 
@@ -50,8 +50,9 @@ class UserForm(AdminBaseForm):
     )
     rank = StringField("Pangkat/golongan", validators=[Length(max=80)])
     role = SelectField("Peran", choices=ROLE_CHOICES)
-    email = StringField("Email (untuk notifikasi)")
+    email = StringField("Email (untuk notifikasi)", validators=[Normalized(normalize_email)])
     whatsapp = StringField("Nomor WhatsApp (untuk notifikasi)",
+                           validators=[Normalized(normalize_whatsapp)],
                            description="Nomor seluler, mis. 0812-3456-7890.")  # fmt: skip
     active = BooleanField("Aktif", default=True)
     password = PasswordField(
@@ -99,18 +100,6 @@ class UserForm(AdminBaseForm):
             query = query.where(User.id != self._editing_id())
         if db.session.scalar(query):
             raise ValidationError("NIP ini sudah terdaftar pada pengguna lain.")
-
-    def validate_email(self, field):
-        try:
-            field.data = normalize_email(field.data)
-        except ContactInvalid as exc:
-            raise ValidationError(str(exc)) from None
-
-    def validate_whatsapp(self, field):
-        try:
-            field.data = normalize_whatsapp(field.data)
-        except ContactInvalid as exc:
-            raise ValidationError(str(exc)) from None
 
     def validate_password(self, field):
         if not field.data:

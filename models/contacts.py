@@ -8,6 +8,7 @@ international form without "+" (6281234567890), which is what WhatsApp gateways 
 
 import email_validator
 import phonenumbers
+from wtforms.validators import ValidationError
 
 MAX_EMAIL = 200
 
@@ -71,3 +72,17 @@ def format_whatsapp(number: str) -> str:
         return ""
     parsed = phonenumbers.parse("+" + number)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+class Normalized:
+    """A WTForms validator: the field's text in the normal form `normalize` gives (e.g.
+    `normalize_email`), or its reason for refusing it as the field's error."""
+
+    def __init__(self, normalize):
+        self.normalize = normalize
+
+    def __call__(self, form, field):
+        try:
+            field.data = self.normalize(field.data)
+        except ContactInvalid as exc:
+            raise ValidationError(str(exc)) from None
