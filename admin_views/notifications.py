@@ -25,12 +25,12 @@ from models.notifications import (
     STATUSES,
     Delivery,
     Notification,
-    NotificationSettings,
     inbox_clause,
     mark_read,
     notification_settings,
     open_notification,
     resend,
+    settings_row,
     unread_count,
 )
 from models.params import MAX_ID, parse_count, parse_id
@@ -342,16 +342,15 @@ class NotificationSettingsView(SecureView):
 
     @expose("/", methods=("GET", "POST"))
     def index(self):
-        settings = notification_settings()
+        settings = settings_row()
         form = (
             NotificationSettingsForm(obj=settings)
             if request.method == "GET"
             else NotificationSettingsForm()
         )
         if request.method == "POST" and form.validate():
-            if db.session.get(NotificationSettings, 1) is None:
-                db.session.add(settings)
             form.populate_obj(settings)
+            db.session.add(settings)
             db.session.commit()
             flash("Pengaturan notifikasi disimpan.", "success")
             return redirect(url_for(".index"))

@@ -4,10 +4,24 @@ import re
 import secrets
 from datetime import date
 from enum import StrEnum
+from functools import cache
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, func, select
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -218,22 +232,25 @@ class ActingAppointment(db.Model):
 
 
 def users_holding(role: str, on: date) -> list[User]:
-    """Return the active users who may act in `role` on `on`, own role first."""
-    own = db.session.scalars(
-        select(User).where(User.role == role, User.active.is_(True)).order_by(User.full_name)
-    ).all()
-    acting = db.session.scalars(
+    """Return the active users who may act in `role` on `on`, own role first (one statement,
+    built once: every form's addressee list and every notification asks it)."""
+    return list(db.session.scalars(_holding_statement(), {"role": role, "on": on}))
+
+
+@cache
+def _holding_statement():
+    role, on = bindparam("role"), bindparam("on")
+    acting = exists().where(
+        ActingAppointment.user_id == User.id,
+        ActingAppointment.role == role,
+        ActingAppointment.starts_on <= on,
+        ActingAppointment.ends_on >= on,
+    )
+    return (
         select(User)
-        .join(ActingAppointment)
-        .where(
-            ActingAppointment.role == role,
-            ActingAppointment.starts_on <= on,
-            ActingAppointment.ends_on >= on,
-            User.active.is_(True),
-        )
-        .order_by(User.full_name)
-    ).all()
-    return list(dict.fromkeys([*own, *acting]))
+        .where(User.active.is_(True), or_(User.role == role, acting))
+        .order_by(case((User.role == role, 0), else_=1), User.full_name)
+    )
 
 
 class LoginGate(db.Model):

@@ -23,8 +23,9 @@ a notification (or one failed try), kept append-only.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import (
@@ -36,6 +37,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    bindparam,
     exists,
     func,
     insert,
@@ -53,8 +55,9 @@ from models.channels import CHANNELS, channel_ready
 from models.complaint import Complaint, StepRecord
 from models.dates import WIB, format_day_date, format_moment, format_moment_long, to_wib
 from models.deadlines import overdue_clause
+from models.picklists import cached
 from models.sop import PUBLIC, Sop, SopStep
-from models.types import UTCDateTime, dialect_insert, utcnow
+from models.types import UTCDateTime, utcnow
 
 EVENTS = {
     "arrived": "Tugas baru",
@@ -96,18 +99,33 @@ class NotificationSettings(db.Model):
         return "Pengaturan notifikasi"
 
 
-def notification_settings() -> NotificationSettings:
-    """The settings row, or the defaults while the admin has saved none."""
+@dataclass(frozen=True)
+class Defaults:
+    """The agency's notification settings as the rules read them (kept by each process,
+    told of the admin's change through the pick lists' version row: models/picklists.py)."""
+
+    email_default: bool = True
+    whatsapp_default: bool = False
+    late_repeat_limit: int = 3
+    digest_enabled: bool = True
+
+
+def settings_row() -> NotificationSettings:
+    """The settings row to edit, or a new one with the defaults while none is saved."""
+    return db.session.get(NotificationSettings, 1) or NotificationSettings(
+        id=1, **asdict(Defaults())
+    )
+
+
+def _read_defaults() -> Defaults:
     row = db.session.get(NotificationSettings, 1)
     if row is None:
-        row = NotificationSettings(
-            id=1,
-            email_default=True,
-            whatsapp_default=False,
-            late_repeat_limit=3,
-            digest_enabled=True,
-        )
-    return row
+        return Defaults()
+    return Defaults(row.email_default, row.whatsapp_default, row.late_repeat_limit,
+                    row.digest_enabled)  # fmt: skip
+
+
+notification_settings = cached("notification_settings", _read_defaults)
 
 
 class Notice(db.Model):
@@ -218,7 +236,7 @@ class Recipients:
     """Who holds which role on an office day, and on which channels each official is reached;
     asked once per role and user within one announcement or sweep."""
 
-    def __init__(self, day: date, settings: NotificationSettings | None = None):
+    def __init__(self, day: date, settings: Defaults | None = None):
         self.day = day
         self.settings = settings or notification_settings()
         self._holders: dict[str, list[User]] = {}
@@ -365,21 +383,26 @@ def _issue(
 ) -> int | None:
     """Write the notice `key` unless it exists; return its id when this call wrote it. Two
     processes writing the same key: the second waits for the first and gets None."""
-    insert = dialect_insert(db.session)
-    return db.session.execute(
-        insert(Notice)
-        .values(
-            key=key,
-            event=event,
-            day=day,
-            created_at=now,
-            complaint_id=complaint.id if complaint else None,
-            step_no=step_no,
-            stage_started_at=complaint.step_started_at if complaint else None,
-        )
+    return db.session.execute(_issue_statement(db.session.get_bind().dialect.name), dict(
+        key=key, event=event, day=day, created_at=now,
+        complaint_id=complaint.id if complaint else None, step_no=step_no,
+        stage_started_at=complaint.step_started_at if complaint else None)).scalar()  # fmt: skip
+
+
+@cache
+def _issue_statement(dialect: str):
+    """INSERT … ON CONFLICT (key) DO NOTHING RETURNING id, built once per database kind."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    insert_ = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+    columns = ("key", "event", "day", "created_at", "complaint_id", "step_no", "stage_started_at")
+    return (
+        insert_(Notice)
+        .values({name: bindparam(name) for name in columns})
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(Notice.id)
-    ).scalar()
+    )
 
 
 def _address(
@@ -419,12 +442,7 @@ def _write(rows: list, now: datetime) -> int:
     (their history row says so). Return how many."""
     if not rows:
         return 0
-    ids = db.session.execute(
-        insert(Notification).returning(
-            Notification.id, Notification.channel, sort_by_parameter_order=True
-        ),
-        rows,
-    ).all()
+    ids = db.session.execute(_write_statement(), rows).all()
     delivered = [
         dict(
             notification_id=i,
@@ -441,8 +459,15 @@ def _write(rows: list, now: datetime) -> int:
         if channel == "app"
     ]
     if delivered:
-        db.session.execute(insert(Delivery), delivered)
+        db.session.execute(insert(Delivery.__table__), delivered)
     return len(rows)
+
+
+@cache
+def _write_statement():
+    # The table, not the entity: the ORM's bulk insert splits rows by which values are None.
+    table = Notification.__table__
+    return insert(table).returning(table.c.id, table.c.channel, sort_by_parameter_order=True)
 
 
 def announce_stage(complaint: Complaint, now: datetime, actor: User | None = None) -> int:
@@ -553,14 +578,15 @@ def _longest_quarter(calendar: WorkCalendar) -> int:
 
 
 def _load(ids: list[int]) -> list[Complaint]:
-    return list(
-        db.session.scalars(
-            select(Complaint)
-            .where(Complaint.id.in_(ids))
-            .options(joinedload(Complaint.sop).selectinload(Sop.steps))
-            .order_by(Complaint.id)
-        ).unique()
-    )
+    """The complaints of `ids` (their SOP revisions come from the session: `_revisions`)."""
+    return list(db.session.scalars(select(Complaint).where(Complaint.id.in_(ids))
+                                   .order_by(Complaint.id)))  # fmt: skip
+
+
+def _revisions() -> list[Sop]:
+    """Every SOP revision with its steps, read once for a sweep; kept by the caller, the
+    session finds each complaint's revision among them without asking the database."""
+    return list(db.session.scalars(select(Sop).options(selectinload(Sop.steps))))
 
 
 def _chunks(items: list, size: int = 500):
@@ -580,6 +606,7 @@ def sweep(now: datetime | None = None, calendar: WorkCalendar | None = None) -> 
     recipients = Recipients(day, settings)
     result = SweepResult(True)
     rows: list = []
+    revisions = _revisions()  # noqa: F841 - held for the session's identity map
 
     upper = calendar.add_minutes(now, _longest_quarter(calendar))
     soon_ids = list(db.session.scalars(due_soon_candidates(now, upper)))
@@ -703,7 +730,7 @@ def digest_message(user: User, roles: tuple[str, ...], now: datetime) -> Message
     day = to_wib(now).date()
     mine = or_(*(queue_clause(role, user) for role in roles))
     day_end = datetime.combine(day + timedelta(days=1), time.min, WIB)
-    late = overdue_clause(now)
+    late = and_(Complaint.status == "in_progress", overdue_clause(now))  # the due index
     today = and_(Complaint.paused_at.is_(None), Complaint.due_at >= now, Complaint.due_at < day_end)
     overdue, late_lines = _section("Terlambat", and_(mine, late), now)
     due_today, today_lines = _section("Jatuh tempo hari ini", and_(mine, today), now)

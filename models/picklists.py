@@ -1,4 +1,5 @@
-"""Pick lists read from master data (channels, jenis, SOP codes, leading roles), kept by each
+"""Pick lists read from master data (channels, jenis, SOP codes, leading roles; the
+notification defaults), kept by each
 app process so that a list page does not read them on every request — and told of a change
 made by any process on any app host through a version row.
 
@@ -74,9 +75,9 @@ def cached(key: str, load):
 
 
 def _changes_picklists(obj) -> bool:
-    from models import Channel, Jenis, Sop, SopStep
+    from models import Channel, Jenis, NotificationSettings, Sop, SopStep
 
-    return isinstance(obj, Channel | Jenis | Sop | SopStep)
+    return isinstance(obj, Channel | Jenis | Sop | SopStep | NotificationSettings)
 
 
 @event.listens_for(db.session, "after_flush")
