@@ -41,8 +41,10 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
@@ -373,25 +375,32 @@ def _stamp(moment: datetime) -> str:
     return to_wib(moment).strftime("%Y%m%dT%H%M%S%f")
 
 
-def _issue(
-    key: str,
-    event: str,
-    day: date,
-    now: datetime,
-    complaint: Complaint | None = None,
-    step_no: int | None = None,
-) -> int | None:
-    """Write the notice `key` unless it exists; return its id when this call wrote it. Two
-    processes writing the same key: the second waits for the first and gets None."""
-    return db.session.execute(_issue_statement(db.session.get_bind().dialect.name), dict(
-        key=key, event=event, day=day, created_at=now,
-        complaint_id=complaint.id if complaint else None, step_no=step_no,
-        stage_started_at=complaint.step_started_at if complaint else None)).scalar()  # fmt: skip
+def _issue(key: str, event: str, day: date, now: datetime, complaint: Complaint | None = None,
+           step_no: int | None = None) -> int | None:  # fmt: skip
+    """Write the notice `key` unless it exists; return its id when this call wrote it."""
+    return _issue_many([_notice(key, event, day, now, complaint, step_no)]).get(key)
+
+
+def _notice(key: str, event: str, day: date, now: datetime, complaint: Complaint | None = None,
+            step_no: int | None = None) -> dict:  # fmt: skip
+    return dict(key=key, event=event, day=day, created_at=now,
+                complaint_id=complaint.id if complaint else None, step_no=step_no,
+                stage_started_at=complaint.step_started_at if complaint else None)  # fmt: skip
+
+
+def _issue_many(notices: list[dict]) -> dict[str, int]:
+    """Write the notices that do not exist yet, in one statement; return {key: id} of those
+    this call wrote. Two processes writing the same keys: the second waits for the first's
+    transaction and writes none of them (both write in key order: no deadlock)."""
+    if not notices:
+        return {}
+    statement = _issue_statement(db.session.get_bind().dialect.name)
+    return {key: i for i, key in db.session.execute(statement, notices).all()}
 
 
 @cache
 def _issue_statement(dialect: str):
-    """INSERT … ON CONFLICT (key) DO NOTHING RETURNING id, built once per database kind."""
+    """INSERT … ON CONFLICT (key) DO NOTHING RETURNING id, key; built once per database."""
     from sqlalchemy.dialects.postgresql import insert as pg_insert
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -401,7 +410,7 @@ def _issue_statement(dialect: str):
         insert_(Notice)
         .values({name: bindparam(name) for name in columns})
         .on_conflict_do_nothing(index_elements=["key"])
-        .returning(Notice.id)
+        .returning(Notice.id, Notice.key)
     )
 
 
@@ -437,37 +446,25 @@ def _address(
         )
 
 
-def _write(rows: list, now: datetime) -> int:
-    """Insert the notifications of `rows`; the in-app ones are delivered as they are written
-    (their history row says so). Return how many."""
+def _write(rows: list) -> int:
+    """Insert the notifications of `rows` (whole notices); the in-app ones are delivered as
+    they are written, and their history rows say so. Return how many."""
     if not rows:
         return 0
-    ids = db.session.execute(_write_statement(), rows).all()
-    delivered = [
-        dict(
-            notification_id=i,
-            at=now,
-            recipient_id=row["recipient_id"],
-            channel="app",
-            address="",
-            subject=row["subject"],
-            attempt=1,
-            ok=True,
-            error=None,
-        )
-        for (i, channel), row in zip(ids, rows, strict=True)
-        if channel == "app"
-    ]
-    if delivered:
-        db.session.execute(insert(Delivery.__table__), delivered)
+    notifications, deliveries = Notification.__table__, Delivery.__table__
+    # (The table, not the entity: the ORM's bulk insert splits rows by which values are None.)
+    db.session.execute(insert(notifications), rows)
+    in_app = sorted({row["notice_id"] for row in rows if row["channel"] == "app"})
+    if in_app:
+        n, d = notifications.c, deliveries.c
+        delivered = exists().where(d.notification_id == n.id)
+        db.session.execute(insert(deliveries).from_select(
+            [d.notification_id, d.at, d.recipient_id, d.channel, d.address, d.subject, d.attempt,
+             d.ok],
+            select(n.id, n.created_at, n.recipient_id, n.channel, n.address, n.subject,
+                   literal(1), true())
+            .where(n.notice_id.in_(in_app), n.channel == "app", ~delivered)))  # fmt: skip
     return len(rows)
-
-
-@cache
-def _write_statement():
-    # The table, not the entity: the ORM's bulk insert splits rows by which values are None.
-    table = Notification.__table__
-    return insert(table).returning(table.c.id, table.c.channel, sort_by_parameter_order=True)
 
 
 def announce_stage(complaint: Complaint, now: datetime, actor: User | None = None) -> int:
@@ -492,7 +489,7 @@ def announce_stage(complaint: Complaint, now: datetime, actor: User | None = Non
     for user in people:
         message = stage_message("arrived", complaint, step, user, meeting=meeting)
         _address(notice_id, "arrived", user, message, now, recipients, complaint.id, rows)
-    return _write(rows, now)
+    return _write(rows)
 
 
 # -- the sweep ----------------------------------------------------------------------------
@@ -611,66 +608,50 @@ def sweep(now: datetime | None = None, calendar: WorkCalendar | None = None) -> 
     upper = calendar.add_minutes(now, _longest_quarter(calendar))
     soon_ids = list(db.session.scalars(due_soon_candidates(now, upper)))
     for chunk in _chunks(soon_ids):
-        for complaint in _load(chunk):
-            result.due_soon += _tell_stage("due_soon", complaint, now, day, recipients, rows)
+        result.due_soon += _tell_stages("due_soon", _load(chunk), now, day, recipients, rows)
 
     limit = settings.late_repeat_limit
     lower = datetime.combine(calendar.working_day_before(day, limit), time.min, WIB)
     told = dict(db.session.execute(late_candidates(now, lower, day, limit)).all())
     for chunk in _chunks(sorted(told)):
-        for complaint in _load(chunk):
-            result.late += _tell_stage(
-                "late",
-                complaint,
-                now,
-                day,
-                recipients,
-                rows,
-                occurrence=told[complaint.id] + 1,
-                limit=limit,
-            )
-            if len(rows) > 2000:
-                result.notifications += _write(rows, now)
-                rows = []
+        result.late += _tell_stages("late", _load(chunk), now, day, recipients, rows,
+                                    told=told, limit=limit)  # fmt: skip
+        if len(rows) > 2000:
+            result.notifications += _write(rows)
+            rows = []
 
     if settings.digest_enabled:
         result.digests = _digests(now, day, recipients, rows)
-    result.notifications += _write(rows, now)
+    result.notifications += _write(rows)
     db.session.commit()
     return result
 
 
-def _tell_stage(
-    event: str,
-    complaint: Complaint,
-    now: datetime,
-    day: date,
-    recipients: Recipients,
-    rows: list,
-    occurrence: int = 1,
-    limit: int = 1,
-) -> int:
-    """Issue the stage's `event` notice (once) and address it; 1 when this call issued it."""
-    step = complaint.sop.step(complaint.current_step_no)
-    key = f"{event}:{complaint.id}:{_stamp(complaint.step_started_at)}"
-    if event == "late":
-        key += f":{day.isoformat()}"
-    notice_id = _issue(key, event, day, now, complaint, step.no)
-    if notice_id is None:
-        return 0
-    holders = recipients.stage_holders(complaint, step)
-    for user in holders:
-        message = stage_message(event, complaint, step, user, occurrence=occurrence, limit=limit)
-        _address(notice_id, event, user, message, now, recipients, complaint.id, rows)
-    if event == "late":
-        for user in recipients.superiors(step):
-            if user in holders:
-                continue
-            message = stage_message(
-                event, complaint, step, user, as_superior=True, occurrence=occurrence, limit=limit
-            )
+def _tell_stages(event: str, complaints: list[Complaint], now: datetime, day: date,
+                 recipients: Recipients, rows: list, told: dict | None = None,
+                 limit: int = 1) -> int:  # fmt: skip
+    """Issue each complaint's `event` notice for its open stage (once; a late one once a day)
+    and address it; return how many this call issued. `told`: late notices so far, by id."""
+    keys = {}
+    for complaint in complaints:
+        key = f"{event}:{complaint.id}:{_stamp(complaint.step_started_at)}"
+        keys[complaint.id] = key + (f":{day.isoformat()}" if event == "late" else "")
+    issued = _issue_many([_notice(keys[c.id], event, day, now, c, c.current_step_no)
+                          for c in complaints])  # fmt: skip
+    for complaint in complaints:
+        notice_id = issued.get(keys[complaint.id])
+        if notice_id is None:
+            continue
+        step = complaint.sop.step(complaint.current_step_no)
+        occurrence = (told or {}).get(complaint.id, 0) + 1
+        holders = recipients.stage_holders(complaint, step)
+        above = [u for u in recipients.superiors(step) if u not in holders] \
+            if event == "late" else []  # fmt: skip
+        for user in holders + above:
+            message = stage_message(event, complaint, step, user, as_superior=user in above,
+                                    occurrence=occurrence, limit=limit)  # fmt: skip
             _address(notice_id, event, user, message, now, recipients, complaint.id, rows)
-    return 1
+    return len(issued)
 
 
 # -- the daily digest ---------------------------------------------------------------------
