@@ -42,7 +42,6 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    or_,
     select,
     true,
     update,
@@ -56,7 +55,7 @@ from models.calendar import WorkCalendar, load_calendar
 from models.channels import CHANNELS, channel_ready
 from models.complaint import Complaint, StepRecord
 from models.dates import WIB, format_day_date, format_moment, format_moment_long, to_wib
-from models.deadlines import overdue_clause
+from models.deadlines import deadline_of, overdue_clause
 from models.picklists import cached
 from models.sop import PUBLIC, Sop, SopStep
 from models.types import UTCDateTime, utcnow
@@ -123,8 +122,9 @@ def _read_defaults() -> Defaults:
     row = db.session.get(NotificationSettings, 1)
     if row is None:
         return Defaults()
-    return Defaults(row.email_default, row.whatsapp_default, row.late_repeat_limit,
-                    row.digest_enabled)  # fmt: skip
+    return Defaults(
+        row.email_default, row.whatsapp_default, row.late_repeat_limit, row.digest_enabled
+    )
 
 
 notification_settings = cached("notification_settings", _read_defaults)
@@ -162,7 +162,7 @@ class Notification(db.Model):
         CheckConstraint(_in("status", STATUSES), name="status_known"),
         CheckConstraint(_in("event", EVENTS), name="event_known"),
         # What the worker claims next; what the bell counts.
-        Index("ix_notification_due", "status", "next_attempt_at"),
+        Index("ix_notification_due", "status", "next_attempt_at", "id"),
         Index("ix_notification_inbox", "recipient_id", "channel", "read_at"),
     )
 
@@ -375,17 +375,35 @@ def _stamp(moment: datetime) -> str:
     return to_wib(moment).strftime("%Y%m%dT%H%M%S%f")
 
 
-def _issue(key: str, event: str, day: date, now: datetime, complaint: Complaint | None = None,
-           step_no: int | None = None) -> int | None:  # fmt: skip
+def _issue(
+    key: str,
+    event: str,
+    day: date,
+    now: datetime,
+    complaint: Complaint | None = None,
+    step_no: int | None = None,
+) -> int | None:
     """Write the notice `key` unless it exists; return its id when this call wrote it."""
     return _issue_many([_notice(key, event, day, now, complaint, step_no)]).get(key)
 
 
-def _notice(key: str, event: str, day: date, now: datetime, complaint: Complaint | None = None,
-            step_no: int | None = None) -> dict:  # fmt: skip
-    return dict(key=key, event=event, day=day, created_at=now,
-                complaint_id=complaint.id if complaint else None, step_no=step_no,
-                stage_started_at=complaint.step_started_at if complaint else None)  # fmt: skip
+def _notice(
+    key: str,
+    event: str,
+    day: date,
+    now: datetime,
+    complaint: Complaint | None = None,
+    step_no: int | None = None,
+) -> dict:
+    return dict(
+        key=key,
+        event=event,
+        day=day,
+        created_at=now,
+        complaint_id=complaint.id if complaint else None,
+        step_no=step_no,
+        stage_started_at=complaint.step_started_at if complaint else None,
+    )
 
 
 def _issue_many(notices: list[dict]) -> dict[str, int]:
@@ -458,12 +476,30 @@ def _write(rows: list) -> int:
     if in_app:
         n, d = notifications.c, deliveries.c
         delivered = exists().where(d.notification_id == n.id)
-        db.session.execute(insert(deliveries).from_select(
-            [d.notification_id, d.at, d.recipient_id, d.channel, d.address, d.subject, d.attempt,
-             d.ok],
-            select(n.id, n.created_at, n.recipient_id, n.channel, n.address, n.subject,
-                   literal(1), true())
-            .where(n.notice_id.in_(in_app), n.channel == "app", ~delivered)))  # fmt: skip
+        db.session.execute(
+            insert(deliveries).from_select(
+                [
+                    d.notification_id,
+                    d.at,
+                    d.recipient_id,
+                    d.channel,
+                    d.address,
+                    d.subject,
+                    d.attempt,
+                    d.ok,
+                ],
+                select(
+                    n.id,
+                    n.created_at,
+                    n.recipient_id,
+                    n.channel,
+                    n.address,
+                    n.subject,
+                    literal(1),
+                    true(),
+                ).where(n.notice_id.in_(in_app), n.channel == "app", ~delivered),
+            )
+        )
     return len(rows)
 
 
@@ -476,8 +512,9 @@ def announce_stage(complaint: Complaint, now: datetime, actor: User | None = Non
         return 0
     day = to_wib(now).date()
     recipients = Recipients(day)
-    people = [u for u in recipients.stage_holders(complaint, step)
-              if actor is None or u.id != actor.id]  # fmt: skip
+    people = [
+        u for u in recipients.stage_holders(complaint, step) if actor is None or u.id != actor.id
+    ]
     if not people:
         return 0
     key = f"arrived:{complaint.id}:{_stamp(complaint.step_started_at)}"
@@ -576,8 +613,9 @@ def _longest_quarter(calendar: WorkCalendar) -> int:
 
 def _load(ids: list[int]) -> list[Complaint]:
     """The complaints of `ids` (their SOP revisions come from the session: `_revisions`)."""
-    return list(db.session.scalars(select(Complaint).where(Complaint.id.in_(ids))
-                                   .order_by(Complaint.id)))  # fmt: skip
+    return list(
+        db.session.scalars(select(Complaint).where(Complaint.id.in_(ids)).order_by(Complaint.id))
+    )
 
 
 def _revisions() -> list[Sop]:
@@ -614,8 +652,9 @@ def sweep(now: datetime | None = None, calendar: WorkCalendar | None = None) -> 
     lower = datetime.combine(calendar.working_day_before(day, limit), time.min, WIB)
     told = dict(db.session.execute(late_candidates(now, lower, day, limit)).all())
     for chunk in _chunks(sorted(told)):
-        result.late += _tell_stages("late", _load(chunk), now, day, recipients, rows,
-                                    told=told, limit=limit)  # fmt: skip
+        result.late += _tell_stages(
+            "late", _load(chunk), now, day, recipients, rows, told=told, limit=limit
+        )
         if len(rows) > 2000:
             result.notifications += _write(rows)
             rows = []
@@ -627,17 +666,25 @@ def sweep(now: datetime | None = None, calendar: WorkCalendar | None = None) -> 
     return result
 
 
-def _tell_stages(event: str, complaints: list[Complaint], now: datetime, day: date,
-                 recipients: Recipients, rows: list, told: dict | None = None,
-                 limit: int = 1) -> int:  # fmt: skip
+def _tell_stages(
+    event: str,
+    complaints: list[Complaint],
+    now: datetime,
+    day: date,
+    recipients: Recipients,
+    rows: list,
+    told: dict | None = None,
+    limit: int = 1,
+) -> int:
     """Issue each complaint's `event` notice for its open stage (once; a late one once a day)
     and address it; return how many this call issued. `told`: late notices so far, by id."""
     keys = {}
     for complaint in complaints:
         key = f"{event}:{complaint.id}:{_stamp(complaint.step_started_at)}"
         keys[complaint.id] = key + (f":{day.isoformat()}" if event == "late" else "")
-    issued = _issue_many([_notice(keys[c.id], event, day, now, c, c.current_step_no)
-                          for c in complaints])  # fmt: skip
+    issued = _issue_many(
+        [_notice(keys[c.id], event, day, now, c, c.current_step_no) for c in complaints]
+    )
     for complaint in complaints:
         notice_id = issued.get(keys[complaint.id])
         if notice_id is None:
@@ -645,11 +692,19 @@ def _tell_stages(event: str, complaints: list[Complaint], now: datetime, day: da
         step = complaint.sop.step(complaint.current_step_no)
         occurrence = (told or {}).get(complaint.id, 0) + 1
         holders = recipients.stage_holders(complaint, step)
-        above = [u for u in recipients.superiors(step) if u not in holders] \
-            if event == "late" else []  # fmt: skip
+        above = (
+            [u for u in recipients.superiors(step) if u not in holders] if event == "late" else []
+        )
         for user in holders + above:
-            message = stage_message(event, complaint, step, user, as_superior=user in above,
-                                    occurrence=occurrence, limit=limit)  # fmt: skip
+            message = stage_message(
+                event,
+                complaint,
+                step,
+                user,
+                as_superior=user in above,
+                occurrence=occurrence,
+                limit=limit,
+            )
             _address(notice_id, event, user, message, now, recipients, complaint.id, rows)
     return len(issued)
 
@@ -682,63 +737,101 @@ def _item_line(complaint: Complaint, step: SopStep | None, now: datetime) -> str
     )
 
 
-def _section(title: str, clause, now: datetime) -> tuple[int, list[str]]:
-    """A digest section: how many complaints `clause` finds, and the first ones by due
-    moment as lines."""
-    count = db.session.scalar(select(func.count(Complaint.id)).where(clause)) or 0
+def _lines(title: str, count: int, shown: list[Complaint], now: datetime) -> list[str]:
+    """A digest section: its title with the count, the first complaints, how many more."""
     if not count:
-        return 0, []
-    shown = (
-        db.session.scalars(
-            select(Complaint)
-            .where(clause)
-            .options(joinedload(Complaint.open_step), joinedload(Complaint.sop))
-            .order_by(Complaint.due_at, Complaint.id)
-            .limit(DIGEST_ITEMS)
-        )
-        .unique()
-        .all()
-    )
+        return []
     lines = [f"{title} ({count}):", *(_item_line(c, c.open_step, now) for c in shown)]
     if count > len(shown):
         lines.append(f"  … dan {count - len(shown)} lainnya.")
-    return count, lines + [""]
+    return lines + [""]
+
+
+def _first(ids: list[int]) -> list[Complaint]:
+    """The complaints of `ids`, by due moment, with their open step: what a section lists."""
+    return list(
+        db.session.scalars(
+            select(Complaint)
+            .where(Complaint.id.in_(ids))
+            .options(joinedload(Complaint.open_step), joinedload(Complaint.sop))
+            .order_by(Complaint.due_at, Complaint.id)
+        ).unique()
+    )
+
+
+def waiting_stages(user: User, roles: tuple[str, ...]) -> list:
+    """(id, due_at, due_soon_at, paused_at) of each complaint waiting on `user` in `roles`,
+    read role by role from the queue indexes: the role's own steps, the steps it leads, the
+    Tim Teknis's meetings the user is invited to (models/actors.queue_clause)."""
+    pieces = []
+    for role in roles:
+        if role == INVITED_ROLE:
+            pieces.append(queue_clause(role, user))
+        else:
+            pieces += [
+                Complaint.current_actor == role,
+                and_(Complaint.current_co_actor == role, Complaint.current_actor != role),
+            ]
+    found = {}
+    columns = (Complaint.id, Complaint.due_at, Complaint.due_soon_at, Complaint.paused_at)
+    for piece in pieces:
+        found.update((row.id, row) for row in db.session.execute(select(*columns).where(piece)))
+    return list(found.values())
 
 
 def digest_message(user: User, roles: tuple[str, ...], now: datetime) -> Message | None:
     """The day's digest for `user`: what waits for them — late, falling due today, the rest —
     and for the Kepala Dinas also the agency's late steps. None when there is nothing."""
     day = to_wib(now).date()
-    mine = or_(*(queue_clause(role, user) for role in roles))
     day_end = datetime.combine(day + timedelta(days=1), time.min, WIB)
-    late = and_(Complaint.status == "in_progress", overdue_clause(now))  # the due index
-    today = and_(Complaint.paused_at.is_(None), Complaint.due_at >= now, Complaint.due_at < day_end)
-    overdue, late_lines = _section("Terlambat", and_(mine, late), now)
-    due_today, today_lines = _section("Jatuh tempo hari ini", and_(mine, today), now)
-    rest, rest_lines = _section("Menunggu lainnya", and_(mine, ~late, ~today), now)
-    agency, agency_lines = 0, []
-    if Role.KADIS in roles:
-        agency, agency_lines = _section("Langkah terlambat di seluruh dinas", late, now)
-    waiting = overdue + due_today + rest
+    sections: dict[str, list] = {"late": [], "today": [], "rest": []}
+    for row in sorted(
+        waiting_stages(user, roles), key=lambda r: (r.due_at is None, r.due_at, r.id)
+    ):
+        state = deadline_of(row.due_at, row.due_soon_at, row.paused_at, now)
+        if state == "overdue":
+            sections["late"].append(row.id)
+        elif state != "paused" and row.due_at is not None and row.due_at < day_end:
+            sections["today"].append(row.id)
+        else:
+            sections["rest"].append(row.id)
+    shown = _first([i for ids in sections.values() for i in ids[:DIGEST_ITEMS]])
+    by_id = {c.id: c for c in shown}
+    lines = []
+    for key, title in (
+        ("late", "Terlambat"),
+        ("today", "Jatuh tempo hari ini"),
+        ("rest", "Menunggu lainnya"),
+    ):
+        ids = sections[key]
+        lines += _lines(title, len(ids), [by_id[i] for i in ids[:DIGEST_ITEMS]], now)
+    agency = 0
+    if Role.KADIS in roles:  # the agency's late steps, from the due index
+        late = and_(Complaint.status == "in_progress", overdue_clause(now))
+        agency = db.session.scalar(select(func.count(Complaint.id)).where(late)) or 0
+        first = db.session.scalars(
+            select(Complaint.id)
+            .where(late)
+            .order_by(Complaint.due_at, Complaint.id)
+            .limit(DIGEST_ITEMS)
+        )
+        lines += _lines("Langkah terlambat di seluruh dinas", agency, _first(list(first)), now)
+    waiting = sum(len(ids) for ids in sections.values())
     if not waiting and not agency:
         return None
-    lines = [
+    subject = (
+        f"[Pengaduan] Ringkasan {format_day_date(day)}: {waiting} menunggu, "
+        f"{len(sections['late'])} terlambat, {len(sections['today'])} jatuh tempo hari ini"
+    )
+    if agency:
+        subject += f"; {agency} terlambat di dinas"
+    heading = [
         f"Yth. {user.full_name},",
         "",
         f"Ringkasan pengaduan untuk {format_day_date(day)}: {waiting} menunggu Anda.",
         "",
-        *late_lines,
-        *today_lines,
-        *rest_lines,
-        *agency_lines,
     ]
-    subject = (
-        f"[Pengaduan] Ringkasan {format_day_date(day)}: {waiting} menunggu, "
-        f"{overdue} terlambat, {due_today} jatuh tempo hari ini"
-    )
-    if agency:
-        subject += f"; {agency} terlambat di dinas"
-    return Message(subject[:300], "\n".join(lines).rstrip())
+    return Message(subject[:300], "\n".join(heading + lines).rstrip())
 
 
 def _digests(now: datetime, day: date, recipients: Recipients, rows: list) -> int:
@@ -766,11 +859,14 @@ def unread_expression():
     """`unread_count` of each User row, as a column its SELECT can carry."""
     return (
         select(func.count(Notification.id))
-        .where(Notification.recipient_id == User.id, Notification.channel == "app",
-               Notification.read_at.is_(None))
+        .where(
+            Notification.recipient_id == User.id,
+            Notification.channel == "app",
+            Notification.read_at.is_(None),
+        )
         .correlate(User)
         .scalar_subquery()
-    )  # fmt: skip
+    )
 
 
 def unread_count(user: User) -> int:

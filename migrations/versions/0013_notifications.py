@@ -76,7 +76,7 @@ def upgrade():
     with op.batch_alter_table('notification', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notification_complaint_id'), ['complaint_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_notification_created_at'), ['created_at'], unique=False)
-        batch_op.create_index('ix_notification_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_notification_due', ['status', 'next_attempt_at', 'id'], unique=False)
         batch_op.create_index('ix_notification_inbox', ['recipient_id', 'channel', 'read_at'], unique=False)
 
     op.create_table('notification_delivery',
