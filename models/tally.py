@@ -170,7 +170,12 @@ def rebuild(connection) -> None:
 
 
 @event.listens_for(db.metadata, "after_create")
-def _after_create(_metadata, connection, tables=(), **_kw):
-    names = {t.name for t in tables} if tables else {"step_record", "step_tally", "day_tally"}
+def _after_create(_metadata, connection, tables=None, **_kw):
+    # (`create_all(tables=[])`, nothing created, must not install the triggers a second time)
+    names = (
+        {t.name for t in tables}
+        if tables is not None
+        else {"step_record", "step_tally", "day_tally"}
+    )
     if {"step_record", "step_tally", "day_tally"} <= names:
         install(connection)
