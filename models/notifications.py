@@ -4,8 +4,9 @@ digest — to the right person, once.
 Glossary: a *notice* is something that happened once — a stage opened (*arrived*), entered
 the last 25 % of its time (*due soon*), was late on an office day (*late*), a day's digest —
 unique by its key. A *notification* is a notice for one official on one channel (in-app,
-e-mail, WhatsApp), unique per (notice, recipient, channel). A *delivery* is one hand-over of
-a notification (or one failed try), kept append-only.
+e-mail, WhatsApp), unique per (notice, recipient, channel); in the app it is delivered as it
+is written. A *delivery* is one hand-over of an e-mail or WhatsApp notification (or one failed
+try), kept append-only.
 
 - *arrived*: written by the engine in the step's own transaction (an outbox): a rolled-back
   step tells nobody. To whoever must act on the new stage (`stage_holders`: the role's
@@ -41,9 +42,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    literal,
     select,
-    true,
     update,
 )
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
@@ -207,8 +206,9 @@ class Notification(db.Model):
 
 
 class Delivery(db.Model):
-    """One hand-over of a notification, or one failed try: who, what, when, the result.
-    Append-only (models/integrity.py)."""
+    """One hand-over of an e-mail or WhatsApp notification to its server or gateway, or one
+    failed try: who, what, when, the result. Append-only (models/integrity.py). (An in-app
+    notification is delivered as it is written: its own row says who, what and when.)"""
 
     __tablename__ = "notification_delivery"
 
@@ -465,41 +465,10 @@ def _address(
 
 
 def _write(rows: list) -> int:
-    """Insert the notifications of `rows` (whole notices); the in-app ones are delivered as
-    they are written, and their history rows say so. Return how many."""
-    if not rows:
-        return 0
-    notifications, deliveries = Notification.__table__, Delivery.__table__
-    # (The table, not the entity: the ORM's bulk insert splits rows by which values are None.)
-    db.session.execute(insert(notifications), rows)
-    in_app = sorted({row["notice_id"] for row in rows if row["channel"] == "app"})
-    if in_app:
-        n, d = notifications.c, deliveries.c
-        delivered = exists().where(d.notification_id == n.id)
-        db.session.execute(
-            insert(deliveries).from_select(
-                [
-                    d.notification_id,
-                    d.at,
-                    d.recipient_id,
-                    d.channel,
-                    d.address,
-                    d.subject,
-                    d.attempt,
-                    d.ok,
-                ],
-                select(
-                    n.id,
-                    n.created_at,
-                    n.recipient_id,
-                    n.channel,
-                    n.address,
-                    n.subject,
-                    literal(1),
-                    true(),
-                ).where(n.notice_id.in_(in_app), n.channel == "app", ~delivered),
-            )
-        )
+    """Insert the notifications of `rows`; return how many. (The table, not the entity: the
+    ORM's bulk insert splits rows by which values are None.)"""
+    if rows:
+        db.session.execute(insert(Notification.__table__), rows)
     return len(rows)
 
 
