@@ -131,8 +131,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     from admin_views import init_app as init_admin
     from admin_views.auth import bp as auth_bp
+    from citizen import bp as public_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(public_bp)
     init_admin(app)
 
     app.url_defaults(_static_version)

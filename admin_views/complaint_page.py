@@ -2,15 +2,18 @@
 clock, reveal a hidden identity with a reason, print the documents and the register book,
 download attachments."""
 
+import segno
 from flask import (
     abort,
     flash,
     redirect,
     request,
+    session,
     url_for,
 )
 from flask_admin import expose
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
 
@@ -50,7 +53,9 @@ from models.identity import (
 )
 from models.params import parse_id
 from models.pdf import render_pdf, render_register
+from models.settings import agency_settings
 from models.swimlane import complaint_swimlane
+from models.tracking import format_code, reissue, tracking_url
 from models.types import utcnow
 from models.workflow import (
     ActionRefused,
@@ -130,6 +135,7 @@ class ComplaintPage:
             role_label=role_label,
             role_labels=ROLE_LABELS,
             may_pause=clock_role(complaint, current_user) is not None,
+            front_office=current_user.holds(Role.FO, today_wib()),
             return_url=safe_path(request.args.get("url"), url_for(".index_view")),
         ), status
 
@@ -265,6 +271,39 @@ class ComplaintPage:
                              visible=visible_complaints(current_user))  # fmt: skip
         return _pdf_response(render_register(book), name)
 
+    def _front_office_only(self):
+        if not current_user.holds(Role.FO, today_wib()):
+            abort(403)
+
+    @expose("/tanda-terima/")
+    def receipt_view(self):
+        """The citizen's receipt: the tracking code, its link and QR code — shown once, right
+        after registration or a new code (the database keeps only the code's hash).
+
+        :raise 403: not (acting as) the front office.
+        """
+        self._front_office_only()
+        complaint = self._complaint_or_404()
+        code = _take_receipt(complaint.id)
+        url = tracking_url(code) if code else None
+        qr = segno.make(url, error="m").svg_inline(scale=4, omitsize=True) if url else None
+        return self.render("admin/receipt.html", complaint=complaint, url=url, qr=Markup(qr or ""),
+                           settings=agency_settings(),
+                           code=format_code(code) if code else None)  # fmt: skip
+
+    @expose("/kode-lacak/", methods=("POST",))
+    def new_code_view(self):
+        """Give the complaint a new tracking code (the citizen lost theirs; the old one stops
+        working) and show its receipt.
+
+        :raise 403: not (acting as) the front office.
+        """
+        self._front_office_only()
+        complaint = self._complaint_or_404()
+        remember_receipt(complaint.id, reissue(complaint.id))
+        flash("Kode lacak baru dibuat; kode lama tidak berlaku lagi.", "warning")
+        return redirect(url_for(".receipt_view", id=complaint.id))
+
     @expose("/lampiran/<int:attachment_id>")
     def attachment_view(self, attachment_id):
         """Download an attachment of a complaint in this list."""
@@ -273,6 +312,24 @@ class ComplaintPage:
         if attachment is None or attachment.complaint_id != complaint.id:
             abort(404)
         return file_response(attachment.content, attachment.mime_type, attachment.filename)
+
+
+# Session key: the codes of receipts not shown yet, by complaint id (each shown once).
+RECEIPTS = "receipts"
+
+
+def remember_receipt(complaint_id: int, code: str) -> None:
+    """Keep `code` for the receipt page the front office opens next (once)."""
+    receipts = dict(session.get(RECEIPTS, {}))
+    receipts[str(complaint_id)] = code
+    session[RECEIPTS] = receipts
+
+
+def _take_receipt(complaint_id: int) -> str | None:
+    receipts = dict(session.get(RECEIPTS, {}))
+    code = receipts.pop(str(complaint_id), None)
+    session[RECEIPTS] = receipts
+    return code
 
 
 def _pdf_response(content: bytes, name: str):

@@ -10,6 +10,7 @@ from flask import (
 from flask_admin import expose
 from flask_login import current_user
 
+from admin_views.complaint_page import remember_receipt
 from models.accounts import Role
 from models.dates import (
     today_wib,
@@ -52,5 +53,6 @@ class Registration:
             else:
                 flash(f"Pengaduan {complaint.reg_number} tersimpan dan diteruskan ke Kepala "
                       "Dinas untuk disposisi.", "success")  # fmt: skip
-                return redirect(url_for("complaints.details_view", id=complaint.id))
+                remember_receipt(complaint.id, complaint.tracking_code)
+                return redirect(url_for("complaints.receipt_view", id=complaint.id))
         return self.render("admin/complaint_register.html", form=form), status

@@ -44,6 +44,7 @@ from models.notifications import (  # noqa: E402
 from models.settings import AgencySettings  # noqa: E402
 from models.sop import Sop, SopOutcome, SopStep  # noqa: E402
 from models.tally import DayTally, StepTally  # noqa: E402
+from models.tracking import TrackingAttempt  # noqa: E402
 
 _integrity._register()
 
@@ -66,6 +67,7 @@ __all__ = [
     "SopStep",
     "StepRecord",
     "StepTally",
+    "TrackingAttempt",
     "ConfidentialReader",
     "IdentityReveal",
     "DayTally",

@@ -38,6 +38,7 @@ class Complaint(db.Model):
             "(status = 'in_progress') = (current_step_no IS NOT NULL)", name="step_iff_in_progress"
         ),
         Index("ix_complaint_status_due", "status", "due_at"),
+        Index("ix_complaint_tracking_hash", "tracking_hash", unique=True),
         # A period's complaints grouped by channel, jenis, SOP and status from the index
         # alone (the recap of a year at a million complaints); also serves received_at ranges.
         Index(
@@ -54,6 +55,8 @@ class Complaint(db.Model):
     reg_year: Mapped[int]
     reg_seq: Mapped[int]
     reg_number: Mapped[str] = mapped_column(String(40), unique=True)
+    # The citizen's tracking code, as its SHA-256 (models/tracking.py): shown once, never kept.
+    tracking_hash: Mapped[str | None] = mapped_column(String(64))
 
     channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"), index=True)
     platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id"))

@@ -29,6 +29,7 @@ from models.notifications import announce_stage
 from models.settings import agency_settings
 from models.sop import CLOSED, PUBLIC, Sop, SopStep, current_sop
 from models.step_forms import FORM_CLASSES, RegisterForm, attachment_problems
+from models.tracking import issue_code
 from models.types import utcnow
 
 
@@ -436,6 +437,8 @@ def register(user: User, formdata, files=(), now: datetime | None = None) -> Com
             **form.complaint_fields(),
         )
         db.session.add(complaint)
+        # The citizen's code, shown once on the receipt (kept only as its hash).
+        complaint.tracking_code = issue_code(complaint)
         _move(complaint, entry.no, received, calendar)
         db.session.flush()
         _pass_public_steps(complaint, calendar)

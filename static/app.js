@@ -22,3 +22,8 @@ document.addEventListener('click', function (event) {
     faForm.addInlineField(target, target.dataset.inlineField);
   }
 }, true);
+
+// A button that prints the page (the citizen's receipt): no inline handler under the CSP.
+document.querySelectorAll('[data-print]').forEach(function (button) {
+  button.addEventListener('click', function () { window.print(); });
+});

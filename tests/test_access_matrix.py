@@ -63,7 +63,8 @@ VIEWS = {
 # revises SOPs.
 SOP_REVISION_PAGES = ("revise_view", "new_view", "header_view", "step_view",
                       "step_delete_view", "publish_view", "discard_view")  # fmt: skip
-NARROWER = {"register_view": {"fo"}, "act_view": {"kadis"}, "pause_view": set(),
+NARROWER = {"register_view": {"fo"}, "receipt_view": {"fo"}, "new_code_view": {"fo"},
+            "act_view": {"kadis"}, "pause_view": set(),
             "resume_view": set(),
             "reveal_view": {"fo", "kadis", "kabid", "kasi"},
             "register_book_view": COMPLAINT_READERS,
@@ -74,10 +75,11 @@ PAGES = {
     "action_view", "ajax_lookup", "ajax_update", "export", "export_view", "act_view",
     "together_view", "register_book_view", "document_view", "pause_view", "attachment_view",
     "resume_view", "register_view", "remove", "add", "csv", "pdf", "reveal_view",
-    "read_view", "open_view", *SOP_REVISION_PAGES,
+    "read_view", "open_view", "receipt_view", "new_code_view", *SOP_REVISION_PAGES,
 }  # fmt: skip
 PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",
-          "admin.static", "bootstrap.static"}  # fmt: skip
+          "admin.static", "bootstrap.static",
+          "public.track", "public.letter"}  # the citizen's: tests/test_tracking.py  # fmt: skip
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -482,6 +482,33 @@ def test_every_page_an_official_reaches_is_indonesian_and_fast(officials, userna
     assert english == {}
 
 
+def test_the_citizen_follows_the_complaint_by_its_code_from_a_phone(officials, chromium, site):
+    subject = f"Loket tutup lebih awal {uuid.uuid4().hex[:6]}"
+    fo = officials("fo")
+    number = _register(fo, "Curhat Ning Ita", subject)
+    code = fo.page.locator("#kode-lacak-teks").inner_text()  # the receipt, shown once
+    assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", code)
+    _walk(officials, subject, SOP_48)
+    citizen = Official(chromium, site, "warga", PHONE)  # nobody logged in
+    citizen.shots = ARTIFACTS / site["db"] / "citizen"
+    try:
+        citizen.open("/lacak/", "lacak")
+        citizen.page.get_by_label("Kode lacak").fill(code.lower())
+        citizen.click(citizen.page.get_by_role("button", name="Lacak"), "hasil")
+        text = citizen.page.locator("main").inner_text()
+        assert number in text and "Selesai" in text and subject in text
+        assert _fits(citizen) == 0
+        href = citizen.page.get_by_role("link", name="Baca surat jawaban (PDF)").get_attribute(
+            "href")  # fmt: skip
+        letter = citizen.context.request.get(citizen.base + href)
+        assert letter.status == 200 and letter.headers["content-type"] == "application/pdf"
+        words = "".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.body())).pages)
+        assert "loket buka pukul 08.00" in words
+        assert citizen.problems == []
+    finally:
+        citizen.close()
+
+
 def _bell(official: Official) -> int:
     """The unread count on the navbar's bell (0 when it shows none)."""
     count = official.page.locator("#bell .bell-count")
