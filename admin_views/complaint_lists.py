@@ -30,8 +30,8 @@ from models import (
     db,
 )
 from models.accounts import ROLE_LABELS, Role
+from models.actors import QUEUE_ROLES, waiting_on
 from models.actors import co_acting_roles as _co_acting_roles
-from models.actors import waiting_on
 from models.complaint import STATUSES
 from models.dates import (
     WIB,
@@ -209,8 +209,7 @@ class ComplaintList(SecureModelView):
             IntEqualFilter(Complaint.jenis_id, "Jenis", options=_lookup_options(Jenis)),
             SopCodeFilter(Complaint.sop_id, "SOP", options=sop_options),
             WaitingOnFilter(Complaint.current_actor, "Menunggu", options=[
-                (role, ROLE_LABELS[role]) for role in (Role.FO, Role.KADIS, Role.KABID,
-                                                       Role.KASI, Role.TIM_TEKNIS)]),
+                (role, ROLE_LABELS[role]) for role in QUEUE_ROLES]),
             OverdueFilter(Complaint.due_at, "Terlambat", options=[("1", "Ya"), ("0", "Tidak")]),
             ReceivedBetweenFilter(Complaint.received_at, "Tanggal diterima"),
         ]  # fmt: skip

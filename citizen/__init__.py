@@ -7,7 +7,6 @@ same security headers and Content-Security-Policy as every page (admin_views/aut
 from flask import Blueprint, render_template, request
 
 from admin_views.responses import file_response
-from models import db
 from models.dates import format_moment
 from models.documents import filename, record_document
 from models.pdf import render_pdf
@@ -78,5 +77,4 @@ def letter():
                                no_letter=True), 404  # fmt: skip
     template, context = record_document(complaint, record, identity=True, revealed=False)
     name = filename(record.document, complaint, "")
-    db.session.rollback()  # (nothing of this request is to be written)
     return file_response(render_pdf(template, **context), "application/pdf", name, inline=True)

@@ -36,6 +36,9 @@ def chain_from(role: str) -> tuple[str, ...]:
     return tuple(chain)
 
 
+# The roles whose officials have a queue (the back-office's "Antrian …" lists; the daily digest).
+QUEUE_ROLES = (Role.FO, Role.KADIS, Role.KABID, Role.KASI, Role.TIM_TEKNIS)
+
 # Officials who may stop a complaint's clock (e.g. waiting for the complainant's data), on a
 # step they hold or one below them in the line of command (`accounts.chain_from`).
 PAUSE_ROLES = (Role.KASI, Role.KABID)

@@ -7,6 +7,8 @@ from sqlalchemy import and_, case
 
 from models.complaint import Complaint
 
+DUE_SOON_SHARE = 0.25  # the last quarter of a step's standard is "due soon" (SPEC §3)
+
 LABELS = {
     "paused": "Jam dihentikan",
     "overdue": "Terlambat",

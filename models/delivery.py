@@ -54,19 +54,22 @@ def claim(now: datetime) -> Notification | None:
     ).first()
 
 
-def retry_moment(attempts: int, event: str, now: datetime, calendar: WorkCalendar) -> datetime:
+def retry_moment(attempts: int, event: str, now: datetime,
+                 calendar: WorkCalendar | None = None) -> datetime:  # fmt: skip
     """When to try again after `attempts` failures: 1, 2, 4 … base periods (at most an hour);
-    a reminder or digest not before the office opens."""
+    a reminder or digest not before the office opens (the calendar read when it is asked)."""
     base = timedelta(seconds=float(current_app.config.get("NOTIFY_RETRY_SECONDS") or 60))
     moment = now + min(base * 2 ** (attempts - 1), MAX_BACKOFF)
-    return calendar.next_opening(moment) if event in OFFICE_HOURS_EVENTS else moment
+    if event not in OFFICE_HOURS_EVENTS:
+        return moment
+    return (calendar or load_calendar()).next_opening(moment)
 
 
 def _record(
     notification: Notification,
     error: str | None,
     now: datetime,
-    calendar: WorkCalendar,
+    calendar: WorkCalendar | None,
     result: DeliverResult,
 ) -> None:
     notification.attempts += 1
@@ -105,7 +108,6 @@ def deliver(
     NOTIFY_MAX_ATTEMPTS tries the message is marked failed for the admin to see."""
     result = DeliverResult()
     outgoing = senders()
-    calendar = calendar or load_calendar()
     base = base_url()
     handled = 0
     try:
@@ -133,6 +135,8 @@ def deliver(
                     )
                 except SendFailed as exc:
                     error = str(exc)
+            if error and calendar is None and notification.event in OFFICE_HOURS_EVENTS:
+                calendar = load_calendar()  # a reminder's retry waits for the office to open
             _record(notification, error, moment, calendar, result)
             db.session.commit()
     finally:

@@ -24,7 +24,7 @@ try), kept append-only.
 """
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
@@ -48,15 +48,22 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from models import db
-from models.accounts import ROLE_LABELS, Role, User, users_holding
-from models.actors import INVITED_ROLE, SUPERIOR, invitees, latest_invitation, queue_clause
+from models.accounts import Role, User, users_holding
+from models.actors import (
+    INVITED_ROLE,
+    QUEUE_ROLES,
+    SUPERIOR,
+    invitees,
+    latest_invitation,
+    queue_clause,
+)
 from models.calendar import WorkCalendar, load_calendar
 from models.channels import CHANNELS, channel_ready
 from models.complaint import Complaint, StepRecord
 from models.dates import WIB, format_day_date, format_moment, format_moment_long, to_wib
-from models.deadlines import deadline_of, overdue_clause
+from models.deadlines import DUE_SOON_SHARE, deadline_of, deadline_state, overdue_clause
 from models.picklists import cached
-from models.sop import PUBLIC, Sop, SopStep
+from models.sop import PUBLIC, Sop, SopStep, in_list
 from models.types import UTCDateTime, utcnow
 
 EVENTS = {
@@ -68,16 +75,22 @@ EVENTS = {
 # Sent only while the office is open (a retry waits for the next opening too).
 OFFICE_HOURS_EVENTS = ("due_soon", "late", "digest")
 STATUSES = {"pending": "Menunggu dikirim", "sent": "Terkirim", "failed": "Gagal"}
-# Roles with a queue: the officials a digest is for.
-QUEUE_ROLES = (Role.FO, Role.KADIS, Role.KABID, Role.KASI, Role.TIM_TEKNIS)
 # The path a notification opens (admin_views/notifications.py serves it): it marks the
 # notification read and leads to the complaint's page in the list the reader may open.
 OPEN_PATH = "/admin/notifikasi/buka/{id}"
 DIGEST_ITEMS = 15  # items listed per section of a digest; the rest are counted
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+@dataclass(frozen=True)
+class Defaults:
+    """The agency's notification settings as the rules read them (kept by each process,
+    told of the admin's change through the pick lists' version row: models/picklists.py);
+    its values are the settings while the admin has saved none."""
+
+    email_default: bool = True
+    whatsapp_default: bool = False
+    late_repeat_limit: int = 3
+    digest_enabled: bool = True
 
 
 class NotificationSettings(db.Model):
@@ -90,24 +103,13 @@ class NotificationSettings(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email_default: Mapped[bool] = mapped_column(default=True)
-    whatsapp_default: Mapped[bool] = mapped_column(default=False)
-    late_repeat_limit: Mapped[int] = mapped_column(default=3)
-    digest_enabled: Mapped[bool] = mapped_column(default=True)
+    email_default: Mapped[bool] = mapped_column(default=Defaults.email_default)
+    whatsapp_default: Mapped[bool] = mapped_column(default=Defaults.whatsapp_default)
+    late_repeat_limit: Mapped[int] = mapped_column(default=Defaults.late_repeat_limit)
+    digest_enabled: Mapped[bool] = mapped_column(default=Defaults.digest_enabled)
 
     def __str__(self) -> str:
         return "Pengaturan notifikasi"
-
-
-@dataclass(frozen=True)
-class Defaults:
-    """The agency's notification settings as the rules read them (kept by each process,
-    told of the admin's change through the pick lists' version row: models/picklists.py)."""
-
-    email_default: bool = True
-    whatsapp_default: bool = False
-    late_repeat_limit: int = 3
-    digest_enabled: bool = True
 
 
 def settings_row() -> NotificationSettings:
@@ -136,7 +138,7 @@ class Notice(db.Model):
 
     __tablename__ = "notice"
     __table_args__ = (
-        CheckConstraint(_in("event", EVENTS), name="event_known"),
+        CheckConstraint(in_list("event", EVENTS), name="event_known"),
         Index("ix_notice_stage", "complaint_id", "stage_started_at", "event"),
     )
 
@@ -157,9 +159,9 @@ class Notification(db.Model):
     __tablename__ = "notification"
     __table_args__ = (
         UniqueConstraint("notice_id", "recipient_id", "channel"),
-        CheckConstraint(_in("channel", CHANNELS), name="channel_known"),
-        CheckConstraint(_in("status", STATUSES), name="status_known"),
-        CheckConstraint(_in("event", EVENTS), name="event_known"),
+        CheckConstraint(in_list("channel", CHANNELS), name="channel_known"),
+        CheckConstraint(in_list("status", STATUSES), name="status_known"),
+        CheckConstraint(in_list("event", EVENTS), name="event_known"),
         # What the worker claims next; what the bell counts.
         Index("ix_notification_due", "status", "next_attempt_at", "id"),
         Index("ix_notification_inbox", "recipient_id", "channel", "read_at"),
@@ -334,9 +336,8 @@ def stage_message(
     }[event]
     title = EVENTS[event]
     if as_superior:
-        waiting = ", ".join(ROLE_LABELS.get(r, r) for r in (step.actor, step.co_actor) if r)
         heading = (
-            f"Untuk diketahui sebagai atasan: langkah yang menunggu {waiting} melewati "
+            f"Untuk diketahui sebagai atasan: langkah yang menunggu {step.actor_label} melewati "
             "batas waktu standar SOP."
         )
         title = "Terlambat (atasan)"
@@ -511,7 +512,6 @@ class SweepResult:
     late: int = 0
     digests: int = 0  # officials sent a digest
     notifications: int = 0
-    counts: dict = field(default_factory=dict)
 
 
 def _same_stage(event: str):
@@ -577,7 +577,7 @@ def _longest_quarter(calendar: WorkCalendar) -> int:
         select(func.max(SopStep.time_minutes), func.max(SopStep.time_working_days))
     ).one()
     longest = max(minutes or 0, (days or 0) * calendar.longest_day_minutes())
-    return math.ceil(longest * 0.25) + 1
+    return math.ceil(longest * DUE_SOON_SHARE) + 1
 
 
 def _load(ids: list[int]) -> list[Complaint]:
@@ -698,7 +698,7 @@ def _officials(day: date) -> list[tuple[User, tuple[str, ...]]]:
 
 
 def _item_line(complaint: Complaint, step: SopStep | None, now: datetime) -> str:
-    state = " (TERLAMBAT)" if complaint.due_at and complaint.due_at < now else ""
+    state = " (TERLAMBAT)" if deadline_state(complaint, now) == "overdue" else ""
     where = f"langkah {step.no} {step.short_name}" if step else complaint.status_label
     return (
         f"- {complaint.reg_number} · {_about(complaint)} · {where} · batas "
@@ -733,14 +733,10 @@ def waiting_stages(user: User, roles: tuple[str, ...]) -> list:
     read role by role from the queue indexes: the role's own steps, the steps it leads, the
     Tim Teknis's meetings the user is invited to (models/actors.queue_clause)."""
     pieces = []
-    for role in roles:
-        if role == INVITED_ROLE:
-            pieces.append(queue_clause(role, user))
-        else:
-            pieces += [
-                Complaint.current_actor == role,
-                and_(Complaint.current_co_actor == role, Complaint.current_actor != role),
-            ]
+    for role in roles:  # (apart: an OR of the two roles' columns reads no queue index)
+        pieces.append(queue_clause(role, user, co_acting=False))
+        if role != INVITED_ROLE:  # the steps it leads (the Kabid at a meeting)
+            pieces.append(and_(Complaint.current_co_actor == role, Complaint.current_actor != role))
     found = {}
     columns = (Complaint.id, Complaint.due_at, Complaint.due_soon_at, Complaint.paused_at)
     for piece in pieces:
@@ -819,23 +815,21 @@ def _digests(now: datetime, day: date, recipients: Recipients, rows: list) -> in
 # -- the official's inbox -----------------------------------------------------------------
 
 
-def inbox_clause(user: User):
-    """The in-app notifications of `user`."""
-    return and_(Notification.recipient_id == user.id, Notification.channel == "app")
+def inbox_clause(user: User, recipient=None):
+    """The in-app notifications of `user` (or of the `recipient` id column given)."""
+    recipient = user.id if recipient is None else recipient
+    return and_(Notification.recipient_id == recipient, Notification.channel == "app")
+
+
+def _unread(recipient):
+    return select(func.count(Notification.id)).where(
+        inbox_clause(None, recipient), Notification.read_at.is_(None)
+    )
 
 
 def unread_expression():
     """`unread_count` of each User row, as a column its SELECT can carry."""
-    return (
-        select(func.count(Notification.id))
-        .where(
-            Notification.recipient_id == User.id,
-            Notification.channel == "app",
-            Notification.read_at.is_(None),
-        )
-        .correlate(User)
-        .scalar_subquery()
-    )
+    return _unread(User.id).correlate(User).scalar_subquery()
 
 
 def unread_count(user: User) -> int:
@@ -843,14 +837,7 @@ def unread_count(user: User) -> int:
     session's user when it was, else counted now."""
     if user.unread_notifications is not None:
         return user.unread_notifications
-    return (
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                inbox_clause(user), Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )
+    return db.session.scalar(_unread(user.id)) or 0
 
 
 def mark_read(user: User, ids=None, now: datetime | None = None) -> int:
@@ -906,11 +893,11 @@ def outbox_counts(since: datetime) -> dict[str, int]:
             .group_by(Notification.status)
         ).all()
     )
+    # Sent since: the successful hand-overs, read from the history's time index (the sent
+    # notifications themselves only grow).
     counts["sent"] = (
         db.session.scalar(
-            select(func.count(Notification.id)).where(
-                external, Notification.status == "sent", Notification.sent_at >= since
-            )
+            select(func.count(Delivery.id)).where(Delivery.at >= since, Delivery.ok.is_(True))
         )
         or 0
     )

@@ -37,7 +37,7 @@ ENDS = (CLOSED,)
 ENDS_LABELS = {CLOSED: "selesai"}
 
 
-def _in(column: str, values) -> str:
+def in_list(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
@@ -165,14 +165,16 @@ class SopStep(db.Model):
     __tablename__ = "sop_step"
     __table_args__ = (
         UniqueConstraint("sop_id", "no"),
-        CheckConstraint(_in("actor", ACTORS), name="actor_known"),
-        CheckConstraint("co_actor IS NULL OR " + _in("co_actor", ACTORS), name="co_actor_known"),
+        CheckConstraint(in_list("actor", ACTORS), name="actor_known"),
+        CheckConstraint(
+            "co_actor IS NULL OR " + in_list("co_actor", ACTORS), name="co_actor_known"
+        ),
         CheckConstraint(
             "(time_minutes IS NULL) <> (time_working_days IS NULL)", name="one_time_standard"
         ),
         CheckConstraint("time_minutes > 0 OR time_working_days > 0", name="time_positive"),
         CheckConstraint(
-            "closing IS NULL OR " + _in("closing", CLOSING_KINDS), name="closing_known"
+            "closing IS NULL OR " + in_list("closing", CLOSING_KINDS), name="closing_known"
         ),
     )
 
@@ -228,7 +230,7 @@ class SopOutcome(db.Model):
     __tablename__ = "sop_outcome"
     __table_args__ = (
         UniqueConstraint("step_id", "code"),
-        CheckConstraint("ends IS NULL OR " + _in("ends", ENDS), name="ends_known"),
+        CheckConstraint("ends IS NULL OR " + in_list("ends", ENDS), name="ends_known"),
         CheckConstraint("(next_step_no IS NULL) <> (ends IS NULL)", name="one_target"),
     )
 

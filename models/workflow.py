@@ -22,6 +22,7 @@ from models.actors import acting_role, clock_role, open_step, why_not
 from models.calendar import WorkCalendar, load_calendar
 from models.complaint import Attachment, Complaint, StepRecord, next_number
 from models.dates import format_moment, to_wib
+from models.deadlines import DUE_SOON_SHARE
 from models.documents import letter_number
 from models.kinds import DOCUMENTS
 from models.masterdata import Channel
@@ -48,9 +49,6 @@ class FormInvalid(Exception):
     def __init__(self, form):
         super().__init__("Isian formulir belum benar.")
         self.form = form
-
-
-DUE_SOON_SHARE = 0.25  # the last quarter of a step's standard is "due soon" (SPEC §3)
 
 
 def due_moments(
