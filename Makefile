@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= pengaduan2026
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run mailbox test lint translations bench bench-scale bench-notifications bench-browser clean
+.PHONY: install run mailbox test lint translations bench bench-scale bench-notifications bench-public bench-browser clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,12 @@ bench-scale: install
 bench-notifications: install
 	$(BIN)/python bench/notifications.py --count $(COUNT)
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/notifications.py --count $(COUNT) --database-url "$(TEST_DATABASE_URL)"; fi
+
+## The citizen's public pages at scale: the form sent (POST /lapor/) and tracking by code
+## (GET /lacak/) over COUNT complaints (PostgreSQL too when TEST_DATABASE_URL is set).
+bench-public: install
+	$(BIN)/python bench/public_pages.py --count $(COUNT)
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/public_pages.py --count $(COUNT) --database-url "$(TEST_DATABASE_URL)"; fi
 
 ## Page load times in Chromium: the browser tests alone, on an otherwise idle machine
 ## (p50/p95/max printed, nothing asserted on speed), every page saved as a screenshot.

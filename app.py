@@ -104,6 +104,12 @@ def create_app(config: dict | None = None) -> Flask:
         # Static files are kept by the browser for a day; their URLs change with their
         # content (`_static_version`), Flask-Admin's carry its version.
         SEND_FILE_MAX_AGE_DEFAULT=timedelta(days=1),
+        # The public complaint form: per address 5 and per contact 3 submissions within an
+        # hour; a form sent sooner than 4 seconds after it was opened is a bot's.
+        SUBMIT_PER_ADDRESS=int(os.environ.get("SUBMIT_PER_ADDRESS", "5")),
+        SUBMIT_PER_CONTACT=int(os.environ.get("SUBMIT_PER_CONTACT", "3")),
+        SUBMIT_WINDOW_MINUTES=int(os.environ.get("SUBMIT_WINDOW_MINUTES", "60")),
+        SUBMIT_MIN_SECONDS=float(os.environ.get("SUBMIT_MIN_SECONDS", "4")),
         **_notification_settings(),
     )
     if config:
@@ -135,6 +141,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(public_bp)
+    csrf.exempt(public_bp)  # its forms check their tokens themselves (citizen/__init__.py)
     init_admin(app)
 
     app.url_defaults(_static_version)

@@ -28,12 +28,14 @@ def init_app(app: Flask) -> Admin:
     from admin_views.recap import RecapView
     from admin_views.settings import SettingsView
     from admin_views.sops import SopView
+    from admin_views.submissions import SubmissionView
     from admin_views.users import AppointmentView, UserView
     from models import ActingAppointment, Complaint, OfficeHours, Role, Sop, User
     from models.audit import AdminChange
     from models.identity import IdentityReveal
     from models.masterdata import Channel, DispositionMark, Jenis, Platform
     from models.notifications import Delivery, Notification, unread_count
+    from models.submission import Submission
 
     use_project_catalogs()
     app.jinja_env.loader = CspSafeLoader(app.jinja_env.loader)
@@ -56,6 +58,8 @@ def init_app(app: Flask) -> Admin:
         *(QueueView(role, Complaint, db, name=label, endpoint=f"queue_{role}",
                     url=f"antrian/{slug}")
           for role, slug, label in queues),
+        SubmissionView(Submission, db, name="Pengaduan daring", endpoint="submissions",
+                       url="formulir-daring"),
         ComplaintListView(Complaint, db, name="Semua pengaduan", endpoint="complaints",
                           url="pengaduan"),
         RecapView(name="Rekapitulasi", endpoint="recap", url="rekap"),

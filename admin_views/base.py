@@ -93,6 +93,8 @@ class HomeView(RoleRequired, AdminIndexView):
             if getattr(view, "queue_role", None) and view.is_accessible():
                 late = view.scope(select(func.count(Complaint.id))).where(overdue_clause(now))
                 queues.append((view, view.waiting(), db.session.scalar(late)))
+            elif getattr(view, "home_counts", None) and view.is_accessible():
+                queues.append((view, *view.home_counts(now)))
         weeks = [(f"{d.day}/{d.month}", n) for d, n in weekly_incoming(8, today)]
         outbox = None
         if may_open(("admin",)):  # the outbox's dashboard: pending, failed, sent today

@@ -2,7 +2,6 @@
 clock, reveal a hidden identity with a reason, print the documents and the register book,
 download attachments."""
 
-import segno
 from flask import (
     abort,
     flash,
@@ -13,7 +12,6 @@ from flask import (
 )
 from flask_admin import expose
 from flask_login import current_user
-from markupsafe import Markup
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
 
@@ -54,8 +52,9 @@ from models.identity import (
 from models.params import parse_id
 from models.pdf import render_pdf, render_register
 from models.settings import agency_settings
+from models.survey import SCALE, UNSUR, rating_of
 from models.swimlane import complaint_swimlane
-from models.tracking import format_code, reissue, tracking_url
+from models.tracking import format_code, qr_svg, reissue, tracking_url
 from models.types import utcnow
 from models.workflow import (
     ActionRefused,
@@ -120,6 +119,10 @@ class ComplaintPage:
             "admin/complaint_page.html",
             complaint=complaint,
             who=who,
+            rating=rating_of(complaint.id) if complaint.status == "closed" else None,
+            rating_comment=sees_identities(current_user),  # the citizen's words may name them
+            unsur=UNSUR,
+            scale=SCALE,
             may_reveal=identity_hidden(complaint)
             and sees_identities(current_user)
             and revealed is None,
@@ -284,10 +287,9 @@ class ComplaintPage:
         """
         self._front_office_only()
         complaint = self._complaint_or_404()
-        code = _take_receipt(complaint.id)
+        code = take_receipt(complaint.id)
         url = tracking_url(code) if code else None
-        qr = segno.make(url, error="m").svg_inline(scale=4, omitsize=True) if url else None
-        return self.render("admin/receipt.html", complaint=complaint, url=url, qr=Markup(qr or ""),
+        return self.render("admin/receipt.html", complaint=complaint, url=url, qr=qr_svg(url),
                            settings=agency_settings(),
                            code=format_code(code) if code else None)  # fmt: skip
 
@@ -318,16 +320,17 @@ class ComplaintPage:
 RECEIPTS = "receipts"
 
 
-def remember_receipt(complaint_id: int, code: str) -> None:
-    """Keep `code` for the receipt page the front office opens next (once)."""
+def remember_receipt(key: int | str, code: str) -> None:
+    """Keep `code` for the receipt page opened next in this session (once): the front
+    office's by complaint id, the citizen's by "s<submission id>"."""
     receipts = dict(session.get(RECEIPTS, {}))
-    receipts[str(complaint_id)] = code
+    receipts[str(key)] = code
     session[RECEIPTS] = receipts
 
 
-def _take_receipt(complaint_id: int) -> str | None:
+def take_receipt(key: int | str) -> str | None:
     receipts = dict(session.get(RECEIPTS, {}))
-    code = receipts.pop(str(complaint_id), None)
+    code = receipts.pop(str(key), None)
     session[RECEIPTS] = receipts
     return code
 

@@ -107,6 +107,8 @@ class NotificationsView(SecureView):
         found = open_notification(current_user, notification_id)
         if found is None:
             abort(404)
+        if found.submission_id is not None:  # an online submission waiting for registration
+            return redirect(url_for("submissions.details_page", id=found.submission_id))
         if found.complaint_id is None:  # a digest: the official's home with their queues
             return redirect(url_for("admin.index"))
         target = complaint_page_for(self.admin, found.complaint_id)

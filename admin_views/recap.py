@@ -13,7 +13,7 @@ from models.accounts import Role, users_holding
 from models.dates import MONTHS, today_wib
 from models.documents import base_context, signer
 from models.pdf import render_pdf
-from models.recap import PERIOD_KINDS, build_recap, parse_period
+from models.recap import IKM_METHOD, NO_RATINGS, PERIOD_KINDS, build_recap, parse_period
 
 
 def _period_from_args():
@@ -92,5 +92,24 @@ class RecapView(SecureView):
             median = f"{s.median_minutes:.0f}" if s.median_minutes is not None else ""
             writer.writerow([s.sop, s.step_no, s.name, s.standard, s.finished, s.met, share,
                              median])  # fmt: skip
+        _write_ikm(writer, recap)
         name = f"rekapitulasi-{period.first:%Y%m%d}-{period.last:%Y%m%d}.csv"
         return file_response("\ufeff" + out.getvalue(), "text/csv; charset=utf-8", name)
+
+
+def _write_ikm(writer, recap) -> None:
+    """The satisfaction index's rows: a heading, each element's NRR, then the index."""
+    ikm = recap.ikm
+    writer.writerow(["Indeks Kepuasan Masyarakat (IKM)", IKM_METHOD])
+    for code, label, nrr in recap.ikm_elements:
+        writer.writerow(["NRR", f"{code.upper()} {label}", nrr])
+    if ikm.ikm is None:
+        writer.writerow(["IKM", "Keterangan", NO_RATINGS])
+    else:
+        writer.writerow(["IKM", "Nilai IKM", ikm.ikm])
+        writer.writerow(["IKM", "Mutu pelayanan", ikm.grade, ikm.meaning])
+    for label, n in (("Responden", ikm.respondents), ("Pengaduan selesai", ikm.population),
+                     ("Sampel minimal (Krejcie–Morgan)", ikm.sample_needed)):  # fmt: skip
+        writer.writerow(["IKM", label, n])
+    if recap.ikm_warning:
+        writer.writerow(["IKM", "Peringatan", recap.ikm_warning])

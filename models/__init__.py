@@ -26,6 +26,7 @@ from models import picklists as _picklists  # noqa: E402, F401 - its hook moves 
 from models import search as _search  # noqa: E402, F401 - its DDL runs with create_all
 from models.accounts import ActingAppointment, Role, User  # noqa: E402
 from models.calendar import CalendarDay, OfficeHours  # noqa: E402
+from models.citizen_messages import CitizenMessage  # noqa: E402
 from models.complaint import (  # noqa: E402
     Attachment,
     Complaint,
@@ -43,8 +44,10 @@ from models.notifications import (  # noqa: E402
 )
 from models.settings import AgencySettings  # noqa: E402
 from models.sop import Sop, SopOutcome, SopStep  # noqa: E402
+from models.submission import Submission, SubmissionFile  # noqa: E402
+from models.survey import Rating  # noqa: E402
 from models.tally import DayTally, StepTally  # noqa: E402
-from models.tracking import TrackingAttempt  # noqa: E402
+from models.throttle import RateEvent  # noqa: E402
 
 _integrity._register()
 
@@ -67,7 +70,11 @@ __all__ = [
     "SopStep",
     "StepRecord",
     "StepTally",
-    "TrackingAttempt",
+    "RateEvent",
+    "Rating",
+    "Submission",
+    "SubmissionFile",
+    "CitizenMessage",
     "ConfidentialReader",
     "IdentityReveal",
     "DayTally",

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import db
+from models.throttle import hold_minutes
 from models.types import UTCDateTime, dialect_insert, utcnow
 
 
@@ -330,8 +331,5 @@ def login_wait_minutes(username: str, address: str, now, *, per_account: int,
             .where(clause, LoginAttempt.succeeded.is_(False), LoginAttempt.at > start)
             .order_by(LoginAttempt.at.desc()).limit(limit)
         ).all()  # fmt: skip
-        if len(recent) >= limit:  # held until the oldest of the last `limit` leaves the window
-            waits.append(recent[-1] + window - now)
-    if not waits:
-        return 0
-    return max(1, -(-int(max(waits).total_seconds()) // 60))
+        waits.append(hold_minutes(recent, limit, window, now))
+    return max(waits)

@@ -6,6 +6,8 @@ Indonesian mobile number, written as typed (0812-…, +62 812 …, 62812…) and
 international form without "+" (6281234567890), which is what WhatsApp gateways take.
 """
 
+import re
+
 import email_validator
 import phonenumbers
 from wtforms.validators import ValidationError
@@ -86,3 +88,32 @@ class Normalized:
             field.data = self.normalize(field.data)
         except ContactInvalid as exc:
             raise ValidationError(str(exc)) from None
+
+
+def reachable(contact: str | None) -> tuple[str, str]:
+    """(e-mail, WhatsApp number) found in a contact as the front office wrote it ("nama@x.id,
+    0812-3456-7890", "telp 0812…", an account name): each normalized, "" when none is there."""
+    email = number = ""
+    text = (contact or "")[:200]
+    for part in re.split(r"[,;/|]+", text):
+        part = part.strip()
+        if "@" in part and not email:
+            for word in part.split():
+                if "@" in word:
+                    email = _quiet(normalize_email, word)
+        elif not number and sum(ch.isdigit() for ch in part) >= 9:
+            digits = "".join(ch for ch in part if ch.isdigit() or ch == "+")
+            number = _quiet(normalize_whatsapp, digits)
+    return email, number
+
+
+def _quiet(normalize, raw: str) -> str:
+    try:
+        return normalize(raw)
+    except ContactInvalid:
+        return ""
+
+
+def contact_text(email: str, number: str) -> str:
+    """One contact line from an e-mail and a number, as the complaint keeps it."""
+    return ", ".join(filter(None, (email, format_whatsapp(number))))

@@ -18,9 +18,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from models import db
+from models import db, throttle
 from models.calendar import WorkCalendar, load_calendar
-from models.channels import Outgoing, SendFailed, base_url, senders
+from models.channels import CHANNELS, Outgoing, SendFailed, base_url, senders
+from models.citizen_messages import CitizenMessage, claim_citizen, forget, outgoing_text, unseal
 from models.notifications import (
     OFFICE_HOURS_EVENTS,
     Delivery,
@@ -100,6 +101,36 @@ def _record(
         result.retried += 1
 
 
+def _deliver_citizen(message: CitizenMessage, sender, now: datetime,
+                     result: DeliverResult) -> None:  # fmt: skip
+    """Hand a citizen's message over (its address and code unsealed only here); once sent or
+    failed for the last time, forget them."""
+    address = unseal(message.address_sealed)
+    error = None
+    if sender is None:
+        error = f"Kanal {CHANNELS[message.channel]} belum dikonfigurasi."
+    elif not address:
+        error = "Alamat tujuan tidak dapat dibuka (kunci aplikasi berganti)."
+    else:
+        try:
+            sender.send(Outgoing(address, message.subject, outgoing_text(message)))
+        except SendFailed as exc:
+            error = str(exc)
+    message.attempts += 1
+    if error is None:
+        message.status, message.sent_at, message.last_error = "sent", now, None
+        forget(message)
+        result.sent += 1
+    elif message.attempts >= max_attempts() or not address:
+        message.status, message.last_error = "failed", error[:500]
+        forget(message)
+        result.failed += 1
+    else:
+        message.last_error = error[:500]
+        message.next_attempt_at = retry_moment(message.attempts, message.event, now)
+        result.retried += 1
+
+
 def deliver(
     now: datetime | None = None, limit: int | None = None, calendar: WorkCalendar | None = None
 ) -> DeliverResult:
@@ -115,8 +146,14 @@ def deliver(
             moment = now or utcnow()
             notification = claim(moment)
             if notification is None:
-                db.session.rollback()
-                break
+                citizen = claim_citizen(moment)
+                if citizen is None:
+                    db.session.rollback()
+                    break
+                handled += 1
+                _deliver_citizen(citizen, outgoing.get(citizen.channel), moment, result)
+                db.session.commit()
+                continue
             handled += 1
             sender = outgoing.get(notification.channel)
             error = None
@@ -162,6 +199,7 @@ def run(
             last_sweep = time.monotonic()
             try:
                 swept = sweep()
+                throttle.prune()  # the public pages' counted events of past days
                 if swept.notifications:
                     echo(
                         f"Sapuan: {swept.due_soon} segera jatuh tempo, {swept.late} "

@@ -174,6 +174,8 @@ class Notification(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")  # e-mail or number
     event: Mapped[str] = mapped_column(String(20))
     complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
+    # A citizen's online submission waiting for registration (models/submission.py).
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="pending")
@@ -313,7 +315,11 @@ def _meeting(complaint: Complaint) -> str | None:
 
 
 def _step_line(complaint: Complaint, step: SopStep) -> str:
-    return f"{complaint.sop.code} langkah {step.no}: {step.short_name} ({step.actor_label})"
+    return _step_line_of(complaint.sop, step)
+
+
+def _step_line_of(sop: Sop, step: SopStep) -> str:
+    return f"{sop.code} langkah {step.no}: {step.short_name} ({step.actor_label})"
 
 
 def stage_message(
@@ -496,6 +502,37 @@ def announce_stage(complaint: Complaint, now: datetime, actor: User | None = Non
     for user in people:
         message = stage_message("arrived", complaint, step, user, meeting=meeting)
         _address(notice_id, "arrived", user, message, now, recipients, complaint.id, rows)
+    return _write(rows)
+
+
+def announce_submission(submission, now: datetime) -> int:
+    """Tell the front office that a citizen's online submission waits for registration
+    (models/submission.py), in the caller's transaction; return how many notifications."""
+    step = submission.sop.step(min(s.no for s in submission.sop.steps if s.actor != PUBLIC))
+    day = to_wib(now).date()
+    recipients = Recipients(day)
+    people = recipients.holding(step.actor)
+    notice_id = _issue(f"submission:{submission.id}", "arrived", day, now) if people else None
+    if notice_id is None:
+        return 0
+    about = ("(pengaduan rahasia: pokoknya tidak dicantumkan; buka tautan untuk membaca)"
+             if submission.is_confidential else submission.subject)  # fmt: skip
+    rows = []
+    for user in people:
+        message = Message(
+            "[Pengaduan] Tugas baru: pengaduan daring menunggu registrasi",
+            "\n".join([
+                f"Yth. {user.full_name},", "",
+                "Pengaduan dari formulir daring menunggu registrasi Anda.", "",
+                f"Diterima       : {format_moment_long(submission.received_at)}",
+                f"Pokok          : {about}",
+                f"Langkah        : {_step_line_of(submission.sop, step)}",
+                f"Batas waktu    : {format_moment_long(submission.due_at)}",
+            ]),
+        )  # fmt: skip
+        _address(notice_id, "arrived", user, message, now, recipients, None, rows)
+    for row in rows:
+        row["submission_id"] = submission.id
     return _write(rows)
 
 

@@ -1,9 +1,11 @@
-"""Rekapitulasi: counts and time-standard compliance of complaints over a period."""
+"""Rekapitulasi: counts, time-standard compliance and the satisfaction index (IKM) of
+complaints over a period."""
 
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
@@ -12,9 +14,13 @@ from models.complaint import STATUSES, Complaint
 from models.dates import MONTHS, SANE_DATE_MESSAGE, WIB, format_date_long, sane_date
 from models.masterdata import Channel, Jenis
 from models.sop import Sop, SopStep
+from models.survey import UNSUR, Index, period_index
 from models.tally import UNKNOWN_MINUTES, DayTally, StepTally
 
 PERIOD_KINDS = {"bulan": "Bulan", "triwulan": "Triwulan", "tahun": "Tahun", "rentang": "Rentang"}
+IKM_METHOD = ("IKM = rata-rata NRR unsur × 25 (PermenPAN-RB 14/2017); responden: pengaduan "
+              "yang selesai pada periode ini.")  # fmt: skip
+NO_RATINGS = "Belum ada penilaian pada periode ini."
 
 
 @dataclass(frozen=True)
@@ -99,10 +105,31 @@ class Recap:
     by_sop: list[tuple[str, int]] = field(default_factory=list)
     by_status: list[tuple[str, int]] = field(default_factory=list)
     steps: list[StepCompliance] = field(default_factory=list)
+    ikm: Index = field(default_factory=Index)  # of the complaints finished in the period
+
+    @property
+    def ikm_elements(self) -> list[tuple[str, str, Decimal]]:
+        """Each element rated in the period, in UNSUR's order: (code, label, NRR to three
+        decimals)."""
+        return [(code, label, self.ikm.nrr_rounded(code))
+                for code, label in UNSUR.items() if code in self.ikm.nrr]  # fmt: skip
+
+    ikm_method = IKM_METHOD
+
+    @property
+    def ikm_warning(self) -> str:
+        """Why the period's IKM does not represent it yet (too few respondents), or ""."""
+        ikm = self.ikm
+        if ikm.ikm is None or not ikm.below_sample:
+            return ""
+        return (f"Jumlah responden ({ikm.respondents}) di bawah sampel minimal Krejcie–Morgan "
+                f"({ikm.sample_needed}) untuk {ikm.population} pengaduan selesai pada periode "
+                "ini; IKM belum mewakili.")  # fmt: skip
 
 
 def build_recap(period: Period) -> Recap:
-    """Count what came in, what was closed and carried over, and step compliance."""
+    """Count what came in, what was closed and carried over, step compliance, and the IKM of
+    the complaints closed in the period."""
     start, end = period.bounds
     recap = Recap(period)
     count = func.count(Complaint.id)
@@ -135,6 +162,7 @@ def build_recap(period: Period) -> Recap:
     recap.by_sop = sorted(by_code.items())
     recap.by_status = _summed(groups, 3, list(STATUSES.items()))
     recap.steps = _step_compliance(period.first, period.last)
+    recap.ikm = period_index(start, end)
     return recap
 
 

@@ -5,8 +5,8 @@ written in groups of four (``KX7M-2QPA-9RTE``): 31¹² ≈ 8·10¹⁷ codes, so 
 trying, and it is not the registration number, which counts up. The database keeps only its
 SHA-256 hash: the code is shown once, on the receipt, and a lost one is replaced by a new one
 (the old stops working). Lookups that find nothing are counted per address and held back
-after `TRACK_MAX_FAILURES` within `TRACK_WINDOW_MINUTES`; a wrong code and an unknown one
-answer the same.
+after `TRACK_MAX_FAILURES` within `TRACK_WINDOW_MINUTES` (models/throttle.py); a wrong code
+and an unknown one answer the same.
 
 The public timeline says only what the citizen may know, in plain Indonesian: received,
 registered, being handled, answered, finished, with dates; never notes, dispositions,
@@ -18,14 +18,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import segno
 from flask import current_app
-from sqlalchemy import Index, String, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from markupsafe import Markup
+from sqlalchemy import select, update
 
-from models import db
+from models import db, throttle
 from models.complaint import Complaint, StepRecord
 from models.sop import PUBLIC
-from models.types import UTCDateTime, utcnow
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 CODE_LENGTH = 12
@@ -79,6 +79,13 @@ def tracking_url(code: str) -> str:
     return f"{base_url()}/lacak/?kode={format_code(code)}"
 
 
+def qr_svg(url: str | None) -> Markup:
+    """The QR code of `url` as inline SVG for a receipt ("" without one)."""
+    if not url:
+        return Markup("")
+    return Markup(segno.make(url, error="m").svg_inline(scale=4, omitsize=True))
+
+
 def find(code: str | None) -> Complaint | None:
     """The complaint of a tracking code as typed, or None."""
     normal = normalize_code(code)
@@ -87,37 +94,20 @@ def find(code: str | None) -> Complaint | None:
     return db.session.scalar(select(Complaint).where(Complaint.tracking_hash == code_hash(normal)))
 
 
-class TrackingAttempt(db.Model):
-    """A lookup on the public tracking page that found nothing, kept to hold back guessing."""
-
-    __tablename__ = "tracking_attempt"
-    __table_args__ = (Index("ix_tracking_attempt_address_at", "address", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    address: Mapped[str] = mapped_column(String(64))
-    at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+def _limits() -> tuple[int, timedelta]:
+    config = current_app.config
+    return (int(config.get("TRACK_MAX_FAILURES") or 10),
+            timedelta(minutes=int(config.get("TRACK_WINDOW_MINUTES") or 15)))  # fmt: skip
 
 
 def wait_minutes(address: str, now: datetime | None = None) -> int:
     """Minutes until `address` may look up a code again; 0 when it may now."""
-    now = now or utcnow()
-    config = current_app.config
-    window = timedelta(minutes=int(config.get("TRACK_WINDOW_MINUTES") or 15))
-    limit = int(config.get("TRACK_MAX_FAILURES") or 10)
-    recent = db.session.scalars(
-        select(TrackingAttempt.at)
-        .where(TrackingAttempt.address == address, TrackingAttempt.at > now - window)
-        .order_by(TrackingAttempt.at.desc())
-        .limit(limit)
-    ).all()
-    if len(recent) < limit:
-        return 0
-    return max(1, -(-int((recent[-1] + window - now).total_seconds()) // 60))
+    limit, window = _limits()
+    return throttle.wait_minutes("track", address[:64], limit, window, now)
 
 
 def failed_lookup(address: str, now: datetime | None = None) -> None:
-    db.session.add(TrackingAttempt(address=address[:64], at=now or utcnow()))
-    db.session.commit()
+    throttle.count("track", address, now)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,9 @@ from models import db
 from models.accounts import ROLE_LABELS, ActingAppointment, Role, User
 from models.actors import acting_role, clock_role, open_step, why_not
 from models.calendar import WorkCalendar, load_calendar
+from models.citizen_messages import tell_citizen
 from models.complaint import Attachment, Complaint, StepRecord, next_number
+from models.contacts import reachable
 from models.dates import format_moment, to_wib
 from models.deadlines import DUE_SOON_SHARE
 from models.documents import letter_number
@@ -30,6 +32,7 @@ from models.notifications import announce_stage
 from models.settings import agency_settings
 from models.sop import CLOSED, PUBLIC, Sop, SopStep, current_sop
 from models.step_forms import FORM_CLASSES, RegisterForm, attachment_problems
+from models.submission import Submission, claim_waiting
 from models.tracking import issue_code
 from models.types import utcnow
 
@@ -376,6 +379,8 @@ def advance(
         record = _finish(complaint, done, now, load_calendar())
         form.after_record(record)
         announce_stage(complaint, now, actor=user)  # the outbox: in the step's transaction
+        if complaint.status == "closed":  # the answer has been sent
+            _tell_complainant("answered", complaint, now)
         db.session.commit()
     except (StaleDataError, IntegrityError):
         raise _already_done(complaint_id) from None
@@ -390,26 +395,44 @@ def registration_step(sop: Sop) -> SopStep:
     raise LookupError(f"{sop.title} has no registration step")
 
 
-def register(user: User, formdata, files=(), now: datetime | None = None) -> Complaint:
+def _tell_complainant(event: str, complaint: Complaint, now: datetime,
+                      code: str | None = None) -> int:  # fmt: skip
+    """Queue the citizen's message of `event` to the contact the complaint keeps."""
+    email, number = reachable(complaint.complainant_contact)
+    return tell_citizen(event, email, number, now, code=code, complaint_id=complaint.id,
+                        reg_number=complaint.reg_number)  # fmt: skip
+
+
+def register(user: User, formdata, files=(), now: datetime | None = None,
+             submission: Submission | None = None) -> Complaint:  # fmt: skip
     """Register a complaint (the front office's step) and forward it to the next official.
 
     The complaint enters its SOP at the first step; the public's steps before the
-    registration are recorded as done when it was received.
+    registration are recorded as done when it was received. From a citizen's online
+    `submission`: its channel, SOP, moment of receipt, files and tracking code are the
+    complaint's (the form's corrections of jenis, subject and the rest are taken).
 
-    :raise ActionRefused: the user may not register, or no SOP is in force for the channel.
+    :raise ActionRefused: the user may not register, no SOP is in force for the channel, or
+        the submission was registered or archived meanwhile.
     :raise FormInvalid: the registration form has errors; nothing was saved.
     """
     now = now or utcnow()
-    form = RegisterForm(formdata=_multidict(formdata), complaint=None, now=now)
+    formdata = _multidict(formdata)
+    if submission is not None:  # what the citizen used and when: not the form's to choose
+        formdata = MultiDict(formdata or {})
+        formdata["channel_id"] = str(submission.channel_id)
+        formdata["received_at"] = f"{to_wib(submission.received_at):%Y-%m-%dT%H:%M}"
+    form = RegisterForm(formdata=formdata, complaint=None, now=now)
     if not form.validate():
         raise FormInvalid(form)
-    problems = attachment_problems(files)
+    problems = attachment_problems(files)  # the submission's were checked when it came
     if problems:
         form.attachments.errors = problems
         raise FormInvalid(form)
-    received = form.received_at_utc()
+    received = form.received_at_utc() if submission is None else submission.received_at
     channel = db.session.get(Channel, form.channel_id.data)
-    sop = current_sop(channel.sop_code, to_wib(received).date())
+    sop = (current_sop(channel.sop_code, to_wib(received).date()) if submission is None
+           else submission.sop)  # fmt: skip
     if sop is None:
         raise ActionRefused(f"Belum ada SOP yang berlaku untuk kanal {channel.name}.")
     step = registration_step(sop)
@@ -435,8 +458,11 @@ def register(user: User, formdata, files=(), now: datetime | None = None) -> Com
             **form.complaint_fields(),
         )
         db.session.add(complaint)
-        # The citizen's code, shown once on the receipt (kept only as its hash).
-        complaint.tracking_code = issue_code(complaint)
+        if submission is None:  # the citizen's code, shown once on the receipt (its hash kept)
+            complaint.tracking_code = issue_code(complaint)
+        else:  # the code the citizen got when sending it
+            complaint.received_at = submission.received_at
+            complaint.tracking_code, complaint.tracking_hash = None, submission.tracking_hash
         _move(complaint, entry.no, received, calendar)
         db.session.flush()
         _pass_public_steps(complaint, calendar)
@@ -450,12 +476,31 @@ def register(user: User, formdata, files=(), now: datetime | None = None) -> Com
         for f in files:
             db.session.add(Attachment(complaint_id=complaint.id, record_id=record.id,
                                       uploaded_by_id=user.id, **f))  # fmt: skip
+        if submission is not None:
+            _take_submission(submission, complaint, record, user, now)
         announce_stage(complaint, now, actor=user)
+        _tell_complainant("registered", complaint, now, code=complaint.tracking_code)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return complaint
+
+
+def _take_submission(submission: Submission, complaint: Complaint, record: StepRecord,
+                     user: User, now: datetime) -> None:  # fmt: skip
+    """The submission becomes the complaint: its files the complaint's attachments, its
+    tracking code the complaint's (set at its creation); refused when another official
+    was first."""
+    if not claim_waiting(submission.id, user, "registered", now, complaint_id=complaint.id,
+                         tracking_hash=None):  # fmt: skip
+        raise ActionRefused("Pengaduan daring ini sudah diregistrasi atau diarsipkan oleh "
+                            "petugas lain. Muat ulang daftar.")  # fmt: skip
+    for f in submission.files:
+        db.session.add(Attachment(complaint_id=complaint.id, record_id=record.id,
+                                  uploaded_by_id=user.id, filename=f.filename,
+                                  mime_type=f.mime_type, size=f.size, sha256=f.sha256,
+                                  content=f.content))  # fmt: skip
 
 
 def history_of(complaint: Complaint) -> list[StepRecord]:

@@ -28,6 +28,8 @@ CHANNELS = (
     ("media_sosial", "Media sosial", "SOP.50", True, False),
     # An online channel: handled like social media until the agency decides otherwise.
     ("lapor", "SP4N-LAPOR!", "SOP.50", False, True),
+    # The public form (/lapor/): its submissions wait for registration like any online one.
+    ("formulir_daring", "Formulir daring", "SOP.50", False, False),
 )
 PLATFORMS = (
     ("instagram", "Instagram"),

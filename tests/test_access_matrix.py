@@ -53,6 +53,7 @@ VIEWS = {
     "outbox": {"admin"},
     "deliveries": {"admin"},
     "notification_settings": {"admin"},
+    "submissions": {"fo"},  # the online submissions waiting for registration
 }
 # Pages that ask more than the view: registering a complaint is the front office's; the
 # complaint of the fixture waits for the Kepala Dinas's disposition, so only he may act on
@@ -75,11 +76,14 @@ PAGES = {
     "action_view", "ajax_lookup", "ajax_update", "export", "export_view", "act_view",
     "together_view", "register_book_view", "document_view", "pause_view", "attachment_view",
     "resume_view", "register_view", "remove", "add", "csv", "pdf", "reveal_view",
-    "read_view", "open_view", "receipt_view", "new_code_view", *SOP_REVISION_PAGES,
+    "read_view", "open_view", "receipt_view", "new_code_view", "details_page", "file_view",
+    "archive_view", *SOP_REVISION_PAGES,
 }  # fmt: skip
 PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",
           "admin.static", "bootstrap.static",
-          "public.track", "public.letter"}  # the citizen's: tests/test_tracking.py  # fmt: skip
+          # the citizen's: below, and tests/test_tracking.py, test_public_form.py
+          "public.track", "public.letter", "public.submit_form", "public.sent",
+          "public.rate_view"}  # fmt: skip
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -216,3 +220,24 @@ def test_a_complaint_of_another_queue_is_not_found_there(client, auth, ids):
     assert client.get(f"/admin/antrian/kabid/details/?id={ids['complaint']}").status_code == 404
     assert auth.post(f"/admin/antrian/kabid/aksi/?id={ids['complaint']}",
                      {"outcome": "arahan"}, form_page="/admin/").status_code == 404  # fmt: skip
+
+
+@pytest.mark.parametrize("principal", ["anonymous", *sorted(USERS)])
+def test_the_public_pages_answer_everyone_alike_and_lead_nowhere_inside(app, client,
+                                                                       principal):  # fmt: skip
+    """Logged in or not, the citizen's pages are the same: no back-office link, no name of an
+    official; a rating or letter without a valid code finds nothing."""
+    if principal != "anonymous":
+        client.post("/login", data={"username": USERS[principal], "password": PASSWORD,
+                                    "csrf_token": _token(client)})  # fmt: skip
+    for path in ("/lapor/", "/lacak/", "/lacak/?kode=AAAA-BBBB-CCCC"):
+        response = client.get(path)
+        text = response.get_data(as_text=True)
+        assert response.status_code in (200, 404), path
+        assert "/admin" not in text and "Dewi" not in text and "Bambang" not in text, path
+    assert client.get("/lapor/terkirim/").status_code == 302  # nothing sent in this session
+    token = CSRF_RE.search(client.get("/lapor/").get_data(as_text=True)).group(1)
+    for path in ("/lacak/nilai/", "/lacak/surat/?kode=AAAA-BBBB-CCCC"):
+        method = client.post if path.startswith("/lacak/nilai") else client.get
+        response = method(path, data={"csrf_token": token, "kode": "AAAA-BBBB-CCCC", "u9": "4"})
+        assert response.status_code == 404, path

@@ -340,6 +340,7 @@ def test_channels_export_and_filter_by_sop(app, client, auth):
     assert rows[1:] == [
         ["media_sosial", "Media sosial", "SOP.50", "Ya", "Tidak", "2", "Ya"],
         ["lapor", "SP4N-LAPOR!", "SOP.50", "Tidak", "Ya", "3", "Ya"],
+        ["formulir_daring", "Formulir daring", "SOP.50", "Tidak", "Tidak", "4", "Ya"],
         ["whatsapp_hotline", "WhatsApp hotline", "SOP.50", "Tidak", "Tidak", "10", "Ya"],
     ]
 

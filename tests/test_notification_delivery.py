@@ -58,7 +58,9 @@ def test_whatsapp_goes_through_the_gateway_with_its_token(app, monkeypatch, body
     with Gateway() as gateway, app.app_context():
         _whatsapp(app, monkeypatch, gateway, WHATSAPP_BODY=body,
                   WHATSAPP_PHONE_FORMAT=number_form)  # fmt: skip
-        c = register_complaint("media_sosial", complainant_name="Siti Aminah")
+        # (A complainant reached by an account name only: the gateway carries the Kabid's.)
+        c = register_complaint("media_sosial", complainant_name="Siti Aminah",
+                               complainant_contact="@siti.aminah")  # fmt: skip
         act(c, "kadis", "arahan")
         assert deliver().sent == 1
         (request,) = gateway.requests
@@ -76,7 +78,7 @@ def test_a_failing_gateway_is_retried_with_backoff_then_marked_failed(app, monke
     with Gateway() as gateway, app.app_context():
         _whatsapp(app, monkeypatch, gateway)
         gateway.mode, gateway.hang = mode, 1.5
-        c = register_complaint("media_sosial")
+        c = register_complaint("media_sosial", complainant_contact="@budi.santoso")
         act(c, "kadis", "arahan")
         message = _kabid_whatsapp(c)
         limit = max_attempts()
