@@ -19,6 +19,7 @@ def init_app(app: Flask) -> Admin:
     from admin_views.complaints import ComplaintListView, QueueView
     from admin_views.masterdata import ChannelView, DispositionMarkView, JenisView, PlatformView
     from admin_views.notifications import (
+        CitizenMessageView,
         DeliveryView,
         NotificationSettingsView,
         NotificationsView,
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> Admin:
     from admin_views.users import AppointmentView, UserView
     from models import ActingAppointment, Complaint, OfficeHours, Role, Sop, User
     from models.audit import AdminChange
+    from models.citizen_messages import CitizenMessage
     from models.identity import IdentityReveal
     from models.masterdata import Channel, DispositionMark, Jenis, Platform
     from models.notifications import Delivery, Notification, unread_count
@@ -92,6 +94,8 @@ def init_app(app: Flask) -> Admin:
                    endpoint="outbox", url="notifikasi-keluar"),
         DeliveryView(Delivery, db, name="Riwayat pengiriman notifikasi",
                      category=admin_category, endpoint="deliveries", url="riwayat-pengiriman"),
+        CitizenMessageView(CitizenMessage, db, name="Pesan ke pengadu", category=admin_category,
+                           endpoint="citizen_messages", url="pesan-pengadu"),
         NotificationSettingsView(name="Pengaturan notifikasi", category=admin_category,
                                  endpoint="notification_settings", url="pengaturan-notifikasi"),
         NotificationsView(name="Notifikasi", endpoint="notifications", url="notifikasi"),

@@ -18,6 +18,9 @@ from admin_views.i18n import AppForm
 from models import User, db
 from models.accounts import Role
 from models.channels import CHANNELS, channel_ready
+from models.citizen_messages import EVENTS as CITIZEN_EVENTS
+from models.citizen_messages import STATUSES as CITIZEN_STATUSES
+from models.citizen_messages import CitizenMessage
 from models.contacts import Normalized, format_whatsapp, normalize_email, normalize_whatsapp
 from models.dates import format_moment
 from models.notifications import (
@@ -322,6 +325,44 @@ class DeliveryView(SecureModelView):
 
     def get_query(self):
         return super().get_query().options(joinedload(Delivery.recipient))
+
+
+class CitizenMessageView(SecureModelView):
+    """The messages to citizens (received, registered, answered): their state and last error,
+    never their address or code (sealed in the row and forgotten once sent or failed)."""
+
+    roles = (Role.ADMIN,)
+    can_create = can_edit = can_delete = False
+    column_list = ("created_at", "event", "channel", "status", "attempts", "next_attempt_at",
+                   "last_error", "sent_at")  # fmt: skip
+    column_labels = {
+        "created_at": "Dibuat",
+        "event": "Peristiwa",
+        "channel": "Kanal",
+        "status": "Status",
+        "attempts": "Percobaan",
+        "next_attempt_at": "Coba lagi pada",
+        "last_error": "Kesalahan terakhir",
+        "sent_at": "Terkirim",
+    }
+    column_sortable_list = ("created_at", "sent_at")
+    column_default_sort = [("created_at", True), ("id", True)]
+    column_formatters = {
+        "created_at": lambda v, c, m, n: format_moment(m.created_at),
+        "sent_at": lambda v, c, m, n: format_moment(m.sent_at) if m.sent_at else "",
+        "next_attempt_at": lambda v, c, m, n: (
+            format_moment(m.next_attempt_at) if m.status == "pending" else ""
+        ),
+        "event": lambda v, c, m, n: m.event_label,
+        "channel": lambda v, c, m, n: CHANNELS[m.channel],
+        "status": lambda v, c, m, n: m.status_label,
+    }
+    column_filters = (
+        filters.FilterEqual(CitizenMessage.status, "Status",
+                            options=list(CITIZEN_STATUSES.items())),
+        filters.FilterEqual(CitizenMessage.event, "Peristiwa",
+                            options=list(CITIZEN_EVENTS.items())),
+    )  # fmt: skip
 
 
 class NotificationSettingsForm(AppForm):

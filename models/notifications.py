@@ -64,6 +64,7 @@ from models.dates import WIB, format_day_date, format_moment, format_moment_long
 from models.deadlines import DUE_SOON_SHARE, deadline_of, deadline_state, overdue_clause
 from models.picklists import cached
 from models.sop import PUBLIC, Sop, SopStep, in_list
+from models.submission import Submission
 from models.types import UTCDateTime, utcnow
 
 EVENTS = {
@@ -448,6 +449,7 @@ def _address(
     recipients: Recipients,
     complaint_id: int | None,
     rows: list,
+    submission_id: int | None = None,
 ) -> None:
     """Queue `message` for `user` on each of their channels (rows for one insert)."""
     for channel, address in recipients.channels(user):
@@ -460,6 +462,7 @@ def _address(
                 address=address,
                 event=event,
                 complaint_id=complaint_id,
+                submission_id=submission_id,
                 subject=message.subject,
                 body=message.body,
                 status="sent" if in_app else "pending",
@@ -505,35 +508,95 @@ def announce_stage(complaint: Complaint, now: datetime, actor: User | None = Non
     return _write(rows)
 
 
-def announce_submission(submission, now: datetime) -> int:
+def _registration_step(submission: Submission) -> SopStep:
+    return submission.sop.step(min(s.no for s in submission.sop.steps if s.actor != PUBLIC))
+
+
+def submission_message(event: str, submission: Submission, user: User, *,
+                       as_superior: bool = False, occurrence: int = 1,
+                       limit: int = 1) -> Message:  # fmt: skip
+    """The subject and text of an online submission's notice (waiting for registration)."""
+    step = _registration_step(submission)
+    heading = {
+        "arrived": "Pengaduan dari formulir daring menunggu registrasi Anda.",
+        "due_soon": "Pengaduan daring berikut segera jatuh tempo registrasinya.",
+        "late": "Pengaduan daring berikut melewati batas waktu registrasi.",
+    }[event]
+    title = EVENTS[event]
+    if as_superior:
+        heading = ("Untuk diketahui sebagai atasan: pengaduan daring berikut belum diregistrasi "
+                   f"{step.actor_label} dalam batas waktunya.")  # fmt: skip
+        title = "Terlambat (atasan)"
+    about = ("(pengaduan rahasia: pokoknya tidak dicantumkan; buka tautan untuk membaca)"
+             if submission.is_confidential else submission.subject)  # fmt: skip
+    lines = [
+        f"Yth. {user.full_name},", "", heading, "",
+        f"Diterima       : {format_moment_long(submission.received_at)}",
+        f"Pokok          : {about}",
+        f"Langkah        : {_step_line_of(submission.sop, step)}",
+        f"Batas waktu    : {format_moment_long(submission.due_at)}",
+    ]  # fmt: skip
+    if event == "late":
+        lines.append(f"Pengingat      : ke-{occurrence} dari paling banyak {limit}")
+    subject = f"[Pengaduan] {title}: pengaduan daring menunggu registrasi"
+    return Message(subject[:300], "\n".join(lines))
+
+
+def _address_submission(notice_id: int, event: str, submission: Submission, people: list,
+                        now: datetime, recipients: Recipients, rows: list,
+                        above: tuple = (), **extra) -> None:  # fmt: skip
+    for user in people:
+        message = submission_message(event, submission, user, as_superior=user in above,
+                                     **extra)  # fmt: skip
+        _address(notice_id, event, user, message, now, recipients, None, rows, submission.id)
+
+
+def announce_submission(submission: Submission, now: datetime) -> int:
     """Tell the front office that a citizen's online submission waits for registration
     (models/submission.py), in the caller's transaction; return how many notifications."""
-    step = submission.sop.step(min(s.no for s in submission.sop.steps if s.actor != PUBLIC))
     day = to_wib(now).date()
     recipients = Recipients(day)
-    people = recipients.holding(step.actor)
+    people = recipients.holding(_registration_step(submission).actor)
     notice_id = _issue(f"submission:{submission.id}", "arrived", day, now) if people else None
     if notice_id is None:
         return 0
-    about = ("(pengaduan rahasia: pokoknya tidak dicantumkan; buka tautan untuk membaca)"
-             if submission.is_confidential else submission.subject)  # fmt: skip
     rows = []
-    for user in people:
-        message = Message(
-            "[Pengaduan] Tugas baru: pengaduan daring menunggu registrasi",
-            "\n".join([
-                f"Yth. {user.full_name},", "",
-                "Pengaduan dari formulir daring menunggu registrasi Anda.", "",
-                f"Diterima       : {format_moment_long(submission.received_at)}",
-                f"Pokok          : {about}",
-                f"Langkah        : {_step_line_of(submission.sop, step)}",
-                f"Batas waktu    : {format_moment_long(submission.due_at)}",
-            ]),
-        )  # fmt: skip
-        _address(notice_id, "arrived", user, message, now, recipients, None, rows)
-    for row in rows:
-        row["submission_id"] = submission.id
+    _address_submission(notice_id, "arrived", submission, people, now, recipients, rows)
     return _write(rows)
+
+
+def _tell_submissions(now: datetime, day: date, recipients: Recipients, rows: list,
+                      limit: int) -> tuple[int, int]:  # fmt: skip
+    """The reminders of the online submissions waiting for registration: *due soon* once,
+    *late* once an office day (to the front office and the official above it), at most
+    `limit` times. Few wait at a time: read straight from their table. (due soon, late)."""
+    waiting = db.session.scalars(
+        select(Submission)
+        .where(Submission.status == "waiting", Submission.due_soon_at <= now)
+        .order_by(Submission.id)
+    ).all()
+    soon = late = 0
+    for submission in waiting:
+        step = _registration_step(submission)
+        holders = recipients.holding(step.actor)
+        if submission.due_at > now:
+            key, event, extra, above = f"submission-due_soon:{submission.id}", "due_soon", {}, ()
+        else:
+            prefix = f"submission-late:{submission.id}:"
+            told = db.session.scalar(select(func.count(Notice.id))
+                                     .where(Notice.key.startswith(prefix)))  # fmt: skip
+            if told >= limit:
+                continue
+            key, event = prefix + day.isoformat(), "late"
+            above = tuple(u for u in recipients.superiors(step) if u not in holders)
+            extra = {"occurrence": told + 1, "limit": limit}
+        notice_id = _issue(key, event, day, now)
+        if notice_id is None:
+            continue
+        soon, late = (soon + 1, late) if event == "due_soon" else (soon, late + 1)
+        _address_submission(notice_id, event, submission, [*holders, *above], now, recipients,
+                            rows, above, **extra)  # fmt: skip
+    return soon, late
 
 
 # -- the sweep ----------------------------------------------------------------------------
@@ -664,6 +727,9 @@ def sweep(now: datetime | None = None, calendar: WorkCalendar | None = None) -> 
         if len(rows) > 2000:
             result.notifications += _write(rows)
             rows = []
+
+    soon, late = _tell_submissions(now, day, recipients, rows, limit)
+    result.due_soon, result.late = result.due_soon + soon, result.late + late
 
     if settings.digest_enabled:
         result.digests = _digests(now, day, recipients, rows)
@@ -807,6 +873,15 @@ def digest_message(user: User, roles: tuple[str, ...], now: datetime) -> Message
     ):
         ids = sections[key]
         lines += _lines(title, len(ids), [by_id[i] for i in ids[:DIGEST_ITEMS]], now)
+    online = 0
+    if Role.FO in roles:  # the online submissions waiting for registration
+        online, online_late = db.session.execute(
+            select(func.count(), func.count().filter(Submission.due_at < now))
+            .where(Submission.status == "waiting")
+        ).one()  # fmt: skip
+        if online:
+            lines += [f"Pengaduan daring menunggu registrasi ({online}, terlambat "
+                      f"{online_late}): buka menu Pengaduan daring.", ""]  # fmt: skip
     agency = 0
     if Role.KADIS in roles:  # the agency's late steps, from the due index
         late = and_(Complaint.status == "in_progress", overdue_clause(now))
@@ -819,7 +894,7 @@ def digest_message(user: User, roles: tuple[str, ...], now: datetime) -> Message
         )
         lines += _lines("Langkah terlambat di seluruh dinas", agency, _first(list(first)), now)
     waiting = sum(len(ids) for ids in sections.values())
-    if not waiting and not agency:
+    if not waiting and not agency and not online:
         return None
     subject = (
         f"[Pengaduan] Ringkasan {format_day_date(day)}: {waiting} menunggu, "

@@ -21,6 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, Text, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import db
@@ -109,19 +110,26 @@ def rate(complaint: Complaint, values: dict[str, int | None], comment: str,
         raise SurveyRefused(f"Pilih nilai untuk '{UNSUR[REQUIRED]}'.")
     if any(v is not None and v not in SCALE for v in values.values()) or set(values) - set(UNSUR):
         raise SurveyRefused("Nilai harus salah satu dari 1 sampai 4.")
-    rating = rating_of(complaint.id)
-    if rating is None:
-        rating = Rating(complaint_id=complaint.id, created_at=now)
-        db.session.add(rating)
-    elif not rating.changeable(now):
-        raise SurveyRefused(f"Penilaian hanya dapat diubah dalam {CHANGE_DAYS} hari setelah "
-                            "diberikan.")  # fmt: skip
-    for u in UNSUR:
-        setattr(rating, u, values.get(u))
-    rating.comment = (comment or "").strip()[:MAX_COMMENT]
-    rating.updated_at = now
-    db.session.commit()
-    return rating
+    for attempt in (1, 2):  # a second try when the same citizen's other tab was first
+        rating = rating_of(complaint.id)
+        if rating is None:
+            rating = Rating(complaint_id=complaint.id, created_at=now)
+            db.session.add(rating)
+        elif not rating.changeable(now):
+            raise SurveyRefused(f"Penilaian hanya dapat diubah dalam {CHANGE_DAYS} hari "
+                                "setelah diberikan.")  # fmt: skip
+        for u in UNSUR:
+            setattr(rating, u, values.get(u))
+        rating.comment = (comment or "").strip()[:MAX_COMMENT]
+        rating.updated_at = now
+        try:
+            db.session.commit()
+            return rating
+        except IntegrityError:  # one response per complaint: the other insert won
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def krejcie_morgan(population: int) -> int:

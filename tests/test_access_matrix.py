@@ -53,7 +53,10 @@ VIEWS = {
     "outbox": {"admin"},
     "deliveries": {"admin"},
     "notification_settings": {"admin"},
-    "submissions": {"fo"},  # the online submissions waiting for registration
+    "submissions": {"fo"},
+    "citizen_messages": {
+        "admin"
+    },  # their state only: no address, no code  # the online submissions waiting for registration
 }
 # Pages that ask more than the view: registering a complaint is the front office's; the
 # complaint of the fixture waits for the Kepala Dinas's disposition, so only he may act on

@@ -170,3 +170,19 @@ def test_officials_see_the_rating_on_the_complaints_page(app, client, auth):
     auth.login("kabid")
     page = client.get(f"/admin/pengaduan/details/?id={cid}").get_data(as_text=True)
     assert "Kurang baik" in page and "Jawaban kurang jelas." in page
+
+
+def test_the_admin_sees_a_failed_citizen_message_without_its_address(app, client, auth,
+                                                                     monkeypatch):  # fmt: skip
+    from tests.fake_servers import free_port
+
+    monkeypatch.setitem(app.config, "NOTIFY_MAX_ATTEMPTS", "1")
+    _mail(app, monkeypatch, free_port())  # nothing listens there
+    sent_code(client, send(client, whatsapp=""))
+    with app.app_context():
+        deliver()
+        (message,) = _messages(event="received")
+        assert message.status == "failed" and message.address_sealed is None
+    auth.login("admin")
+    page = client.get("/admin/pesan-pengadu/").get_data(as_text=True)
+    assert "Gagal" in page and "Pengaduan diterima" in page and "rina@" not in page

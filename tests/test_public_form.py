@@ -234,3 +234,36 @@ def test_only_the_front_office_may_register_or_archive(app, client, auth, who):
 def test_the_tracking_code_on_the_receipt_is_formatted(app, client):
     code = sent_code(client, send(client))
     assert code == format_code(code.replace("-", ""))
+
+
+def test_a_waiting_submission_reminds_the_front_office_then_its_superior(app):
+    from datetime import datetime, timedelta
+
+    from models import Jenis
+    from models.dates import WIB
+    from models.notifications import Notice, digest_message, sweep
+    from models.submission import submit
+    from tests.workflow_helpers import user
+
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=WIB)  # an office day
+    with app.app_context():
+        fields = {"jenis_id": db.session.scalar(select(Jenis.id).limit(1)),
+                  "subject": "Antrean OSS", "description": "Lama sekali.", "name": "Rina",
+                  "email": "", "whatsapp": "", "address": "", "is_anonymous": False,
+                  "is_confidential": False}  # fmt: skip
+        s = submit(fields, [], "10.0.0.9", now=monday).submission
+        sid, due, soon = s.id, s.due_at, s.due_soon_at
+
+        def told(event):
+            return sorted(db.session.scalars(
+                select(Notification.recipient_id).join(Notice)
+                .where(Notification.submission_id == sid, Notification.channel == "app",
+                       Notification.event == event)))  # fmt: skip
+
+        sweep(now=soon + timedelta(minutes=1))
+        assert told("due_soon") == [uid("fo")]
+        sweep(now=due + timedelta(minutes=1))
+        sweep(now=due + timedelta(minutes=2))  # once a day
+        assert told("late") == sorted([uid("fo"), uid("kasi")])  # the Kasi is above the FO
+        text = digest_message(user("fo"), ("fo",), due + timedelta(minutes=3)).body
+        assert "Pengaduan daring menunggu registrasi (1, terlambat 1)" in text
