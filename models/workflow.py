@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -32,7 +32,7 @@ from models.notifications import announce_stage
 from models.settings import agency_settings
 from models.sop import CLOSED, PUBLIC, Sop, SopStep, current_sop
 from models.step_forms import FORM_CLASSES, RegisterForm, attachment_problems
-from models.submission import Submission, claim_waiting
+from models.submission import Submission, SubmissionFile, claim_waiting
 from models.tracking import issue_code
 from models.types import utcnow
 
@@ -501,6 +501,10 @@ def _take_submission(submission: Submission, complaint: Complaint, record: StepR
                                   uploaded_by_id=user.id, filename=f.filename,
                                   mime_type=f.mime_type, size=f.size, sha256=f.sha256,
                                   content=f.content))  # fmt: skip
+    db.session.flush()
+    # Kept once: the complaint's attachments are the files now.
+    db.session.execute(delete(SubmissionFile).where(SubmissionFile.submission_id
+                                                    == submission.id))  # fmt: skip
 
 
 def history_of(complaint: Complaint) -> list[StepRecord]:

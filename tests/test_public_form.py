@@ -191,6 +191,7 @@ def test_the_front_office_registers_it_with_corrections_and_the_code_follows(app
         assert [a.filename for a in files] == ["foto.png"]
         s = db.session.get(Submission, sid)
         assert s.status == "registered" and s.complaint_id == c.id and s.tracking_hash is None
+        assert s.files == []  # kept once: as the complaint's attachments
         number = c.reg_number
     again = client.post(f"/admin/formulir-daring/registrasi/?id={sid}", data=data)
     assert again.status_code == 302  # back to its page: already registered
@@ -267,3 +268,17 @@ def test_a_waiting_submission_reminds_the_front_office_then_its_superior(app):
         assert told("late") == sorted([uid("fo"), uid("kasi")])  # the Kasi is above the FO
         text = digest_message(user("fo"), ("fo",), due + timedelta(minutes=3)).body
         assert "Pengaduan daring menunggu registrasi (1, terlambat 1)" in text
+
+
+def test_counted_events_of_past_days_are_pruned(app):
+    from datetime import timedelta
+
+    from models import throttle
+    from models.types import utcnow
+
+    with app.app_context():
+        now = utcnow()
+        throttle.count("track", "10.0.0.7", now - timedelta(days=throttle.KEEP_DAYS, minutes=1))
+        throttle.count("track", "10.0.0.7", now - timedelta(hours=1))
+        assert throttle.prune(now) == 1
+        assert throttle.events("track", "10.0.0.7") == 1
