@@ -34,25 +34,31 @@ class Registration:
         """
         if not current_user.holds(Role.FO, today_wib()):
             abort(403)
-        form = RegisterForm(formdata=request.form if request.method == "POST" else None)
-        status = 200
-        if request.method == "POST":
-            files, problems = read_uploads(request.files.getlist("attachments"))
-            try:
-                if problems:
-                    form.validate()
-                    form.attachments.errors = problems
-                    raise FormInvalid(form)
-                complaint = register(current_user, request.form, files)
-            except FormInvalid as invalid:
-                form, status = invalid.form, 400
-                flash("Registrasi belum tersimpan; periksa pesan di bawah.", "error")
-            except ActionRefused as refused:
-                flash(refused.message, "error")
-                status = refused.status
-            else:
-                flash(f"Pengaduan {complaint.reg_number} tersimpan dan diteruskan ke Kepala "
-                      "Dinas untuk disposisi.", "success")  # fmt: skip
-                remember_receipt(complaint.id, complaint.tracking_code)
-                return redirect(url_for("complaints.receipt_view", id=complaint.id))
-        return self.render("admin/complaint_register.html", form=form), status
+        if request.method != "POST":
+            return self.render("admin/complaint_register.html", form=RegisterForm())
+        complaint, form, status = register_posted()
+        if complaint is None:
+            return self.render("admin/complaint_register.html", form=form), status
+        flash(f"Pengaduan {complaint.reg_number} tersimpan dan diteruskan ke Kepala "
+              "Dinas untuk disposisi.", "success")  # fmt: skip
+        remember_receipt(complaint.id, complaint.tracking_code)
+        return redirect(url_for("complaints.receipt_view", id=complaint.id))
+
+
+def register_posted(submission=None):
+    """Register what the front office posted (from an online `submission`, when given):
+    (complaint, None, 302), or (None, the form to show again with its errors, status)."""
+    form = RegisterForm(formdata=request.form)
+    files, problems = read_uploads(request.files.getlist("attachments"))
+    try:
+        if problems:
+            form.validate()
+            form.attachments.errors = problems
+            raise FormInvalid(form)
+        return register(current_user, request.form, files, submission=submission), None, 302
+    except FormInvalid as invalid:
+        flash("Registrasi belum tersimpan; periksa pesan di bawah.", "error")
+        return None, invalid.form, 400
+    except ActionRefused as refused:
+        flash(refused.message, "error")
+        return None, form, refused.status

@@ -15,12 +15,13 @@ from wtforms.validators import Length
 from admin_views.base import SecureModelView
 from admin_views.complaint_lists import DEADLINE_BADGES
 from admin_views.i18n import AppForm
+from admin_views.registration import register_posted
 from admin_views.responses import file_response
 from models import db
 from models.accounts import Role
 from models.dates import format_moment
 from models.deadlines import deadline_state
-from models.step_forms import RegisterForm, read_uploads
+from models.step_forms import RegisterForm
 from models.submission import (
     ARCHIVE_REASONS,
     STATUSES,
@@ -29,7 +30,6 @@ from models.submission import (
     archive,
 )
 from models.types import utcnow
-from models.workflow import ActionRefused, FormInvalid, register
 
 
 class ArchiveForm(AppForm):
@@ -120,23 +120,11 @@ class SubmissionView(SecureModelView):
             return redirect(url_for(".details_page", id=submission.id))
         status = 200
         if request.method == "POST":
-            form = RegisterForm(formdata=request.form)
-            files, problems = read_uploads(request.files.getlist("attachments"))
-            try:
-                if problems:
-                    form.validate()
-                    form.attachments.errors = problems
-                    raise FormInvalid(form)
-                complaint = register(current_user, request.form, files, submission=submission)
-            except FormInvalid as invalid:
-                form, status = invalid.form, 400
-                flash("Registrasi belum tersimpan; periksa pesan di bawah.", "error")
-            except ActionRefused as refused:
-                flash(refused.message, "error")
-                status = refused.status
-            else:
-                flash(f"Pengaduan {complaint.reg_number} tersimpan dan diteruskan. Pengadu "
-                      "memakai kode lacak yang diterimanya saat mengirim.", "success")  # fmt: skip
+            complaint, form, status = register_posted(submission)
+            if complaint is not None:
+                flash(f"Pengaduan {complaint.reg_number} tersimpan dan diteruskan ke Kepala "
+                      "Dinas. Pengadu memakai kode lacak yang diterimanya saat mengirim.",
+                      "success")  # fmt: skip
                 return redirect(url_for("complaints.details_view", id=complaint.id))
         else:
             form = RegisterForm(data=_prefill(submission))

@@ -102,8 +102,11 @@ def sent():
 
 @bp.app_errorhandler(RequestEntityTooLarge)
 def too_large(_error):
-    """A request bigger than MAX_CONTENT_LENGTH (its content is never read)."""
-    return render_template("public/too_large.html"), 413
+    """A request bigger than MAX_CONTENT_LENGTH (its content is never read): the citizen's
+    page on the citizen's side, the back-office's elsewhere."""
+    if request.blueprint == bp.name:
+        return render_template("public/too_large.html"), 413
+    return render_template("errors/413.html"), 413
 
 
 # -- tracking -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, select
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import db
@@ -172,14 +172,3 @@ def outgoing_text(message: CitizenMessage) -> str:
 def forget(message: CitizenMessage) -> None:
     """Drop what identifies the citizen once the message is done with."""
     message.address_sealed = message.code_sealed = None
-
-
-def claim_citizen(now: datetime) -> CitizenMessage | None:
-    """The next citizen message due, locked for this worker until its transaction ends."""
-    return db.session.scalars(
-        select(CitizenMessage)
-        .where(CitizenMessage.status == "pending", CitizenMessage.next_attempt_at <= now)
-        .order_by(CitizenMessage.next_attempt_at, CitizenMessage.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    ).first()

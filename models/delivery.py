@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from models import db, throttle
 from models.calendar import WorkCalendar, load_calendar
 from models.channels import CHANNELS, Outgoing, SendFailed, base_url, senders
-from models.citizen_messages import CitizenMessage, claim_citizen, forget, outgoing_text, unseal
+from models.citizen_messages import CitizenMessage, forget, outgoing_text, unseal
 from models.notifications import (
     OFFICE_HOURS_EVENTS,
     Delivery,
@@ -43,13 +43,14 @@ class DeliverResult:
     failed: int = 0  # failed for the last time
 
 
-def claim(now: datetime) -> Notification | None:
-    """The next external notification due to be sent, locked for this worker until its
-    transaction ends; None when nothing is due (or every due one is held by another)."""
+def claim(now: datetime, model=Notification):
+    """The next external notification (or citizen message: `model`) due to be sent, locked
+    for this worker until its transaction ends; None when nothing is due (or every due one is
+    held by another)."""
     return db.session.scalars(
-        select(Notification)
-        .where(Notification.status == "pending", Notification.next_attempt_at <= now)
-        .order_by(Notification.next_attempt_at, Notification.id)
+        select(model)
+        .where(model.status == "pending", model.next_attempt_at <= now)
+        .order_by(model.next_attempt_at, model.id)
         .limit(1)
         .with_for_update(skip_locked=True)
     ).first()
@@ -146,7 +147,7 @@ def deliver(
             moment = now or utcnow()
             notification = claim(moment)
             if notification is None:
-                citizen = claim_citizen(moment)
+                citizen = claim(moment, CitizenMessage)
                 if citizen is None:
                     db.session.rollback()
                     break

@@ -24,8 +24,8 @@ WALK_TO_ANSWER = (("kadis", "arahan"), ("kabid", "perintah_kasi"), ("kasi", "jaw
 
 
 @pytest.fixture(autouse=True)
-def _no_wait(app):
-    app.config["SUBMIT_MIN_SECONDS"] = 0
+def _no_wait(app, monkeypatch):
+    monkeypatch.setitem(app.config, "SUBMIT_MIN_SECONDS", 0)
 
 
 def _mail(app, monkeypatch, port):

@@ -22,8 +22,9 @@ CODE = re.compile(r'id="kode-lacak">([A-Z0-9-]+)<')
 
 
 @pytest.fixture(autouse=True)
-def _no_wait(app):
-    app.config["SUBMIT_MIN_SECONDS"] = 0  # a test fills the form at once; one test sets it
+def _no_wait(app, monkeypatch):
+    # A test fills the form at once (one test sets a wait); config is put back after each.
+    monkeypatch.setitem(app.config, "SUBMIT_MIN_SECONDS", 0)
 
 
 def form_data(client, **overrides) -> dict:
@@ -101,13 +102,13 @@ def test_a_bots_form_is_refused_and_the_text_kept(app, client, trap):
         assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
 
 
-def test_a_form_sent_too_soon_is_refused_then_taken(app, client):
-    app.config["SUBMIT_MIN_SECONDS"] = 60
+def test_a_form_sent_too_soon_is_refused_then_taken(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "SUBMIT_MIN_SECONDS", 60)
     data = form_data(client)
     response = client.post("/lapor/", data=data)
     assert response.status_code == 400 and "terlalu cepat" in response.get_data(as_text=True)
     assert "Izin usaha belum terbit" in response.get_data(as_text=True)
-    app.config["SUBMIT_MIN_SECONDS"] = 0
+    monkeypatch.setitem(app.config, "SUBMIT_MIN_SECONDS", 0)
     assert client.post("/lapor/", data=data).status_code == 302
 
 
@@ -120,8 +121,9 @@ def test_without_a_csrf_token_nothing_is_taken_and_the_text_comes_back(app, clie
         assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
 
 
-def test_floods_are_held_per_address_and_per_contact(app, client):
-    app.config.update(SUBMIT_PER_ADDRESS=2, SUBMIT_PER_CONTACT=3)
+def test_floods_are_held_per_address_and_per_contact(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "SUBMIT_PER_ADDRESS", 2)
+    monkeypatch.setitem(app.config, "SUBMIT_PER_CONTACT", 3)
     assert send(client, address="10.0.0.1").status_code == 302
     assert send(client, address="10.0.0.1").status_code == 302
     held = send(client, address="10.0.0.1", subject="Ketiga kalinya")
@@ -282,3 +284,25 @@ def test_counted_events_of_past_days_are_pruned(app):
         throttle.count("track", "10.0.0.7", now - timedelta(hours=1))
         assert throttle.prune(now) == 1
         assert throttle.events("track", "10.0.0.7") == 1
+
+
+def test_a_request_over_the_size_limit_is_explained(app, client, auth, monkeypatch):
+    import io
+
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
+    def big():
+        return [(io.BytesIO(PNG + b"\0" * 100_000), "besar.png")]
+
+    response = send(client, attachments=big())
+    text = response.get_data(as_text=True)
+    assert response.status_code == 413 and "terlalu besar" in text and "Kembali" in text
+    assert "/admin" not in text
+    auth.login("fo")
+    token = csrf_token(client, "/admin/")
+    response = client.post("/admin/pengaduan/registrasi/", data={
+        "csrf_token": token, "attachments": big()}, content_type="multipart/form-data")  # fmt: skip
+    assert response.status_code == 413 and "Kiriman terlalu besar" in response.get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
