@@ -290,6 +290,7 @@ def test_a_request_over_the_size_limit_is_explained(app, client, auth, monkeypat
     import io
 
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 64 * 1024)
+
     def big():
         return [(io.BytesIO(PNG + b"\0" * 100_000), "besar.png")]
 
