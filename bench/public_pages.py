@@ -3,7 +3,7 @@
     python bench/public_pages.py --count 20000
     python bench/public_pages.py --count 1000000 --database-url sqlite:////tmp/bench-public-1m.db
     python bench/public_pages.py --count 1000000 --database-url postgresql+psycopg://...
-                           --schema bench_public_1m  (PostgreSQL: keep the data)
+                                 --schema bench_public_1m  (PostgreSQL: keep the data)
 
 The database — a throwaway SQLite file or PostgreSQL schema, or the given file or kept
 schema, reused with the complaints it already has — is filled to `--count` complaints by
