@@ -34,10 +34,12 @@ from models.documents import (
 from models.identity import (
     sees_identities,
 )
+from models.lapor import class_label
 from models.types import utcnow
 
 EXPORT_HEADERS = (
-    "No. Registrasi", "Diterima (WIB)", "Kanal", "Platform", "No. LAPOR!", "Jenis", "SOP",
+    "No. Registrasi", "Diterima (WIB)", "Kanal", "Platform", "No. LAPOR!",
+    "Klasifikasi LAPOR!", "Kategori LAPOR!", "Jenis", "SOP",
     "Status", "Langkah saat ini", "Batas waktu (WIB)", "Status waktu", "Nama pengadu",
     "Kontak", "Alamat", "Pokok pengaduan", "Uraian",
 )  # fmt: skip
@@ -81,7 +83,9 @@ class ComplaintExport(ExportMixin):
         columns = query.with_entities(
             Complaint.reg_number, type_coerce(Complaint.received_at, String), Channel.name,
             func.coalesce(platform.name, ""), func.coalesce(Complaint.lapor_tracking_no, ""),
-            Jenis.name, Sop.code, Sop.revision, Complaint.status, open_step.no,
+            func.coalesce(Complaint.lapor_classification, ""),
+            func.coalesce(Complaint.lapor_category, ""), Jenis.name, Sop.code, Sop.revision,
+            Complaint.status, open_step.no,
             open_step.short_name, type_coerce(Complaint.due_at, String),
             deadline_case(utcnow()), shown(Complaint.complainant_name),
             shown(Complaint.complainant_contact), shown(Complaint.complainant_address),
@@ -99,13 +103,15 @@ class ComplaintExport(ExportMixin):
         label = _Made(neutralise)
         sop = _Made(lambda key: neutralise(f"{key[0]} rev. {key[1]}"))
         stage = _Made(lambda key: neutralise(stage_text(*key)))
+        klass = _Made(lambda key: neutralise(class_label(key)))
 
         def chunks():
             for part in result.partitions():
                 yield [(
                     "'" + number if number[:1] in starts else number, moment(received),
                     label[channel], label[platform_name],
-                    "'" + lapor if lapor[:1] in starts else lapor, label[jenis],
+                    "'" + lapor if lapor[:1] in starts else lapor, klass[lapor_class],
+                    label[category], label[jenis],
                     sop[code, revision], STATUSES[status], stage[code, status, step_no, step_name],
                     moment(due) if due else "-", state,
                     "'" + name if name[:1] in starts else name,
@@ -113,7 +119,8 @@ class ComplaintExport(ExportMixin):
                     "'" + address if address[:1] in starts else address,
                     "'" + subject if subject[:1] in starts else subject,
                     "'" + text if text[:1] in starts else text,
-                ) for (number, received, channel, platform_name, lapor, jenis, code, revision,
+                ) for (number, received, channel, platform_name, lapor, lapor_class, category,
+                       jenis, code, revision,
                        status, step_no, step_name, due, state, name, contact, address, subject,
                        text) in part]  # fmt: skip
 

@@ -49,6 +49,7 @@ from models.identity import (
     sees_identities,
     visible_complaints,
 )
+from models.lapor import class_label
 from models.params import parse_id
 from models.pdf import render_pdf, render_register
 from models.settings import agency_settings
@@ -123,6 +124,7 @@ class ComplaintPage:
             rating_comment=sees_identities(current_user),  # the citizen's words may name them
             unsur=UNSUR,
             scale=SCALE,
+            lapor_class=class_label,
             may_reveal=identity_hidden(complaint)
             and sees_identities(current_user)
             and revealed is None,

@@ -2,16 +2,27 @@
 registration (the SOP's registration step, with its due moment) and is registered as a
 complaint — jenis, subject and the rest corrected as needed — or archived with a reason."""
 
+from pathlib import Path
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import filters
 from flask_login import current_user
+from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from wtforms import SelectChoice, SelectField, TextAreaField
-from wtforms.validators import Length
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
 
+import seeds
 from admin_views.base import SecureModelView
 from admin_views.complaint_lists import DEADLINE_BADGES
 from admin_views.i18n import AppForm
@@ -21,6 +32,8 @@ from models import db
 from models.accounts import Role
 from models.dates import format_moment
 from models.deadlines import deadline_state
+from models.lapor import ImportRefused, class_label, import_reports
+from models.lapor_file import CLASS_LABELS, FileRefused, read_reports, report_of
 from models.step_forms import RegisterForm
 from models.submission import (
     ARCHIVE_REASONS,
@@ -32,6 +45,50 @@ from models.submission import (
 from models.types import utcnow
 
 
+class LaporFileForm(AppForm):
+    upload = FileField(
+        "Berkas ekspor LAPOR!",
+        validators=[FileRequired("Pilih berkas ekspor LAPOR! (CSV atau XLSX).")],
+    )
+
+
+class LaporReportForm(AppForm):
+    """One LAPOR! report keyed in (copied from LAPOR!'s page)."""
+
+    tracking_id = StringField("Tracking ID", validators=[Length(max=40)])
+    reported_at = DateTimeLocalField("Tanggal laporan (WIB)", format="%Y-%m-%dT%H:%M",
+                                     validators=[Optional()])  # fmt: skip
+    title = StringField("Judul", validators=[Length(max=300)])
+    text = TextAreaField("Isi laporan", validators=[Length(max=20000)])
+    classification = SelectField("Klasifikasi", choices=[SelectChoice("", "—")] + [
+        SelectChoice(label, label) for label in CLASS_LABELS.values()])  # fmt: skip
+    category = StringField("Kategori", validators=[Length(max=120)])
+    transaction_id = StringField("ID transaksi", validators=[Length(max=60)])
+    anonymous = BooleanField("Anonim")
+    confidential = BooleanField("Rahasia")
+
+    def values(self) -> dict:
+        """The fields as a line of the export reads (models/lapor_file.report_of)."""
+        moment = self.reported_at.data
+        return {
+            "tracking_id": (self.tracking_id.data or "").strip(),
+            "reported_at": f"{moment:%Y-%m-%d %H:%M}" if moment else "",
+            "title": (self.title.data or "").strip(),
+            "text": (self.text.data or "").strip(),
+            "classification": self.classification.data or "",
+            "category": (self.category.data or "").strip(),
+            "transaction_id": (self.transaction_id.data or "").strip(),
+            "anonymous": "Ya" if self.anonymous.data else "Tidak",
+            "confidential": "Ya" if self.confidential.data else "Tidak",
+        }
+
+
+SAMPLE = Path(seeds.__file__).parent / "samples" / "contoh-ekspor-lapor.csv"
+
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
 class ArchiveForm(AppForm):
     reason = SelectField("Alasan", choices=[SelectChoice(k, v) for k, v in ARCHIVE_REASONS.items()])
     note = TextAreaField("Catatan (mis. nomor pengaduan yang sama)",
@@ -41,6 +98,10 @@ class ArchiveForm(AppForm):
 def _subject(view, _context, model, _name):
     link = url_for(".details_page", id=model.id)
     mark = Markup(' <span class="badge badge-dark">Rahasia</span>') if model.is_confidential else ""
+    if model.lapor_tracking_id:
+        mark += Markup(' <span class="badge badge-info">LAPOR! {}</span>').format(
+            model.lapor_tracking_id
+        )
     return Markup('<a href="{}">{}</a>{}').format(link, model.subject, mark)
 
 
@@ -59,12 +120,15 @@ class SubmissionView(SecureModelView):
     roles = (Role.FO,)
     can_create = can_edit = can_delete = False
     can_view_details = False  # its own page, with the actions
-    column_list = ("received_at", "jenis", "subject", "status", "due_at")
-    column_labels = {"received_at": "Diterima", "jenis": "Jenis", "subject": "Pokok",
+    list_template = "admin/submission_list.html"
+    column_list = ("received_at", "channel", "jenis", "subject", "status", "due_at")
+    column_labels = {"received_at": "Diterima", "channel": "Kanal", "jenis": "Jenis",
+                     "subject": "Pokok",
                      "status": "Status", "due_at": "Batas registrasi"}  # fmt: skip
     column_formatters = {
         "received_at": lambda v, c, m, n: format_moment(m.received_at),
         "jenis": lambda v, c, m, n: m.jenis.name,
+        "channel": lambda v, c, m, n: m.channel.name,
         "subject": _subject,
         "status": lambda v, c, m, n: m.status_label,
         "due_at": _due,
@@ -77,7 +141,8 @@ class SubmissionView(SecureModelView):
     )
 
     def get_query(self):
-        return super().get_query().options(joinedload(Submission.jenis))
+        return super().get_query().options(joinedload(Submission.jenis),
+                                           joinedload(Submission.channel))  # fmt: skip
 
     def home_counts(self, now) -> tuple[int, int]:
         """(waiting, late) for the official's home page."""
@@ -98,7 +163,8 @@ class SubmissionView(SecureModelView):
         """A submission as the citizen sent it, its files, and what the front office may do."""
         submission = self._submission_or_404()
         return self.render("admin/submission.html", submission=submission,
-                           archive_form=ArchiveForm(), moment=format_moment)  # fmt: skip
+                           archive_form=ArchiveForm(), moment=format_moment,
+                           lapor_class=class_label)  # fmt: skip
 
     @expose("/berkas/<int:file_id>")
     def file_view(self, file_id):
@@ -131,6 +197,44 @@ class SubmissionView(SecureModelView):
         form.channel_id.data = submission.channel_id
         return self.render("admin/complaint_register.html", form=form, submission=submission,
                            moment=format_moment), status  # fmt: skip
+
+    @expose("/impor-lapor/", methods=("GET", "POST"))
+    def lapor_import_view(self):
+        """Import SP4N-LAPOR! reports: a file of LAPOR!'s admin export, or one keyed in. Each
+        new one waits here for registration; one already taken is skipped or reported."""
+        file_form, report_form = LaporFileForm(), LaporReportForm()
+        result, problems, status = None, [], 200
+        if request.method == "POST":
+            try:
+                if request.form.get("mode") == "satu":
+                    report_form.validate()  # (the CSRF token; the rest as the export is read)
+                    report, why = report_of(1, report_form.values())
+                    if report is None or report_form.csrf_token.errors:
+                        raise FileRefused([why or "Formulir kedaluwarsa; kirim sekali lagi."])
+                    reports = [report]
+                else:
+                    if not file_form.validate():
+                        raise FileRefused([e for f in file_form for e in f.errors])
+                    upload = file_form.upload.data
+                    content = upload.read(MAX_IMPORT_BYTES + 1)
+                    upload.close()
+                    if len(content) > MAX_IMPORT_BYTES:
+                        raise FileRefused(["Berkas lebih dari 5 MB."])
+                    reports = read_reports(content, upload.filename or "berkas")
+                result = import_reports(reports, current_user)
+            except FileRefused as refused:
+                problems, status = refused.problems, 400
+            except ImportRefused as refused:
+                problems, status = [str(refused)], 409
+        return self.render("admin/lapor_import.html", file_form=file_form,
+                           report_form=report_form, result=result,
+                           problems=problems), status  # fmt: skip
+
+    @expose("/impor-lapor/contoh.csv")
+    def lapor_sample_view(self):
+        """A made-up LAPOR! export to try the import with."""
+        return file_response(SAMPLE.read_bytes(), "text/csv; charset=utf-8",
+                             "contoh-ekspor-lapor.csv")  # fmt: skip
 
     @expose("/arsipkan/", methods=("POST",))
     def archive_view(self):
@@ -166,4 +270,5 @@ def _prefill(submission: Submission) -> dict:
         "is_confidential": submission.is_confidential,
         "subject": submission.subject,
         "description": submission.description,
+        "lapor_tracking_no": submission.lapor_tracking_id or "",
     }  # fmt: skip

@@ -61,7 +61,14 @@ class Complaint(db.Model):
     channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"), index=True)
     platform_id: Mapped[int | None] = mapped_column(ForeignKey("platform.id"))
     jenis_id: Mapped[int] = mapped_column(ForeignKey("jenis.id"), index=True)
-    lapor_tracking_no: Mapped[str | None] = mapped_column(String(40))
+    # SP4N-LAPOR!'s report: its Tracking ID (found by exact match), transaction id,
+    # classification, category, status there, when LAPOR! forwarded it (models/lapor.py).
+    lapor_tracking_no: Mapped[str | None] = mapped_column(String(40), index=True)
+    lapor_transaction_id: Mapped[str | None] = mapped_column(String(60))
+    lapor_classification: Mapped[str | None] = mapped_column(String(30))
+    lapor_category: Mapped[str | None] = mapped_column(String(120))
+    lapor_status: Mapped[str | None] = mapped_column(String(40))
+    lapor_forwarded_at = mapped_column(UTCDateTime)
     received_at = mapped_column(UTCDateTime, nullable=False)  # indexed with the recap's groups
 
     complainant_name: Mapped[str] = mapped_column(String(200))

@@ -124,7 +124,9 @@ def rows_of(content: bytes, filename: str) -> list[list[str]]:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
             return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-            raise FileRefused([f"Berkas {filename} bukan buku kerja Excel yang dapat dibaca."])
+            raise FileRefused(
+                [f"Berkas {filename} bukan buku kerja Excel yang dapat dibaca."]
+            ) from None
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -155,7 +157,7 @@ def read_reports(content: bytes, filename: str) -> list[Report]:
     reports, problems, seen = [], [], {}
     for number, row in enumerate(rows[1:], start=2):
         values = {f: (row[i] if i < len(row) else "") for i, f in enumerate(header) if f}
-        report, why = _report(number, values)
+        report, why = report_of(number, values)
         if why:
             problems.append(f"Baris {number}: {why}")
             continue
@@ -170,7 +172,7 @@ def read_reports(content: bytes, filename: str) -> list[Report]:
     return reports
 
 
-def _report(line: int, values: dict) -> tuple[Report | None, str]:
+def report_of(line: int, values: dict) -> tuple[Report | None, str]:
     """A line's report, or why it cannot be read."""
     why = []
     tracking_id = values.get("tracking_id", "")

@@ -177,12 +177,26 @@ def registration_prefix(term: str, dialect: str):
     return or_(*clauses)
 
 
+def _lapor_tracking_id(term: str) -> bool:
+    """Whether `term` is the Tracking ID of a complaint from SP4N-LAPOR! (one word, found by
+    its index)."""
+    from models import db
+
+    if not term or len(term) > 40 or any(ch.isspace() or ch == "/" for ch in term):
+        return False
+    found = select(Complaint.id).where(Complaint.lapor_tracking_no == term.upper()).limit(1)
+    return db.session.scalar(found) is not None
+
+
 def search_clause(term: str, dialect: str, names: bool = False):
-    """A WHERE clause for the complaints matching `term`: the start of a registration number,
+    """A WHERE clause for the complaints matching `term`: an SP4N-LAPOR! Tracking ID exactly,
+    the start of a registration number,
     or every word of the term as the start of a word of the number, subject or description —
     or, with `names` (a reader who may see identities), of the complainant's shown name."""
     term = (term or "").strip()
     words = search_words(term)
+    if _lapor_tracking_id(term):  # an SP4N-LAPOR! Tracking ID: that report, exactly
+        return Complaint.lapor_tracking_no == term.upper()
     if "/" in term:  # registration numbers contain slashes; words never do
         return registration_prefix(term, dialect)
     if not words:  # only punctuation: nothing but that very number can match

@@ -62,6 +62,7 @@ class Submission(db.Model):
         ),
         Index("ix_submission_tracking_hash", "tracking_hash", unique=True),
         Index("ix_submission_status_due", "status", "due_at"),
+        Index("ix_submission_lapor_tracking_id", "lapor_tracking_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +87,15 @@ class Submission(db.Model):
     archive_note: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at = mapped_column(UTCDateTime)
+    # A report imported from SP4N-LAPOR! (models/lapor.py): its fields as LAPOR! gave them,
+    # and the fingerprint of its content a second import compares.
+    lapor_tracking_id: Mapped[str | None] = mapped_column(String(40))
+    lapor_transaction_id: Mapped[str | None] = mapped_column(String(60))
+    lapor_classification: Mapped[str | None] = mapped_column(String(30))
+    lapor_category: Mapped[str | None] = mapped_column(String(120))
+    lapor_status: Mapped[str | None] = mapped_column(String(40))
+    lapor_forwarded_at = mapped_column(UTCDateTime)
+    lapor_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
     channel: Mapped[Channel] = relationship()
     sop: Mapped[Sop] = relationship()

@@ -422,6 +422,8 @@ def register(user: User, formdata, files=(), now: datetime | None = None,
         formdata = MultiDict(formdata or {})
         formdata["channel_id"] = str(submission.channel_id)
         formdata["received_at"] = f"{to_wib(submission.received_at):%Y-%m-%dT%H:%M}"
+        if submission.lapor_tracking_id:
+            formdata["lapor_tracking_no"] = submission.lapor_tracking_id
     form = RegisterForm(formdata=formdata, complaint=None, now=now)
     if not form.validate():
         raise FormInvalid(form)
@@ -487,6 +489,10 @@ def register(user: User, formdata, files=(), now: datetime | None = None,
     return complaint
 
 
+LAPOR_FIELDS = ("lapor_transaction_id", "lapor_classification", "lapor_category",
+                "lapor_status", "lapor_forwarded_at")  # fmt: skip
+
+
 def _take_submission(submission: Submission, complaint: Complaint, record: StepRecord,
                      user: User, now: datetime) -> None:  # fmt: skip
     """The submission becomes the complaint: its files the complaint's attachments, its
@@ -496,6 +502,8 @@ def _take_submission(submission: Submission, complaint: Complaint, record: StepR
                          tracking_hash=None):  # fmt: skip
         raise ActionRefused("Pengaduan daring ini sudah diregistrasi atau diarsipkan oleh "
                             "petugas lain. Muat ulang daftar.")  # fmt: skip
+    for name in LAPOR_FIELDS:  # a report from SP4N-LAPOR!: what LAPOR! said of it
+        setattr(complaint, name, getattr(submission, name))
     for f in submission.files:
         db.session.add(Attachment(complaint_id=complaint.id, record_id=record.id,
                                   uploaded_by_id=user.id, filename=f.filename,

@@ -80,7 +80,7 @@ PAGES = {
     "together_view", "register_book_view", "document_view", "pause_view", "attachment_view",
     "resume_view", "register_view", "remove", "add", "csv", "pdf", "reveal_view",
     "read_view", "open_view", "receipt_view", "new_code_view", "details_page", "file_view",
-    "archive_view", *SOP_REVISION_PAGES,
+    "archive_view", "lapor_import_view", "lapor_sample_view", *SOP_REVISION_PAGES,
 }  # fmt: skip
 PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",
           "admin.static", "bootstrap.static",

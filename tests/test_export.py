@@ -8,10 +8,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from admin_views.complaint_export import EXPORT_HEADERS
 from models import Complaint, db
 from tests.workflow_helpers import act, register_complaint
 
 FORMULA = '=HYPERLINK("http://evil.example","klik")'
+SUBJECT = EXPORT_HEADERS.index("Pokok pengaduan")
 
 
 @pytest.fixture
@@ -50,8 +52,10 @@ def test_csv_export_has_every_row_indonesian_headers_and_no_formulas(client, aut
     assert rows[0][:3] == ["No. Registrasi", "Diterima (WIB)", "Kanal"]
     assert {r[0] for r in rows[1:]} == numbers | {hostile}
     hostile_row = next(r for r in rows if r[0] == hostile)
-    assert hostile_row[14] == "'" + FORMULA
-    assert hostile_row[11] == "Dirahasiakan"  # the confidential complainant is masked
+    assert hostile_row[SUBJECT] == "'" + FORMULA
+    assert (
+        hostile_row[EXPORT_HEADERS.index("Nama pengadu")] == "Dirahasiakan"
+    )  # the confidential complainant is masked
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 
 
@@ -59,7 +63,7 @@ def test_export_follows_the_search_and_filters(client, auth, complaints):
     numbers, hostile, _moved = complaints
     auth.login("kadis")
     rows = _csv(_get(client, "/admin/pengaduan/ekspor/csv/?search=0007%2FPGD"))
-    assert [r[14] for r in rows[1:]] == ["Pokok nomor 6"]
+    assert [r[SUBJECT] for r in rows[1:]] == ["Pokok nomor 6"]
     listing = client.get("/admin/pengaduan/").get_data(as_text=True)
     arg = re.search(r'"Kanal": \[\{"arg": "(\d+)"', listing).group(1)
     html = client.get("/admin/pengaduan/").get_data(as_text=True)
@@ -99,7 +103,7 @@ def test_xlsx_export_has_the_same_rows_as_text(app, client, auth, complaints):
     assert values[0][0] == "No. Registrasi"
     assert {v[0] for v in values[1:]} == numbers | {hostile}
     hostile_row = next(v for v in values if v[0] == hostile)
-    assert hostile_row[14] == "'" + FORMULA
+    assert hostile_row[SUBJECT] == "'" + FORMULA
     with app.app_context():
         assert db.session.scalar(select(db.func.count(Complaint.id))) == len(values) - 1
 
@@ -138,6 +142,6 @@ def test_the_export_says_what_the_list_shows_about_time(client, auth, app):
                             r'<td class="col-deadline">\s*<span[^>]*>([^<]+)</span>',
                             page, re.S))  # fmt: skip
     rows = _csv(_get(client, "/admin/pengaduan/ekspor/csv/"))
-    exported = {row[0]: row[10] for row in rows[1:]}
+    exported = {row[0]: row[EXPORT_HEADERS.index("Status waktu")] for row in rows[1:]}
     assert exported == shown
     assert sorted(shown.values()) == ["Jam dihentikan", "Tepat waktu", "Terlambat"]

@@ -1,0 +1,50 @@
+"""SP4N-LAPOR!: the report's fields on complaints and on imported submissions (its Tracking
+ID found by exact match; one submission per Tracking ID)
+
+Revision ID: 0016
+Revises: 0015
+Create Date: 2026-12-02 15:15:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+import models.types
+
+
+# revision identifiers, used by Alembic.
+revision = '0016'
+down_revision = '0015'
+branch_labels = None
+depends_on = None
+
+LAPOR = (('lapor_transaction_id', sa.String(length=60)),
+         ('lapor_classification', sa.String(length=30)),
+         ('lapor_category', sa.String(length=120)),
+         ('lapor_status', sa.String(length=40)),
+         ('lapor_forwarded_at', models.types.UTCDateTime(timezone=True)))
+
+
+def upgrade():
+    # Plain ADD COLUMNs and indexes: the complaint table (its triggers, its expression
+    # indexes) is not rebuilt.
+    for name, type_ in LAPOR:
+        op.add_column('complaint', sa.Column(name, type_, nullable=True))
+    op.create_index('ix_complaint_lapor_tracking_no', 'complaint', ['lapor_tracking_no'])
+    op.add_column('submission', sa.Column('lapor_tracking_id', sa.String(length=40),
+                                          nullable=True))
+    for name, type_ in LAPOR:
+        op.add_column('submission', sa.Column(name, type_, nullable=True))
+    op.add_column('submission', sa.Column('lapor_fingerprint', sa.String(length=64),
+                                          nullable=True))
+    op.create_index('ix_submission_lapor_tracking_id', 'submission', ['lapor_tracking_id'],
+                    unique=True)
+
+
+def downgrade():
+    op.drop_index('ix_submission_lapor_tracking_id', table_name='submission')
+    op.drop_index('ix_complaint_lapor_tracking_no', table_name='complaint')
+    for table, names in (('submission', ['lapor_tracking_id', 'lapor_fingerprint']),
+                         ('complaint', [])):
+        for name in names + [n for n, _ in LAPOR]:
+            op.execute(f'ALTER TABLE {table} DROP COLUMN {name}')  # SQLite 3.35+, PostgreSQL
