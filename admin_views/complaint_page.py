@@ -49,7 +49,7 @@ from models.identity import (
     sees_identities,
     visible_complaints,
 )
-from models.lapor import class_label
+from models.lapor import class_label, followup_text, mark_followup_posted, national_limits
 from models.params import parse_id
 from models.pdf import render_pdf, render_register
 from models.settings import agency_settings
@@ -125,6 +125,10 @@ class ComplaintPage:
             unsur=UNSUR,
             scale=SCALE,
             lapor_class=class_label,
+            lapor_limits=national_limits(complaint, utcnow()),
+            lapor_followup=followup_text(complaint, history)
+            if complaint.lapor_tracking_no
+            else None,
             may_reveal=identity_hidden(complaint)
             and sees_identities(current_user)
             and revealed is None,
@@ -294,6 +298,21 @@ class ComplaintPage:
         return self.render("admin/receipt.html", complaint=complaint, url=url, qr=qr_svg(url),
                            settings=agency_settings(),
                            code=format_code(code) if code else None)  # fmt: skip
+
+    @expose("/lapor-terkirim/", methods=("POST",))
+    def lapor_posted_view(self):
+        """Record that the complaint's follow-up was posted on SP4N-LAPOR! (the front office,
+        its operator there).
+
+        :raise 403: not (acting as) the front office.
+        """
+        self._front_office_only()
+        complaint = self._complaint_or_404()
+        if mark_followup_posted(complaint.id, current_user):
+            flash("Tindak lanjut tercatat sudah dikirim ke SP4N-LAPOR!.", "success")
+        else:
+            flash("Tindak lanjut pengaduan ini sudah tercatat sebelumnya.", "warning")
+        return redirect(url_for(".details_view", id=complaint.id))
 
     @expose("/kode-lacak/", methods=("POST",))
     def new_code_view(self):

@@ -1,7 +1,11 @@
-"""The front office's list of online submissions (the public form, /lapor/): each waits for
-registration (the SOP's registration step, with its due moment) and is registered as a
-complaint — jenis, subject and the rest corrected as needed — or archived with a reason."""
+"""The front office's list of online submissions (the public form, /lapor/, and the reports
+imported from SP4N-LAPOR!): each waits for registration (the SOP's registration step, with its
+due moment) and is registered as a complaint — jenis, subject and the rest corrected as
+needed — or archived with a reason. Beside it: the LAPOR! import, and the CSV of follow-ups
+still to post on LAPOR!."""
 
+import csv
+import io
 from pathlib import Path
 
 from flask import abort, flash, redirect, request, url_for
@@ -25,14 +29,24 @@ from wtforms.validators import Length, Optional
 import seeds
 from admin_views.base import SecureModelView
 from admin_views.complaint_lists import DEADLINE_BADGES
+from admin_views.export import neutralise
 from admin_views.i18n import AppForm
 from admin_views.registration import register_posted
 from admin_views.responses import file_response
 from models import db
 from models.accounts import Role
-from models.dates import format_moment
+from models.complaint import StepRecord
+from models.dates import format_moment, to_wib
 from models.deadlines import deadline_state
-from models.lapor import ImportRefused, class_label, import_reports
+from models.lapor import (
+    ANSWER_DOCUMENT,
+    ImportRefused,
+    class_label,
+    followup_text,
+    import_reports,
+    national_limits,
+    pending_followups,
+)
 from models.lapor_file import CLASS_LABELS, FileRefused, read_reports, report_of
 from models.step_forms import RegisterForm
 from models.submission import (
@@ -229,6 +243,33 @@ class SubmissionView(SecureModelView):
         return self.render("admin/lapor_import.html", file_form=file_form,
                            report_form=report_form, result=result,
                            problems=problems), status  # fmt: skip
+
+    @expose("/tindak-lanjut-lapor.csv")
+    def lapor_followups_view(self):
+        """The follow-ups still to post on SP4N-LAPOR! (answer written, not yet marked as
+        posted), for an operator who keys them in there: CSV, no identity."""
+        now = utcnow()
+        complaints = db.session.scalars(pending_followups()).all()
+        letters: dict[int, list] = {}
+        for record in db.session.scalars(
+            select(StepRecord)
+            .where(StepRecord.complaint_id.in_([c.id for c in complaints]),
+                   StepRecord.document == ANSWER_DOCUMENT)
+            .order_by(StepRecord.seq)
+        ):  # fmt: skip
+            letters.setdefault(record.complaint_id, []).append(record)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["Tracking ID", "ID transaksi", "No. registrasi", "Diteruskan (WIB)",
+                         "Batas tindak lanjut (WIB)", "Tindak lanjut"])  # fmt: skip
+        for c in complaints:
+            limit = next(x for x in national_limits(c, now) if x.kind == "follow_up")
+            writer.writerow([neutralise(v) for v in (
+                c.lapor_tracking_no, c.lapor_transaction_id or "", c.reg_number,
+                format_moment(c.lapor_forwarded_at or c.received_at), format_moment(limit.due),
+                followup_text(c, letters.get(c.id, [])))])  # fmt: skip
+        return file_response("\ufeff" + out.getvalue(), "text/csv; charset=utf-8",
+                             f"tindak-lanjut-lapor-{to_wib(now):%Y%m%d}.csv")  # fmt: skip
 
     @expose("/impor-lapor/contoh.csv")
     def lapor_sample_view(self):

@@ -69,6 +69,10 @@ class Complaint(db.Model):
     lapor_category: Mapped[str | None] = mapped_column(String(120))
     lapor_status: Mapped[str | None] = mapped_column(String(40))
     lapor_forwarded_at = mapped_column(UTCDateTime)
+    lapor_reported_at = mapped_column(UTCDateTime)  # when the citizen reported it to LAPOR!
+    # When the follow-up (tindak lanjut) was posted on LAPOR!, and by whom.
+    lapor_followup_at = mapped_column(UTCDateTime)
+    lapor_followup_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     received_at = mapped_column(UTCDateTime, nullable=False)  # indexed with the recap's groups
 
     complainant_name: Mapped[str] = mapped_column(String(200))
@@ -109,7 +113,7 @@ class Complaint(db.Model):
                                  SopStep.no == foreign(Complaint.current_step_no)),
         viewonly=True,
     )  # fmt: skip
-    registered_by: Mapped[User] = relationship()
+    registered_by: Mapped[User] = relationship(foreign_keys=[registered_by_id])
     history: Mapped[list["StepRecord"]] = relationship(
         back_populates="complaint", order_by="StepRecord.seq"
     )

@@ -11,16 +11,17 @@ One import is one transaction: all its new reports or none.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from models import db
 from models.accounts import User
 from models.calendar import load_calendar
-from models.complaint import Complaint
+from models.complaint import Complaint, StepRecord
 from models.dates import to_wib
 from models.lapor_file import CLASS_LABELS, Report
 from models.masterdata import Channel, Jenis
@@ -124,7 +125,8 @@ def import_reports(reports: list[Report], user: User, now: datetime | None = Non
                 lapor_transaction_id=report.transaction_id or None,
                 lapor_classification=report.classification or None,
                 lapor_category=report.category or None, lapor_status=report.status or None,
-                lapor_forwarded_at=report.forwarded_at, lapor_fingerprint=fingerprint(report),
+                lapor_forwarded_at=report.forwarded_at, lapor_reported_at=report.reported_at,
+                lapor_fingerprint=fingerprint(report),
             )  # fmt: skip
             db.session.add(submission)
             db.session.flush()  # (the importer is the front office: nobody else to tell)
@@ -139,3 +141,103 @@ def import_reports(reports: list[Report], user: User, now: datetime | None = Non
 
 def class_label(code: str | None) -> str:
     return CLASS_LABELS.get(code or "", "")
+
+
+# -- the national limits, and reporting back ----------------------------------------------
+
+# SP4N-LAPOR!'s own limits, in working days on the agency's calendar: LAPOR! verifies and
+# forwards a report within 3; the agency posts its follow-up within 5 of the forwarding; a
+# report with a follow-up and no reply for 10 is closed by LAPOR!.
+VERIFY_DAYS, FOLLOW_UP_DAYS, CLOSE_DAYS = 3, 5, 10
+ANSWER_DOCUMENT = "surat_dinas"  # the answer letter whose substance is the follow-up
+NAMELESS = "Pelapor"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One of LAPOR!'s limits for a complaint: what, by when, when it was done (None: not
+    yet), and whether it was (or is being) met."""
+
+    kind: str  # "verify", "follow_up", "close"
+    label: str
+    due: datetime
+    done: datetime | None
+    state: str  # "met", "missed", "open", "late"
+
+    @property
+    def state_label(self) -> str:
+        return {"met": "terpenuhi", "missed": "terlewat", "open": "berjalan",
+                "late": "terlambat"}[self.state]  # fmt: skip
+
+
+def _limit(kind: str, label: str, start: datetime, days: int, done: datetime | None,
+           now: datetime, calendar) -> Limit:  # fmt: skip
+    due = calendar.add(start, {"working_days": days})
+    if done is not None:
+        return Limit(kind, label, due, done, "met" if done <= due else "missed")
+    return Limit(kind, label, due, None, "open" if now <= due else "late")
+
+
+def national_limits(complaint: Complaint, now: datetime, calendar=None) -> list[Limit]:
+    """LAPOR!'s limits for a complaint from SP4N-LAPOR!: verification and forwarding (from
+    the report), the follow-up (from the forwarding), and when LAPOR! closes it for want of a
+    reply (from the follow-up). Empty for a complaint from elsewhere."""
+    if not complaint.lapor_tracking_no:
+        return []
+    calendar = calendar or load_calendar()
+    limits = []
+    forwarded = complaint.lapor_forwarded_at or complaint.received_at
+    if complaint.lapor_reported_at:
+        limits.append(_limit("verify", "Verifikasi dan penerusan oleh LAPOR! (3 hari kerja)",
+                             complaint.lapor_reported_at, VERIFY_DAYS, forwarded, now,
+                             calendar))  # fmt: skip
+    limits.append(_limit("follow_up", "Tindak lanjut di LAPOR! (5 hari kerja sejak diteruskan)",
+                         forwarded, FOLLOW_UP_DAYS, complaint.lapor_followup_at, now,
+                         calendar))  # fmt: skip
+    if complaint.lapor_followup_at:
+        closes = calendar.add(complaint.lapor_followup_at, {"working_days": CLOSE_DAYS})
+        label = "Ditutup LAPOR! bila pelapor tidak menanggapi (10 hari kerja)"
+        limits.append(Limit("close", label, closes, None, "open" if now <= closes else "met"))
+    return limits
+
+
+def followup_text(complaint: Complaint, history: list) -> str | None:
+    """The follow-up to post on LAPOR!: the answer letter's substance, with no identity (the
+    complainant's name, where the letter's text repeats it, becomes "Pelapor"); None until
+    the answer has been written."""
+    letters = [r for r in history if r.document == ANSWER_DOCUMENT and r.data.get("body")]
+    if not letters:
+        return None
+    body = letters[-1].data["body"].strip()
+    name = (complaint.complainant_name or "").strip()
+    if name and name != "Anonim" and len(name) > 2:
+        body = re.sub(re.escape(name), NAMELESS, body, flags=re.IGNORECASE)
+    number = letters[-1].document_number
+    head = f"Tindak lanjut atas laporan {complaint.lapor_tracking_no}"
+    head += f" (surat {number})" if number else ""
+    return f"{head}:\n\n{body}"
+
+
+def pending_followups():
+    """The complaints from SP4N-LAPOR! whose answer is written and whose follow-up has not
+    been posted on LAPOR! yet, oldest forwarding first (a statement)."""
+    answered = select(StepRecord.complaint_id).where(StepRecord.document == ANSWER_DOCUMENT)
+    return (
+        select(Complaint)
+        .where(Complaint.lapor_tracking_no.is_not(None), Complaint.lapor_followup_at.is_(None),
+               Complaint.id.in_(answered))
+        .order_by(Complaint.lapor_forwarded_at, Complaint.id)
+    )  # fmt: skip
+
+
+def mark_followup_posted(complaint_id: int, user: User, now: datetime | None = None) -> bool:
+    """Record that the follow-up was posted on LAPOR! (once); False when it already was."""
+    table = Complaint.__table__
+    done = db.session.execute(
+        update(table)
+        .where(table.c.id == complaint_id, table.c.lapor_followup_at.is_(None),
+               table.c.lapor_tracking_no.is_not(None))
+        .values(lapor_followup_at=now or utcnow(), lapor_followup_by_id=user.id)
+    ).rowcount  # fmt: skip
+    db.session.commit()
+    return bool(done)

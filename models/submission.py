@@ -95,6 +95,7 @@ class Submission(db.Model):
     lapor_category: Mapped[str | None] = mapped_column(String(120))
     lapor_status: Mapped[str | None] = mapped_column(String(40))
     lapor_forwarded_at = mapped_column(UTCDateTime)
+    lapor_reported_at = mapped_column(UTCDateTime)
     lapor_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
     channel: Mapped[Channel] = relationship()

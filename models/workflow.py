@@ -490,7 +490,7 @@ def register(user: User, formdata, files=(), now: datetime | None = None,
 
 
 LAPOR_FIELDS = ("lapor_transaction_id", "lapor_classification", "lapor_category",
-                "lapor_status", "lapor_forwarded_at")  # fmt: skip
+                "lapor_status", "lapor_forwarded_at", "lapor_reported_at")  # fmt: skip
 
 
 def _take_submission(submission: Submission, complaint: Complaint, record: StepRecord,

@@ -27,3 +27,17 @@ document.addEventListener('click', function (event) {
 document.querySelectorAll('[data-print]').forEach(function (button) {
   button.addEventListener('click', function () { window.print(); });
 });
+
+// A button that copies a text box (the follow-up to post on SP4N-LAPOR!); the box stays
+// selectable by hand where the clipboard is not allowed.
+document.querySelectorAll('[data-copy]').forEach(function (button) {
+  button.addEventListener('click', function () {
+    var box = document.getElementById(button.dataset.copy);
+    box.select();
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(box.value).then(function () {
+        button.textContent = 'Tersalin';
+      });
+    }
+  });
+});

@@ -120,3 +120,82 @@ def test_a_registered_report_keeps_its_lapor_fields_and_is_found_by_its_id(app, 
     export.close()  # the export's spooled file goes with the response
     row = next(r for r in rows if r[0] == number)
     assert row[EXPORT_HEADERS.index("Klasifikasi LAPOR!")] == "Permintaan informasi"
+
+
+def _registered_report(app, reported, forwarded, name="Budi Santoso"):
+    """A LAPOR! report imported and registered by the front office now; its complaint."""
+    from models.lapor import import_reports
+    from models.lapor_file import Report
+    from models.workflow import register
+    from tests.workflow_helpers import registration, user
+
+    report = Report(line=1, tracking_id="LPR-4242", reported_at=reported, title="NIB",
+                    text="NIB belum terbit.", classification="pengaduan",
+                    forwarded_at=forwarded)  # fmt: skip
+    import_reports([report], user("fo"))
+    s = db.session.scalar(select(Submission))
+    return register(
+        user("fo"),
+        registration("lapor", complainant_name=name, subject="NIB belum terbit"),
+        submission=s,
+    )
+
+
+def test_a_lapor_complaints_limits_follow_up_and_posting(app, client, auth):
+    from datetime import timedelta
+
+    from models.lapor import mark_followup_posted, national_limits
+    from models.types import utcnow
+    from tests.workflow_helpers import SOP_50_WALK, act, user
+
+    now = utcnow()
+    with app.app_context():
+        # Reported ten days ago and forwarded today: LAPOR!'s own 3 working days missed.
+        c = _registered_report(app, now - timedelta(days=10), now)
+        limits = {x.kind: x for x in national_limits(c, now)}
+        assert limits["verify"].state == "missed" and limits["follow_up"].state == "open"
+        assert "close" not in limits
+        cid, number = c.id, c.reg_number
+        for who, _queue, outcome in SOP_50_WALK:
+            extra = {"body": "Sdr. Budi Santoso, NIB Saudara telah terbit."} if outcome in (
+                "jawaban_tertulis",) else {}  # fmt: skip
+            act(db.session.get(Complaint, cid), who, outcome, **extra)
+    auth.login("fo")
+    page = client.get(f"/admin/pengaduan/details/?id={cid}").get_data(as_text=True)
+    box = re.search(r'<textarea id="tindak-lanjut"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert "LPR-4242" in box and "Pelapor, NIB Saudara telah terbit." in box
+    assert "Budi" not in box
+    pending = client.get("/admin/formulir-daring/tindak-lanjut-lapor.csv")
+    rows = list(csv.reader(io.StringIO(pending.get_data(as_text=True).lstrip("\ufeff"))))
+    pending.close()
+    assert [r[2] for r in rows[1:]] == [number] and "Budi" not in rows[1][-1]
+    posted = auth.post(f"/admin/pengaduan/lapor-terkirim/?id={cid}", {},
+                       form_page=f"/admin/pengaduan/details/?id={cid}")  # fmt: skip
+    assert posted.status_code == 302
+    with app.app_context():
+        c = db.session.get(Complaint, cid)
+        assert c.lapor_followup_by_id == user("fo").id
+        limits = {x.kind: x for x in national_limits(c, utcnow())}
+        assert limits["follow_up"].state == "met" and limits["close"].state == "open"
+        assert not mark_followup_posted(cid, user("fo"))  # once
+    again = client.get("/admin/formulir-daring/tindak-lanjut-lapor.csv")
+    assert len(list(csv.reader(io.StringIO(again.get_data(as_text=True))))) == 1
+    again.close()
+
+
+def test_a_follow_up_posted_late_is_counted_as_missed(app):
+    from datetime import timedelta
+
+    from models.calendar import load_calendar
+    from models.lapor import national_limits
+    from models.types import utcnow
+
+    with app.app_context():
+        now = utcnow()
+        c = _registered_report(app, now - timedelta(days=1), now - timedelta(hours=1))
+        late = load_calendar().add(c.lapor_forwarded_at, {"working_days": 5}) + timedelta(
+            minutes=1)  # fmt: skip
+        c.lapor_followup_at = late
+        limits = {x.kind: x for x in national_limits(c, late)}
+        assert limits["follow_up"].state == "missed"
+        assert limits["verify"].state == "met"

@@ -1,5 +1,6 @@
 """SP4N-LAPOR!: the report's fields on complaints and on imported submissions (its Tracking
-ID found by exact match; one submission per Tracking ID)
+ID found by exact match; one submission per Tracking ID); when and by whom the follow-up was
+posted on LAPOR!
 
 Revision ID: 0016
 Revises: 0015
@@ -22,7 +23,8 @@ LAPOR = (('lapor_transaction_id', sa.String(length=60)),
          ('lapor_classification', sa.String(length=30)),
          ('lapor_category', sa.String(length=120)),
          ('lapor_status', sa.String(length=40)),
-         ('lapor_forwarded_at', models.types.UTCDateTime(timezone=True)))
+         ('lapor_forwarded_at', models.types.UTCDateTime(timezone=True)),
+         ('lapor_reported_at', models.types.UTCDateTime(timezone=True)))
 
 
 def upgrade():
@@ -31,6 +33,16 @@ def upgrade():
     for name, type_ in LAPOR:
         op.add_column('complaint', sa.Column(name, type_, nullable=True))
     op.create_index('ix_complaint_lapor_tracking_no', 'complaint', ['lapor_tracking_no'])
+    op.add_column('complaint', sa.Column('lapor_followup_at',
+                                         models.types.UTCDateTime(timezone=True), nullable=True))
+    if op.get_bind().dialect.name == 'sqlite':  # ADD COLUMN with its constraint: no rebuild
+        op.execute('ALTER TABLE complaint ADD COLUMN lapor_followup_by_id INTEGER CONSTRAINT '
+                   'fk_complaint_lapor_followup_by_id_user REFERENCES user (id)')
+    else:
+        op.add_column('complaint', sa.Column('lapor_followup_by_id', sa.Integer(),
+                                             nullable=True))
+        op.create_foreign_key(op.f('fk_complaint_lapor_followup_by_id_user'), 'complaint',
+                              'user', ['lapor_followup_by_id'], ['id'])
     op.add_column('submission', sa.Column('lapor_tracking_id', sa.String(length=40),
                                           nullable=True))
     for name, type_ in LAPOR:
@@ -44,7 +56,10 @@ def upgrade():
 def downgrade():
     op.drop_index('ix_submission_lapor_tracking_id', table_name='submission')
     op.drop_index('ix_complaint_lapor_tracking_no', table_name='complaint')
+    if op.get_bind().dialect.name != 'sqlite':
+        op.drop_constraint(op.f('fk_complaint_lapor_followup_by_id_user'), 'complaint',
+                           type_='foreignkey')
     for table, names in (('submission', ['lapor_tracking_id', 'lapor_fingerprint']),
-                         ('complaint', [])):
+                         ('complaint', ['lapor_followup_at', 'lapor_followup_by_id'])):
         for name in names + [n for n, _ in LAPOR]:
             op.execute(f'ALTER TABLE {table} DROP COLUMN {name}')  # SQLite 3.35+, PostgreSQL
