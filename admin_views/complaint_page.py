@@ -50,6 +50,7 @@ from models.identity import (
     visible_complaints,
 )
 from models.lapor import class_label, followup_text, mark_followup_posted, national_limits
+from models.lapor_api import api_ready, latest_post, queue_followup
 from models.params import parse_id
 from models.pdf import render_pdf, render_register
 from models.settings import agency_settings
@@ -126,6 +127,8 @@ class ComplaintPage:
             scale=SCALE,
             lapor_class=class_label,
             lapor_limits=national_limits(complaint, utcnow()),
+            lapor_api=api_ready(),
+            lapor_post=latest_post(complaint.id) if complaint.lapor_tracking_no else None,
             lapor_followup=followup_text(complaint, history)
             if complaint.lapor_tracking_no
             else None,
@@ -312,6 +315,27 @@ class ComplaintPage:
             flash("Tindak lanjut tercatat sudah dikirim ke SP4N-LAPOR!.", "success")
         else:
             flash("Tindak lanjut pengaduan ini sudah tercatat sebelumnya.", "warning")
+        return redirect(url_for(".details_view", id=complaint.id))
+
+    @expose("/lapor-kirim/", methods=("POST",))
+    def lapor_send_view(self):
+        """Queue the complaint's follow-up for SP4N-LAPOR!'s API (the worker posts it).
+
+        :raise 403: not (acting as) the front office.
+        :raise 404: no follow-up to send (not from LAPOR!, or no answer yet).
+        """
+        self._front_office_only()
+        complaint = self._complaint_or_404()
+        text = followup_text(complaint, history_of(complaint))
+        if not complaint.lapor_tracking_no or text is None:
+            abort(404)
+        if not api_ready():
+            flash("API SP4N-LAPOR! belum dikonfigurasi; salin tindak lanjut ke LAPOR!.", "error")
+        elif queue_followup(complaint, text, current_user) is None:
+            flash("Tindak lanjut pengaduan ini sudah dikirim atau sedang menunggu dikirim.",
+                  "warning")  # fmt: skip
+        else:
+            flash("Tindak lanjut masuk antrean pengiriman ke SP4N-LAPOR!.", "success")
         return redirect(url_for(".details_view", id=complaint.id))
 
     @expose("/kode-lacak/", methods=("POST",))

@@ -35,6 +35,7 @@ from models.complaint import (  # noqa: E402
     StepRecord,
 )
 from models.identity import ConfidentialReader, IdentityReveal  # noqa: E402
+from models.lapor_api import LaporPost  # noqa: E402
 from models.masterdata import Channel, DispositionMark, Jenis, Platform  # noqa: E402
 from models.notifications import (  # noqa: E402
     Delivery,
@@ -75,6 +76,7 @@ __all__ = [
     "Submission",
     "SubmissionFile",
     "CitizenMessage",
+    "LaporPost",
     "ConfidentialReader",
     "IdentityReveal",
     "DayTally",

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from models import db, throttle
 from models.calendar import WorkCalendar, load_calendar
 from models.channels import CHANNELS, Outgoing, SendFailed, base_url, senders
 from models.citizen_messages import CitizenMessage, forget, outgoing_text, unseal
+from models.complaint import Complaint
+from models.lapor_api import LaporClient, LaporPost, api_ready
 from models.notifications import (
     OFFICE_HOURS_EVENTS,
     Delivery,
@@ -132,6 +134,57 @@ def _deliver_citizen(message: CitizenMessage, sender, now: datetime,
         result.retried += 1
 
 
+def _deliver_notification(notification: Notification, outgoing: dict, base: str,
+                          now: datetime, calendar: WorkCalendar | None,
+                          result: DeliverResult) -> WorkCalendar | None:  # fmt: skip
+    """Hand an official's notification over; return the calendar if one had to be read."""
+    sender = outgoing.get(notification.channel)
+    error = None
+    if sender is None:
+        error = f"Kanal {notification.channel_label} belum dikonfigurasi."
+    elif not notification.recipient.active:
+        error = "Akun penerima tidak aktif."
+    else:
+        try:
+            sender.send(Outgoing(notification.address, notification.subject,
+                                 message_text(notification, base)))  # fmt: skip
+        except SendFailed as exc:
+            error = str(exc)
+    if error and calendar is None and notification.event in OFFICE_HOURS_EVENTS:
+        calendar = load_calendar()  # a reminder's retry waits for the office to open
+    _record(notification, error, now, calendar, result)
+    return calendar
+
+
+def _deliver_lapor(post: LaporPost, client, now: datetime, result: DeliverResult) -> None:
+    """Post a follow-up on SP4N-LAPOR!; once accepted, the complaint's follow-up is marked
+    posted (by whoever queued it)."""
+    error = answer = None
+    if client is None:
+        error = "API SP4N-LAPOR! belum dikonfigurasi (LAPOR_API_URL)."
+    else:
+        try:
+            answer = client.post(post.tracking_id, post.text)
+        except SendFailed as exc:
+            error = str(exc)
+    post.attempts += 1
+    if error is None:
+        post.status, post.sent_at, post.answer, post.last_error = "sent", now, answer, None
+        table = Complaint.__table__
+        db.session.execute(update(table).where(table.c.id == post.complaint_id,
+                                               table.c.lapor_followup_at.is_(None))
+                           .values(lapor_followup_at=now,
+                                   lapor_followup_by_id=post.queued_by_id))  # fmt: skip
+        result.sent += 1
+    elif post.attempts >= max_attempts():
+        post.status, post.last_error = "failed", error[:500]
+        result.failed += 1
+    else:
+        post.last_error = error[:500]
+        post.next_attempt_at = retry_moment(post.attempts, post.event, now)
+        result.retried += 1
+
+
 def deliver(
     now: datetime | None = None, limit: int | None = None, calendar: WorkCalendar | None = None
 ) -> DeliverResult:
@@ -141,41 +194,22 @@ def deliver(
     result = DeliverResult()
     outgoing = senders()
     base = base_url()
-    handled = 0
+    handled, lapor = 0, None
     try:
         while limit is None or handled < limit:
             moment = now or utcnow()
-            notification = claim(moment)
-            if notification is None:
-                citizen = claim(moment, CitizenMessage)
-                if citizen is None:
-                    db.session.rollback()
-                    break
-                handled += 1
-                _deliver_citizen(citizen, outgoing.get(citizen.channel), moment, result)
-                db.session.commit()
-                continue
+            item = claim(moment) or claim(moment, CitizenMessage) or claim(moment, LaporPost)
+            if item is None:
+                db.session.rollback()
+                break
             handled += 1
-            sender = outgoing.get(notification.channel)
-            error = None
-            if sender is None:
-                error = f"Kanal {notification.channel_label} belum dikonfigurasi."
-            elif not notification.recipient.active:
-                error = "Akun penerima tidak aktif."
+            if isinstance(item, CitizenMessage):
+                _deliver_citizen(item, outgoing.get(item.channel), moment, result)
+            elif isinstance(item, LaporPost):
+                lapor = lapor or (LaporClient(current_app.config) if api_ready() else None)
+                _deliver_lapor(item, lapor, moment, result)
             else:
-                try:
-                    sender.send(
-                        Outgoing(
-                            notification.address,
-                            notification.subject,
-                            message_text(notification, base),
-                        )
-                    )
-                except SendFailed as exc:
-                    error = str(exc)
-            if error and calendar is None and notification.event in OFFICE_HOURS_EVENTS:
-                calendar = load_calendar()  # a reminder's retry waits for the office to open
-            _record(notification, error, moment, calendar, result)
+                calendar = _deliver_notification(item, outgoing, base, moment, calendar, result)
             db.session.commit()
     finally:
         for sender in outgoing.values():

@@ -59,8 +59,9 @@ def smtp_server(delay: float = 0.0, port: int | None = None):
 
 
 class Gateway:
-    """A WhatsApp gateway: records each POST (headers and fields) and answers by `mode`:
-    "ok", "error" (HTTP 500), "refuse" (200, status false) or "hang" (sleeps `hang` s)."""
+    """A WhatsApp gateway (or SP4N-LAPOR!'s API: `base`): records each POST (headers, fields,
+    path) and answers by `mode`: "ok", "error" (HTTP 500), "refuse" (200, status false) or
+    "hang" (sleeps `hang` s)."""
 
     def __init__(self):
         self.mode = "ok"
@@ -102,7 +103,8 @@ class Gateway:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"{self.base}/send"
 
     def __enter__(self):
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -6,7 +6,9 @@ registered, a report's LAPOR! fields are the complaint's, found by its Tracking 
 import csv
 import io
 import re
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from admin_views.complaint_export import EXPORT_HEADERS
@@ -15,6 +17,7 @@ from models import Complaint, db
 from models.lapor import LAPOR_CHANNEL, RESULTS
 from models.lapor_file import read_reports
 from models.submission import Submission
+from models.types import utcnow
 from tests.conftest import csrf_token
 
 IMPORT = "/admin/formulir-daring/impor-lapor/"
@@ -199,3 +202,52 @@ def test_a_follow_up_posted_late_is_counted_as_missed(app):
         limits = {x.kind: x for x in national_limits(c, late)}
         assert limits["follow_up"].state == "missed"
         assert limits["verify"].state == "met"
+
+
+@pytest.mark.parametrize(
+    ("mode", "error"),
+    [("ok", None), ("refuse", "menolak"), ("error", "HTTP 500"), ("hang", "timed out")],
+)
+def test_the_follow_up_goes_to_lapors_api_through_the_worker(app, client, auth, monkeypatch,
+                                                              mode, error):  # fmt: skip
+    from models.delivery import deliver
+    from models.lapor_api import LaporPost
+    from tests.fake_servers import Gateway
+    from tests.workflow_helpers import SOP_50_WALK, act
+
+    with Gateway() as lapor:
+        lapor.mode, lapor.hang = mode, 1.0
+        for key, value in (
+            ("LAPOR_API_URL", lapor.base),
+            ("LAPOR_API_TOKEN", "tok-123"),
+            ("LAPOR_API_TIMEOUT", "0.3"),
+            ("NOTIFY_MAX_ATTEMPTS", "2"),
+        ):
+            monkeypatch.setitem(app.config, key, value)
+        with app.app_context():
+            cid = _registered_report(app, utcnow() - timedelta(days=2), utcnow()).id
+            for who, _queue, outcome in SOP_50_WALK[:-1]:  # answered, not yet sent
+                act(db.session.get(Complaint, cid), who, outcome)
+        auth.login("fo")
+        queued = auth.post(f"/admin/pengaduan/lapor-kirim/?id={cid}", {},
+                           form_page=f"/admin/pengaduan/details/?id={cid}")  # fmt: skip
+        assert queued.status_code == 302
+        with app.app_context():
+            first = deliver()
+            post = db.session.scalar(select(LaporPost))
+            if mode != "ok":  # tried again after its backoff, then failed
+                assert first.retried == 1 and post.status == "pending"
+                deliver(now=post.next_attempt_at)
+                db.session.expire_all()
+                post = db.session.scalar(select(LaporPost))
+            complaint = db.session.get(Complaint, cid)
+            if error is None:
+                assert post.status == "sent" and complaint.lapor_followup_at is not None
+                (request,) = lapor.requests
+                assert request["path"] == "/laporan/LPR-4242/tindak-lanjut"
+                assert request["headers"]["Authorization"] == "Bearer tok-123"
+                assert request["fields"]["tracking_id"] == "LPR-4242"
+                assert "Budi" not in request["fields"]["content"]
+            else:
+                assert post.status == "failed" and error in post.last_error
+                assert post.attempts == 2 and complaint.lapor_followup_at is None

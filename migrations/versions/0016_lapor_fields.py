@@ -1,6 +1,6 @@
 """SP4N-LAPOR!: the report's fields on complaints and on imported submissions (its Tracking
 ID found by exact match; one submission per Tracking ID); when and by whom the follow-up was
-posted on LAPOR!
+posted on LAPOR!, and the follow-ups queued for LAPOR!'s API (lapor_post)
 
 Revision ID: 0016
 Revises: 0015
@@ -51,9 +51,30 @@ def upgrade():
                                           nullable=True))
     op.create_index('ix_submission_lapor_tracking_id', 'submission', ['lapor_tracking_id'],
                     unique=True)
+    op.create_table('lapor_post',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('tracking_id', sa.String(length=40), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('queued_by_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('answer', sa.String(length=500), nullable=True),
+    sa.Column('created_at', models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("status IN ('pending', 'sent', 'failed')", name=op.f('ck_lapor_post_status_known')),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_lapor_post_complaint_id_complaint')),
+    sa.ForeignKeyConstraint(['queued_by_id'], ['user.id'], name=op.f('fk_lapor_post_queued_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lapor_post'))
+    )
+    op.create_index(op.f('ix_lapor_post_complaint_id'), 'lapor_post', ['complaint_id'])
+    op.create_index('ix_lapor_post_due', 'lapor_post', ['status', 'next_attempt_at', 'id'])
 
 
 def downgrade():
+    op.drop_table('lapor_post')
     op.drop_index('ix_submission_lapor_tracking_id', table_name='submission')
     op.drop_index('ix_complaint_lapor_tracking_no', table_name='complaint')
     if op.get_bind().dialect.name != 'sqlite':
