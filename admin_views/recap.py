@@ -82,7 +82,8 @@ class RecapView(SecureView):
                          ("Belum selesai pada akhir periode", recap.open_at_end)):  # fmt: skip
             writer.writerow(["Jumlah", label, n])
         for group, rows in (("Kanal", recap.by_channel), ("Jenis", recap.by_jenis),
-                            ("SOP", recap.by_sop), ("Status", recap.by_status)):  # fmt: skip
+                            ("SOP", recap.by_sop), ("Status", recap.by_status),
+                            ("Diarsipkan", recap.by_archive)):  # fmt: skip
             for label, n in rows:
                 writer.writerow([group, neutralise(label), n])
         writer.writerow(["SOP", "Langkah", "Nama langkah", "Standar", "Selesai", "Tepat waktu",

@@ -11,11 +11,15 @@ from flask_admin import expose
 from flask_login import current_user
 
 from admin_views.complaint_page import remember_receipt
+from models import db
 from models.accounts import Role
+from models.contacts import reachable
 from models.dates import (
     today_wib,
 )
+from models.masterdata import Channel
 from models.step_forms import RegisterForm, read_uploads
+from models.submission import ARCHIVE_REASONS, archive_message
 from models.workflow import (
     ActionRefused,
     FormInvalid,
@@ -35,14 +39,46 @@ class Registration:
         if not current_user.holds(Role.FO, today_wib()):
             abort(403)
         if request.method != "POST":
-            return self.render("admin/complaint_register.html", form=RegisterForm())
+            return self._register_page(RegisterForm())
+        if request.form.get("archive"):
+            return self._archive_posted()
         complaint, form, status = register_posted()
         if complaint is None:
-            return self.render("admin/complaint_register.html", form=form), status
+            return self._register_page(form, status)
         flash(f"Pengaduan {complaint.reg_number} tersimpan dan diteruskan ke Kepala "
               "Dinas untuk disposisi.", "success")  # fmt: skip
         remember_receipt(complaint.id, complaint.tracking_code)
         return redirect(url_for("complaints.receipt_view", id=complaint.id))
+
+    def _register_page(self, form, status=200):
+        return self.render("admin/complaint_register.html", form=form,
+                           archive_reasons=ARCHIVE_REASONS), status  # fmt: skip
+
+    def _archive_posted(self):
+        """Keep what the front office typed as an archived message, not a complaint."""
+        form = RegisterForm(formdata=request.form)
+        reason = request.form.get("archive_reason", "")
+        if not form.validate() or reason not in ARCHIVE_REASONS:
+            flash("Arsip belum tersimpan; periksa pesan di bawah.", "error")
+            return self._register_page(form, 400)
+        fields = form.complaint_fields()
+        email, number = reachable(fields["complainant_contact"])
+        anonymous = fields["is_anonymous"]
+        kept = {"received_at": fields["received_at"], "jenis_id": fields["jenis_id"],
+                "subject": fields["subject"], "description": fields["description"],
+                "name": "" if anonymous else fields["complainant_name"],
+                "email": "" if anonymous else email, "whatsapp": "" if anonymous else number,
+                "address": "" if anonymous else fields["complainant_address"],
+                "is_anonymous": anonymous,
+                "is_confidential": fields["is_confidential"]}  # fmt: skip
+        channel = db.session.get(Channel, fields["channel_id"])
+        try:
+            found = archive_message(kept, channel, current_user, reason, "")
+        except LookupError:
+            flash(f"Belum ada SOP yang berlaku untuk kanal {channel.name}.", "error")
+            return self._register_page(form, 409)
+        flash("Diarsipkan sebagai bukan pengaduan: " + ARCHIVE_REASONS[reason] + ".", "success")
+        return redirect(url_for("submissions.details_page", id=found.id))
 
 
 def register_posted(submission=None):

@@ -36,7 +36,7 @@ from admin_views.responses import file_response
 from models import db
 from models.accounts import Role
 from models.complaint import StepRecord
-from models.dates import format_moment, to_wib
+from models.dates import format_moment, to_wib, today_wib
 from models.deadlines import deadline_state
 from models.lapor import (
     ANSWER_DOCUMENT,
@@ -51,10 +51,13 @@ from models.lapor_file import CLASS_LABELS, FileRefused, read_reports, report_of
 from models.step_forms import RegisterForm
 from models.submission import (
     ARCHIVE_REASONS,
+    RESTORE_DAYS,
     STATUSES,
     Submission,
     SubmissionFile,
     archive,
+    restorable,
+    restore,
 )
 from models.types import utcnow
 
@@ -131,7 +134,8 @@ def _due(_view, _context, model, _name):
 class SubmissionView(SecureModelView):
     """Online submissions: waiting ones first, by due moment (the front office's)."""
 
-    roles = (Role.FO,)
+    # The front office registers, archives and imports; the Kasi may look and restore.
+    roles = (Role.FO, Role.KASI)
     can_create = can_edit = can_delete = False
     can_view_details = False  # its own page, with the actions
     list_template = "admin/submission_list.html"
@@ -166,6 +170,10 @@ class SubmissionView(SecureModelView):
         ).one()  # fmt: skip
         return waiting, late
 
+    def _front_office_only(self) -> None:
+        if not current_user.holds(Role.FO, today_wib()):
+            abort(403)
+
     def _submission_or_404(self) -> Submission:
         found = self.get_one(request.args.get("id", ""))
         if found is None:
@@ -177,6 +185,9 @@ class SubmissionView(SecureModelView):
         """A submission as the citizen sent it, its files, and what the front office may do."""
         submission = self._submission_or_404()
         return self.render("admin/submission.html", submission=submission,
+                           front_office=current_user.holds(Role.FO, today_wib()),
+                           may_restore=restorable(submission, utcnow()),
+                           restore_days=RESTORE_DAYS,
                            archive_form=ArchiveForm(), moment=format_moment,
                            lapor_class=class_label)  # fmt: skip
 
@@ -192,8 +203,9 @@ class SubmissionView(SecureModelView):
     def register_view(self):
         """Register the submission as a complaint (step 2), its fields as corrected here.
 
-        :raise 409: it is no longer waiting.
+        :raise 403: not (acting as) the front office.
         """
+        self._front_office_only()
         submission = self._submission_or_404()
         if submission.status != "waiting":
             flash("Pengaduan daring ini sudah " + submission.status_label.lower() + ".", "error")
@@ -210,12 +222,17 @@ class SubmissionView(SecureModelView):
             form = RegisterForm(data=_prefill(submission))
         form.channel_id.data = submission.channel_id
         return self.render("admin/complaint_register.html", form=form, submission=submission,
-                           moment=format_moment), status  # fmt: skip
+                           moment=format_moment,
+                           archive_reasons=ARCHIVE_REASONS), status  # fmt: skip
 
     @expose("/impor-lapor/", methods=("GET", "POST"))
     def lapor_import_view(self):
         """Import SP4N-LAPOR! reports: a file of LAPOR!'s admin export, or one keyed in. Each
-        new one waits here for registration; one already taken is skipped or reported."""
+        new one waits here for registration; one already taken is skipped or reported.
+
+        :raise 403: not (acting as) the front office.
+        """
+        self._front_office_only()
         file_form, report_form = LaporFileForm(), LaporReportForm()
         result, problems, status = None, [], 200
         if request.method == "POST":
@@ -279,7 +296,11 @@ class SubmissionView(SecureModelView):
 
     @expose("/arsipkan/", methods=("POST",))
     def archive_view(self):
-        """Archive the submission with a reason; the tracking page tells the citizen why."""
+        """Archive the submission with a reason; the tracking page tells the citizen why.
+
+        :raise 403: not (acting as) the front office.
+        """
+        self._front_office_only()
         submission = self._submission_or_404()
         form = ArchiveForm()
         if not form.validate():
@@ -293,6 +314,20 @@ class SubmissionView(SecureModelView):
             flash("Pengaduan daring diarsipkan: " + ARCHIVE_REASONS[form.reason.data] + ".",
                   "success")  # fmt: skip
         return redirect(url_for(".index_view"))
+
+    @expose("/pulihkan/", methods=("POST",))
+    def restore_view(self):
+        """Put an archived submission back to wait for registration (the front office or the
+        Kasi, within RESTORE_DAYS of its archiving)."""
+        submission = self._submission_or_404()
+        try:
+            restore(submission.id, current_user)
+        except LookupError:
+            flash(f"Hanya yang diarsipkan dalam {RESTORE_DAYS} hari terakhir yang dapat "
+                  "dipulihkan.", "error")  # fmt: skip
+        else:
+            flash("Dipulihkan: kembali menunggu registrasi.", "success")
+        return redirect(url_for(".details_page", id=submission.id))
 
 
 def _prefill(submission: Submission) -> dict:

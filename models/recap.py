@@ -14,6 +14,7 @@ from models.complaint import STATUSES, Complaint
 from models.dates import MONTHS, SANE_DATE_MESSAGE, WIB, format_date_long, sane_date
 from models.masterdata import Channel, Jenis
 from models.sop import Sop, SopStep
+from models.submission import ARCHIVE_REASONS, Submission
 from models.survey import UNSUR, Index, period_index
 from models.tally import UNKNOWN_MINUTES, DayTally, StepTally
 
@@ -105,6 +106,8 @@ class Recap:
     by_sop: list[tuple[str, int]] = field(default_factory=list)
     by_status: list[tuple[str, int]] = field(default_factory=list)
     steps: list[StepCompliance] = field(default_factory=list)
+    # Messages archived in the period as no complaint, by reason (models/submission.py).
+    by_archive: list[tuple[str, int]] = field(default_factory=list)
     ikm: Index = field(default_factory=Index)  # of the complaints finished in the period
 
     @property
@@ -163,6 +166,13 @@ def build_recap(period: Period) -> Recap:
     recap.by_status = _summed(groups, 3, list(STATUSES.items()))
     recap.steps = _step_compliance(period.first, period.last)
     recap.ikm = period_index(start, end)
+    archived = dict(db.session.execute(
+        select(Submission.archive_reason, func.count(Submission.id))
+        .where(Submission.status == "archived", Submission.decided_at >= start,
+               Submission.decided_at < end)
+        .group_by(Submission.archive_reason)
+    ).all())  # fmt: skip
+    recap.by_archive = [(label, archived.get(code, 0)) for code, label in ARCHIVE_REASONS.items()]
     return recap
 
 

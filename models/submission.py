@@ -46,8 +46,11 @@ STATUSES = {"waiting": "Menunggu registrasi", "registered": "Diregistrasi",
 ARCHIVE_REASONS = {
     "bukan_pengaduan": "Bukan pengaduan, saran atau permintaan informasi",
     "terlalu_umum": "Terlalu umum atau kurang jelas untuk ditindaklanjuti",
+    "bukan_pelayanan": "Tidak menyangkut pelayanan publik",
     "duplikat": "Sama dengan pengaduan yang sudah diterima",
+    "spam": "Spam atau iklan",
 }
+RESTORE_DAYS = 30  # an archived one may be put back to wait for registration this long
 
 
 class Submission(db.Model):
@@ -262,3 +265,58 @@ def archive(submission_id: int, user: User, reason: str, note: str,
         db.session.rollback()
         raise LookupError(submission_id)
     db.session.commit()
+
+
+def restorable(submission: Submission, now: datetime) -> bool:
+    """Whether an archived submission may still be put back (RESTORE_DAYS after)."""
+    return (submission.status == "archived" and submission.decided_at is not None
+            and now <= submission.decided_at + timedelta(days=RESTORE_DAYS))  # fmt: skip
+
+
+def restore(submission_id: int, user: User, now: datetime | None = None) -> None:
+    """Put an archived submission back to wait for registration (its due moment unchanged:
+    the time counts from its receipt), within RESTORE_DAYS of its archiving.
+
+    :raise LookupError: not archived, or archived too long ago.
+    """
+    now = now or utcnow()
+    found = db.session.get(Submission, submission_id)
+    if found is None or not restorable(found, now):
+        raise LookupError(submission_id)
+    done = db.session.execute(
+        update(Submission)
+        .where(Submission.id == submission_id, Submission.status == "archived")
+        .values(status="waiting", archive_reason=None, archive_note="", decided_by_id=None,
+                decided_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # fmt: skip
+    if not done:
+        db.session.rollback()
+        raise LookupError(submission_id)
+    db.session.commit()
+
+
+def archive_message(fields: dict, channel: Channel, user: User, reason: str, note: str,
+                    now: datetime | None = None) -> Submission:  # fmt: skip
+    """Keep a message the front office decides at registration is no complaint (its reason):
+    archived at once, listed with the others, restorable for RESTORE_DAYS.
+
+    :raise ValueError: an unknown reason; LookupError: the channel has no SOP in force.
+    """
+    from models.workflow import due_moments, registration_step
+
+    if reason not in ARCHIVE_REASONS:
+        raise ValueError(reason)
+    now = now or utcnow()
+    received = fields.pop("received_at")
+    sop = current_sop(channel.sop_code, to_wib(received).date())
+    if sop is None:
+        raise LookupError(channel.code)
+    due, soon = due_moments(received, registration_step(sop), load_calendar())
+    found = Submission(received_at=received, channel_id=channel.id, sop_id=sop.id,
+                       status="archived", due_at=due, due_soon_at=soon, archive_reason=reason,
+                       archive_note=(note or "").strip()[:2000], decided_by_id=user.id,
+                       decided_at=now, **fields)  # fmt: skip
+    db.session.add(found)
+    db.session.commit()
+    return found

@@ -53,7 +53,7 @@ VIEWS = {
     "outbox": {"admin"},
     "deliveries": {"admin"},
     "notification_settings": {"admin"},
-    "submissions": {"fo"},
+    "submissions": {"fo", "kasi"},
     "citizen_messages": {
         "admin"
     },  # their state only: no address, no code  # the online submissions waiting for registration
@@ -69,6 +69,7 @@ SOP_REVISION_PAGES = ("revise_view", "new_view", "header_view", "step_view",
                       "step_delete_view", "publish_view", "discard_view")  # fmt: skip
 NARROWER = {"register_view": {"fo"}, "receipt_view": {"fo"}, "new_code_view": {"fo"},
             "lapor_posted_view": {"fo"}, "lapor_send_view": {"fo"},
+            "archive_view": {"fo"}, "lapor_import_view": {"fo"},
             "act_view": {"kadis"}, "pause_view": set(),
             "resume_view": set(),
             "reveal_view": {"fo", "kadis", "kabid", "kasi"},
@@ -82,7 +83,7 @@ PAGES = {
     "resume_view", "register_view", "remove", "add", "csv", "pdf", "reveal_view",
     "read_view", "open_view", "receipt_view", "new_code_view", "details_page", "file_view",
     "archive_view", "lapor_import_view", "lapor_sample_view", "lapor_followups_view",
-    "lapor_posted_view", "lapor_send_view", *SOP_REVISION_PAGES,
+    "lapor_posted_view", "lapor_send_view", "restore_view", *SOP_REVISION_PAGES,
 }  # fmt: skip
 PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",
           "admin.static", "bootstrap.static",

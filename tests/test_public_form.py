@@ -217,7 +217,7 @@ def test_the_front_office_archives_it_and_the_citizen_reads_why(app, client, aut
     assert "Tidak ada rincian" not in page  # the office's note stays inside
 
 
-@pytest.mark.parametrize("who", ["kadis", "kabid", "kasi", "admin", "teknis1"])
+@pytest.mark.parametrize("who", ["kadis", "kabid", "admin", "teknis1"])
 def test_only_the_front_office_may_register_or_archive(app, client, auth, who):
     sent_code(client, send(client))
     with app.app_context():
@@ -307,3 +307,83 @@ def test_a_request_over_the_size_limit_is_explained(app, client, auth, monkeypat
     )
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Submission)) == 0
+
+
+def test_the_kasi_sees_the_list_restores_within_30_days_but_registers_nothing(app, client,
+                                                                             auth):  # fmt: skip
+    from datetime import timedelta
+
+    from models.submission import RESTORE_DAYS, archive, restore
+    from models.types import utcnow
+    from tests.workflow_helpers import user
+
+    code = sent_code(client, send(client))
+    with app.app_context():
+        sid = db.session.scalar(select(Submission.id))
+        archive(sid, user("fo"), "spam", "")
+    auth.login("kasi")
+    assert client.get("/admin/formulir-daring/").status_code == 200
+    assert client.get(f"/admin/formulir-daring/registrasi/?id={sid}").status_code == 403
+    page = f"/admin/formulir-daring/lihat/?id={sid}"
+    assert auth.post(f"/admin/formulir-daring/arsipkan/?id={sid}", {"reason": "spam"},
+                     form_page=page).status_code == 403  # fmt: skip
+    assert auth.post(f"/admin/formulir-daring/pulihkan/?id={sid}", {},
+                     form_page=page).status_code == 302  # fmt: skip
+    with app.app_context():
+        s = db.session.get(Submission, sid)
+        assert s.status == "waiting" and s.archive_reason is None
+        archive(sid, user("fo"), "duplikat", "")
+        s = db.session.get(Submission, sid)
+        s.decided_at = utcnow() - timedelta(days=RESTORE_DAYS, minutes=1)
+        db.session.commit()
+        with pytest.raises(LookupError):
+            restore(sid, user("kasi"))
+    assert "diarsipkan" in client.get(f"/lacak/?kode={code}").get_data(as_text=True)
+
+
+def test_the_desk_archives_a_message_that_is_no_complaint(app, client, auth):
+    from tests.workflow_helpers import registration
+
+    auth.login("fo")
+    with app.app_context():
+        data = registration("media_sosial", subject="Promo pinjaman online",
+                            complainant_contact="promo@example.com")  # fmt: skip
+    response = auth.post("/admin/pengaduan/registrasi/",
+                         {**data, "archive": "1", "archive_reason": "spam"})  # fmt: skip
+    assert response.status_code == 302 and "/formulir-daring/lihat/" in response.headers[
+        "Location"]  # fmt: skip
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Complaint)) == 0
+        s = db.session.scalar(select(Submission))
+        assert (s.status, s.archive_reason, s.subject) == (
+            "archived",
+            "spam",
+            "Promo pinjaman online",
+        )
+        assert s.channel.code == "media_sosial" and s.email == "promo@example.com"
+    listing = client.get("/admin/formulir-daring/?flt0_0=archived").get_data(as_text=True)
+    assert "Promo pinjaman online" in listing
+
+
+def test_the_recap_counts_what_was_archived_by_reason(app, client, auth):
+    from models.dates import to_wib
+    from models.recap import build_recap, parse_period
+    from models.submission import ARCHIVE_REASONS, archive
+    from models.types import utcnow
+    from tests.workflow_helpers import user
+
+    for _ in range(2):
+        sent_code(client, send(client))
+    with app.app_context():
+        first, second = db.session.scalars(select(Submission.id).order_by(Submission.id))
+        archive(first, user("fo"), "spam", "")
+        archive(second, user("fo"), "duplikat", "")
+        month = f"{to_wib(utcnow()):%Y-%m}"
+        counted = dict(build_recap(parse_period("bulan", month)).by_archive)
+        assert counted[ARCHIVE_REASONS["spam"]] == 1 == counted[ARCHIVE_REASONS["duplikat"]]
+        assert sum(counted.values()) == 2
+    auth.login("kabid")
+    export = client.get(f"/admin/rekap/csv/?jenis=bulan&nilai={month}")
+    text = export.get_data(as_text=True)
+    export.close()
+    assert f"Diarsipkan,{ARCHIVE_REASONS['spam']},1" in text

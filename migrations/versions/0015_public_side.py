@@ -84,7 +84,7 @@ def upgrade():
     sa.Column('archive_note', sa.Text(), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', models.types.UTCDateTime(timezone=True), nullable=True),
-    sa.CheckConstraint("archive_reason IS NULL OR archive_reason IN ('bukan_pengaduan', 'terlalu_umum', 'duplikat')", name=op.f('ck_submission_archive_reason_known')),
+    sa.CheckConstraint("archive_reason IS NULL OR archive_reason IN ('bukan_pengaduan', 'terlalu_umum', 'bukan_pelayanan', 'duplikat', 'spam')", name=op.f('ck_submission_archive_reason_known')),
     sa.CheckConstraint("status IN ('waiting', 'registered', 'archived')", name=op.f('ck_submission_status_known')),
     sa.ForeignKeyConstraint(['channel_id'], ['channel.id'], name=op.f('fk_submission_channel_id_channel')),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], name=op.f('fk_submission_complaint_id_complaint')),
