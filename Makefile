@@ -33,6 +33,7 @@ run: install
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app seed-demo --password '$(DEMO_PASSWORD)'
 	@echo "Masuk di http://$(HOST):$(PORT)/login dengan akun demo (mis. kadis) dan kata sandi '$(DEMO_PASSWORD)'."
+	@echo "Warga: formulir pengaduan http://$(HOST):$(PORT)/lapor/ dan lacak http://$(HOST):$(PORT)/lacak/"
 	@export APP_BASE_URL=$${APP_BASE_URL:-http://$(HOST):$(PORT)}; \
 	$(BIN)/flask --app app worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
