@@ -158,9 +158,27 @@ class SubmissionView(SecureModelView):
         filters.FilterEqual(Submission.status, "Status", options=list(STATUSES.items())),
     )
 
+    def scope(self, query):
+        """What the reader may see: everything for the front office (every complaint passes
+        it); for the Kasi not a confidential one, which is not on his path before it is
+        registered and disposed (models/identity.py)."""
+        if current_user.holds(Role.FO, today_wib()):
+            return query
+        return query.filter(Submission.is_confidential.is_(False))
+
     def get_query(self):
-        return super().get_query().options(joinedload(Submission.jenis),
-                                           joinedload(Submission.channel))  # fmt: skip
+        return self.scope(super().get_query()).options(joinedload(Submission.jenis),
+                                                       joinedload(Submission.channel))  # fmt: skip
+
+    def get_count_query(self):
+        return self.scope(super().get_count_query())
+
+    def get_one(self, id):
+        found = super().get_one(id)
+        if found is None or (found.is_confidential
+                             and not current_user.holds(Role.FO, today_wib())):  # fmt: skip
+            return None
+        return found
 
     def home_counts(self, now) -> tuple[int, int]:
         """(waiting, late) for the official's home page."""
@@ -261,7 +279,7 @@ class SubmissionView(SecureModelView):
                            report_form=report_form, result=result,
                            problems=problems), status  # fmt: skip
 
-    @expose("/tindak-lanjut-lapor.csv")
+    @expose("/tindak-lanjut-lapor/csv/")
     def lapor_followups_view(self):
         """The follow-ups still to post on SP4N-LAPOR! (answer written, not yet marked as
         posted), for an operator who keys them in there: CSV, no identity."""
@@ -288,7 +306,7 @@ class SubmissionView(SecureModelView):
         return file_response("\ufeff" + out.getvalue(), "text/csv; charset=utf-8",
                              f"tindak-lanjut-lapor-{to_wib(now):%Y%m%d}.csv")  # fmt: skip
 
-    @expose("/impor-lapor/contoh.csv")
+    @expose("/impor-lapor/contoh/csv/")
     def lapor_sample_view(self):
         """A made-up LAPOR! export to try the import with."""
         return file_response(SAMPLE.read_bytes(), "text/csv; charset=utf-8",

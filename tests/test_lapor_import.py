@@ -168,7 +168,7 @@ def test_a_lapor_complaints_limits_follow_up_and_posting(app, client, auth):
     box = re.search(r'<textarea id="tindak-lanjut"[^>]*>(.*?)</textarea>', page, re.S).group(1)
     assert "LPR-4242" in box and "Pelapor, NIB Saudara telah terbit." in box
     assert "Budi" not in box
-    pending = client.get("/admin/formulir-daring/tindak-lanjut-lapor.csv")
+    pending = client.get("/admin/formulir-daring/tindak-lanjut-lapor/csv/")
     rows = list(csv.reader(io.StringIO(pending.get_data(as_text=True).lstrip("\ufeff"))))
     pending.close()
     assert [r[2] for r in rows[1:]] == [number] and "Budi" not in rows[1][-1]
@@ -181,7 +181,7 @@ def test_a_lapor_complaints_limits_follow_up_and_posting(app, client, auth):
         limits = {x.kind: x for x in national_limits(c, utcnow())}
         assert limits["follow_up"].state == "met" and limits["close"].state == "open"
         assert not mark_followup_posted(cid, user("fo"))  # once
-    again = client.get("/admin/formulir-daring/tindak-lanjut-lapor.csv")
+    again = client.get("/admin/formulir-daring/tindak-lanjut-lapor/csv/")
     assert len(list(csv.reader(io.StringIO(again.get_data(as_text=True))))) == 1
     again.close()
 
@@ -251,3 +251,13 @@ def test_the_follow_up_goes_to_lapors_api_through_the_worker(app, client, auth, 
             else:
                 assert post.status == "failed" and error in post.last_error
                 assert post.attempts == 2 and complaint.lapor_followup_at is None
+
+
+def test_the_kasi_is_offered_no_import_he_may_not_do(app, client, auth):
+    auth.login("kasi")
+    listing = client.get("/admin/formulir-daring/").get_data(as_text=True)
+    assert "impor-lapor" not in listing
+    assert client.get(IMPORT).status_code == 403
+    auth.logout()
+    auth.login("fo")
+    assert "impor-lapor" in client.get("/admin/formulir-daring/").get_data(as_text=True)

@@ -387,3 +387,16 @@ def test_the_recap_counts_what_was_archived_by_reason(app, client, auth):
     text = export.get_data(as_text=True)
     export.close()
     assert f"Diarsipkan,{ARCHIVE_REASONS['spam']},1" in text
+
+
+def test_a_confidential_submission_is_the_front_offices_alone_before_registration(app, client,
+                                                                                 auth):  # fmt: skip
+    sent_code(client, send(client, is_confidential="y", subject="Pungutan liar di loket"))
+    with app.app_context():
+        sid = db.session.scalar(select(Submission.id))
+    auth.login("kasi")
+    assert "Pungutan liar" not in client.get("/admin/formulir-daring/").get_data(as_text=True)
+    assert client.get(f"/admin/formulir-daring/lihat/?id={sid}").status_code == 404
+    auth.logout()
+    auth.login("fo")
+    assert "Pungutan liar" in client.get("/admin/formulir-daring/").get_data(as_text=True)
