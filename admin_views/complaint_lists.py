@@ -8,6 +8,7 @@ every action use; a queue narrows it (admin_views/complaints.py).
 from datetime import datetime, time, timedelta
 
 from flask import (
+    g,
     has_request_context,
     request,
 )
@@ -32,6 +33,7 @@ from models import (
 from models.accounts import ROLE_LABELS, Role
 from models.actors import QUEUE_ROLES, waiting_on
 from models.actors import co_acting_roles as _co_acting_roles
+from models.calendar import load_calendar
 from models.complaint import STATUSES
 from models.dates import (
     WIB,
@@ -45,6 +47,7 @@ from models.identity import (
     visible_complaints,
     visible_count,
 )
+from models.lapor import national_limits
 from models.params import parse_id
 from models.picklists import cached
 from models.search import search_clause
@@ -59,10 +62,26 @@ DEADLINE_BADGES = {state: (css, DEADLINE_LABELS[state]) for state, css in (
 
 def _deadline_badge(_view, _context, model, _name):
     state = deadline_state(model, utcnow())
-    if state is None:
-        return ""
-    css, label = DEADLINE_BADGES[state]
-    return Markup('<span class="badge badge-{}">{}</span>').format(css, label)
+    badge = Markup("")
+    if state is not None:
+        css, label = DEADLINE_BADGES[state]
+        badge = Markup('<span class="badge badge-{}">{}</span>').format(css, label)
+    return badge + _lapor_badge(model)
+
+
+LAPOR_BADGES = {"open": "info", "late": "danger", "missed": "warning", "met": "success"}
+
+
+def _lapor_badge(model) -> Markup:
+    """Beside the SOP's: SP4N-LAPOR!'s follow-up limit of a complaint from LAPOR!."""
+    if not model.lapor_tracking_no:
+        return Markup("")
+    if "calendar" not in g:  # read once per page
+        g.calendar = load_calendar()
+    limit = next(x for x in national_limits(model, utcnow(), g.calendar) if x.kind == "follow_up")
+    return Markup(' <span class="badge badge-{}" title="{}">LAPOR! {} · {}</span>').format(
+        LAPOR_BADGES[limit.state], limit.label, format_moment(limit.due), limit.state_label
+    )
 
 
 def _stage_label(_view, _context, model, _name):

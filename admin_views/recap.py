@@ -81,6 +81,9 @@ class RecapView(SecureView):
                          ("Sisa periode sebelumnya", recap.carried_over),
                          ("Belum selesai pada akhir periode", recap.open_at_end)):  # fmt: skip
             writer.writerow(["Jumlah", label, n])
+        writer.writerow(["SP4N-LAPOR!", "Tindak lanjut dikirim", recap.lapor_posted])
+        writer.writerow(["SP4N-LAPOR!", f"Dalam {recap.lapor_days} hari kerja sejak diteruskan",
+                         recap.lapor_met])  # fmt: skip
         for group, rows in (("Kanal", recap.by_channel), ("Jenis", recap.by_jenis),
                             ("SOP", recap.by_sop), ("Status", recap.by_status),
                             ("Diarsipkan", recap.by_archive)):  # fmt: skip

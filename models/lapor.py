@@ -241,3 +241,17 @@ def mark_followup_posted(complaint_id: int, user: User, now: datetime | None = N
     ).rowcount  # fmt: skip
     db.session.commit()
     return bool(done)
+
+
+def lapor_followups_met(start: datetime, end: datetime) -> tuple[int, int]:
+    """(posted, within LAPOR!'s limit) of the follow-ups posted in [start, end)."""
+    calendar = load_calendar()
+    rows = db.session.execute(
+        select(Complaint.lapor_forwarded_at, Complaint.received_at, Complaint.lapor_followup_at)
+        .where(Complaint.lapor_followup_at >= start, Complaint.lapor_followup_at < end)
+    ).all()  # fmt: skip
+    met = sum(
+        1 for forwarded, received, posted in rows
+        if posted <= calendar.add(forwarded or received, {"working_days": FOLLOW_UP_DAYS})
+    )  # fmt: skip
+    return len(rows), met

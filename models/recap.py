@@ -12,6 +12,7 @@ from sqlalchemy import case, func, select
 from models import db
 from models.complaint import STATUSES, Complaint
 from models.dates import MONTHS, SANE_DATE_MESSAGE, WIB, format_date_long, sane_date
+from models.lapor import FOLLOW_UP_DAYS, lapor_followups_met
 from models.masterdata import Channel, Jenis
 from models.sop import Sop, SopStep
 from models.submission import ARCHIVE_REASONS, Submission
@@ -108,6 +109,10 @@ class Recap:
     steps: list[StepCompliance] = field(default_factory=list)
     # Messages archived in the period as no complaint, by reason (models/submission.py).
     by_archive: list[tuple[str, int]] = field(default_factory=list)
+    # SP4N-LAPOR! follow-ups posted in the period: how many, how many within LAPOR!'s limit.
+    lapor_posted: int = 0
+    lapor_met: int = 0
+    lapor_days = FOLLOW_UP_DAYS
     ikm: Index = field(default_factory=Index)  # of the complaints finished in the period
 
     @property
@@ -173,6 +178,7 @@ def build_recap(period: Period) -> Recap:
         .group_by(Submission.archive_reason)
     ).all())  # fmt: skip
     recap.by_archive = [(label, archived.get(code, 0)) for code, label in ARCHIVE_REASONS.items()]
+    recap.lapor_posted, recap.lapor_met = lapor_followups_met(start, end)
     return recap
 
 

@@ -181,6 +181,21 @@ def test_a_lapor_complaints_limits_follow_up_and_posting(app, client, auth):
         limits = {x.kind: x for x in national_limits(c, utcnow())}
         assert limits["follow_up"].state == "met" and limits["close"].state == "open"
         assert not mark_followup_posted(cid, user("fo"))  # once
+    with app.app_context():
+        from models.dates import to_wib
+        from models.lapor import FOLLOW_UP_DAYS
+        from models.recap import build_recap, parse_period
+
+        recap = build_recap(parse_period("bulan", f"{to_wib(utcnow()):%Y-%m}"))
+        assert (recap.lapor_posted, recap.lapor_met) == (1, 1)
+    listing = client.get("/admin/pengaduan/").get_data(as_text=True)
+    assert "LAPOR! " in listing and "terpenuhi" in listing
+    auth.logout()
+    auth.login("kabid")
+    page = client.get("/admin/rekap/").get_data(as_text=True)
+    assert f"1 dalam {FOLLOW_UP_DAYS} hari kerja sejak diteruskan (100%)" in page
+    auth.logout()
+    auth.login("fo")
     again = client.get("/admin/formulir-daring/tindak-lanjut-lapor/csv/")
     assert len(list(csv.reader(io.StringIO(again.get_data(as_text=True))))) == 1
     again.close()
