@@ -17,6 +17,7 @@ from models.contacts import reachable
 from models.dates import (
     today_wib,
 )
+from models.duplicates import similar
 from models.masterdata import Channel
 from models.step_forms import RegisterForm, read_uploads
 from models.submission import ARCHIVE_REASONS, archive_message
@@ -47,6 +48,7 @@ class Registration:
             return self._register_page(form, status)
         flash(f"Pengaduan {complaint.reg_number} tersimpan dan diteruskan ke Kepala "
               "Dinas untuk disposisi.", "success")  # fmt: skip
+        warn_similar(complaint)
         remember_receipt(complaint.id, complaint.tracking_code)
         return redirect(url_for("complaints.receipt_view", id=complaint.id))
 
@@ -79,6 +81,15 @@ class Registration:
             return self._register_page(form, 409)
         flash("Diarsipkan sebagai bukan pengaduan: " + ARCHIVE_REASONS[reason] + ".", "success")
         return redirect(url_for("submissions.details_page", id=found.id))
+
+
+def warn_similar(complaint) -> None:
+    """After a registration: the complaints that may be the same matter, as a warning."""
+    found = similar(complaint.subject, complaint.complainant_contact,
+                    complaint.lapor_tracking_no, exclude_id=complaint.id)  # fmt: skip
+    if found:
+        flash("Periksa: mungkin sama dengan " + "; ".join(
+            f"{m.reg_number} ({m.why})" for m in found) + ".", "warning")  # fmt: skip
 
 
 def register_posted(submission=None):

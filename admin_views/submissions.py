@@ -38,6 +38,7 @@ from models.accounts import Role
 from models.complaint import StepRecord
 from models.dates import format_moment, to_wib, today_wib
 from models.deadlines import deadline_state
+from models.duplicates import similar
 from models.lapor import (
     ANSWER_DOCUMENT,
     ImportRefused,
@@ -203,6 +204,7 @@ class SubmissionView(SecureModelView):
         """A submission as the citizen sent it, its files, and what the front office may do."""
         submission = self._submission_or_404()
         return self.render("admin/submission.html", submission=submission,
+                           similar=_similar(submission),
                            front_office=current_user.holds(Role.FO, today_wib()),
                            may_restore=restorable(submission, utcnow()),
                            restore_days=RESTORE_DAYS,
@@ -240,6 +242,7 @@ class SubmissionView(SecureModelView):
             form = RegisterForm(data=_prefill(submission))
         form.channel_id.data = submission.channel_id
         return self.render("admin/complaint_register.html", form=form, submission=submission,
+                           similar=_similar(submission),
                            moment=format_moment,
                            archive_reasons=ARCHIVE_REASONS), status  # fmt: skip
 
@@ -346,6 +349,13 @@ class SubmissionView(SecureModelView):
         else:
             flash("Dipulihkan: kembali menunggu registrasi.", "success")
         return redirect(url_for(".details_page", id=submission.id))
+
+
+def _similar(submission: Submission) -> list:
+    """Complaints that may be the same matter (a warning while it waits; models/duplicates)."""
+    if submission.status != "waiting":
+        return []
+    return similar(submission.subject, submission.contact, submission.lapor_tracking_id)
 
 
 def _prefill(submission: Submission) -> dict:

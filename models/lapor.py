@@ -23,6 +23,7 @@ from models.accounts import User
 from models.calendar import load_calendar
 from models.complaint import Complaint, StepRecord
 from models.dates import to_wib
+from models.duplicates import similar
 from models.lapor_file import CLASS_LABELS, Report
 from models.masterdata import Channel, Jenis
 from models.sop import current_sop
@@ -130,7 +131,10 @@ def import_reports(reports: list[Report], user: User, now: datetime | None = Non
             )  # fmt: skip
             db.session.add(submission)
             db.session.flush()  # (the importer is the front office: nobody else to tell)
-            result.rows.append(RowResult(report.line, report.tracking_id, "created"))
+            alike = similar(report.title, now=now)
+            detail = ("mungkin sama dengan " + ", ".join(m.reg_number for m in alike)
+                      if alike else "")  # fmt: skip
+            result.rows.append(RowResult(report.line, report.tracking_id, "created", detail))
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -1,0 +1,105 @@
+"""Complaints that look like the same matter as one being registered: a warning with links for
+the front office, never a block.
+
+Among the complaints received in the last WINDOW_DAYS, one matches by:
+- the same SP4N-LAPOR! Tracking ID (its index);
+- the same contact: the e-mail address, or the mobile number's last NUMBER_DIGITS digits,
+  found in the contact as written (spaces, dashes, dots and "+" ignored);
+- the same matter: every significant word of the subject (up to TEXT_WORDS of the longest)
+  in its registration number, subject or description, through the full-text index
+  (models/search.py: FTS5 on SQLite, tsvector on PostgreSQL).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, literal_column, select, text
+
+from models import db
+from models.complaint import Complaint
+from models.contacts import reachable
+from models.search import FTS_TABLE, PG_WORDS_COLUMN, search_words
+from models.types import utcnow
+
+WINDOW_DAYS = 60
+NUMBER_DIGITS = 9
+TEXT_WORDS = 4
+MIN_WORD = 4
+LIMIT = 5
+REASONS = {"lapor": "Tracking ID LAPOR! sama", "contact": "kontak sama",
+           "text": "pokok pengaduan mirip"}  # fmt: skip
+
+
+@dataclass
+class Match:
+    id: int
+    reg_number: str
+    subject: str
+    received_at: datetime
+    is_confidential: bool
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def why(self) -> str:
+        return ", ".join(REASONS[r] for r in self.reasons)
+
+
+def _stripped(column):
+    """The contact as written, without the characters people put between digits."""
+    for ch in (" ", "-", ".", "+", "(", ")"):
+        column = func.replace(column, ch, "")
+    return column
+
+
+def _text_clause(subject: str, dialect: str):
+    words = sorted(
+        {w for w in search_words(subject) if len(w) >= MIN_WORD}, key=lambda w: (-len(w), w)
+    )[:TEXT_WORDS]  # the longest, in a fixed order
+    if len(words) < 2:  # one word says too little about a matter
+        return None
+    if dialect == "sqlite":
+        query = " AND ".join(f'"{w}"' for w in words)
+        matching = select(literal_column("rowid")).select_from(text(FTS_TABLE)).where(
+            literal_column(FTS_TABLE).op("MATCH")(f"words : ({query})")
+        )  # fmt: skip
+        return Complaint.id.in_(matching)
+    column = literal_column(f"complaint.{PG_WORDS_COLUMN}")
+    return column.op("@@")(func.to_tsquery("simple", " & ".join(f"{w}:D" for w in words)))
+
+
+def similar(subject: str, contact: str = "", lapor_tracking_no: str | None = None,
+            now: datetime | None = None, exclude_id: int | None = None) -> list[Match]:  # fmt: skip
+    """The complaints of the last WINDOW_DAYS that may be the same matter, with why; at most
+    LIMIT of each kind, newest first."""
+    now = now or utcnow()
+    since = now - timedelta(days=WINDOW_DAYS)
+    dialect = db.session.get_bind().dialect.name
+    kinds = []
+    if lapor_tracking_no:
+        kinds.append(("lapor", Complaint.lapor_tracking_no == lapor_tracking_no.upper()))
+    email, number = reachable(contact)
+    if email:
+        kinds.append(("contact", func.lower(Complaint.complainant_contact).contains(
+            email.lower(), autoescape=True)))  # fmt: skip
+    if number:
+        kinds.append(("contact", _stripped(Complaint.complainant_contact).contains(
+            number[-NUMBER_DIGITS:], autoescape=True)))  # fmt: skip
+    clause = _text_clause(subject, dialect)
+    if clause is not None:
+        kinds.append(("text", clause))
+    found: dict[int, Match] = {}
+    columns = (Complaint.id, Complaint.reg_number, Complaint.subject, Complaint.received_at,
+               Complaint.is_confidential)  # fmt: skip
+    for reason, where in kinds:
+        query = select(*columns).where(where, Complaint.received_at >= since)
+        if exclude_id is not None:
+            query = query.where(Complaint.id != exclude_id)
+        for row in db.session.execute(query.order_by(Complaint.received_at.desc())
+                                      .limit(LIMIT)):  # fmt: skip
+            match = found.setdefault(
+                row.id,
+                Match(row.id, row.reg_number, row.subject, row.received_at, row.is_confidential),
+            )
+            if reason not in match.reasons:
+                match.reasons.append(reason)
+    return sorted(found.values(), key=lambda m: m.received_at, reverse=True)
