@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= pengaduan2026
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run mailbox test lint translations bench bench-scale bench-notifications bench-public bench-browser clean
+.PHONY: install run mailbox test lint translations bench bench-scale bench-notifications bench-public bench-duplicates bench-browser clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,13 @@ bench-notifications: install
 bench-public: install
 	$(BIN)/python bench/public_pages.py --count $(COUNT)
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/public_pages.py --count $(COUNT) --database-url "$(TEST_DATABASE_URL)"; fi
+
+## Possible duplicates (models/duplicates.similar) at 1,000,000 complaints, in the database that
+## `bench/public_pages.py --count 1000000 --database-url sqlite:////tmp/bench-public-1m.db` keeps
+## (PostgreSQL too when TEST_DATABASE_URL is set: its kept schema bench_public_1m).
+bench-duplicates: install
+	$(BIN)/python bench/duplicates.py
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/duplicates.py --database-url "$(TEST_DATABASE_URL)" --schema bench_public_1m; fi
 
 ## Page load times in Chromium: the browser tests alone, on an otherwise idle machine
 ## (p50/p95/max printed, nothing asserted on speed), every page saved as a screenshot.

@@ -8,7 +8,6 @@ every action use; a queue narrows it (admin_views/complaints.py).
 from datetime import datetime, time, timedelta
 
 from flask import (
-    g,
     has_request_context,
     request,
 )
@@ -70,15 +69,15 @@ def _deadline_badge(_view, _context, model, _name):
 
 
 LAPOR_BADGES = {"open": "info", "late": "danger", "missed": "warning", "met": "success"}
+working_calendar = cached("calendar", load_calendar)
 
 
 def _lapor_badge(model) -> Markup:
     """Beside the SOP's: SP4N-LAPOR!'s follow-up limit of a complaint from LAPOR!."""
     if not model.lapor_tracking_no:
         return Markup("")
-    if "calendar" not in g:  # read once per page
-        g.calendar = load_calendar()
-    limit = next(x for x in national_limits(model, utcnow(), g.calendar) if x.kind == "follow_up")
+    calendar = working_calendar()  # kept by the process, like the pick lists
+    limit = next(x for x in national_limits(model, utcnow(), calendar) if x.kind == "follow_up")
     return Markup(' <span class="badge badge-{}" title="{}">LAPOR! {} · {}</span>').format(
         LAPOR_BADGES[limit.state], limit.label, format_moment(limit.due), limit.state_label
     )

@@ -1,5 +1,5 @@
 """Pick lists read from master data (channels, jenis, SOP codes, leading roles; the
-notification defaults), kept by each
+notification defaults; the working calendar the lists' SP4N-LAPOR! limits read), kept by each
 app process so that a list page does not read them on every request — and told of a change
 made by any process on any app host through a version row.
 
@@ -75,9 +75,19 @@ def cached(key: str, load):
 
 
 def _changes_picklists(obj) -> bool:
-    from models import Channel, Jenis, NotificationSettings, Sop, SopStep
+    from models import (
+        CalendarDay,
+        Channel,
+        Jenis,
+        NotificationSettings,
+        OfficeHours,
+        Sop,
+        SopStep,
+    )
 
-    return isinstance(obj, Channel | Jenis | Sop | SopStep | NotificationSettings)
+    return isinstance(
+        obj, Channel | Jenis | Sop | SopStep | NotificationSettings | OfficeHours | CalendarDay
+    )
 
 
 @event.listens_for(db.session, "after_flush")
