@@ -360,8 +360,6 @@ def _similar(submission: Submission) -> list:
 
 def _prefill(submission: Submission) -> dict:
     """The registration form's fields as the citizen filled them in."""
-    from models.dates import to_wib
-
     return {
         "channel_id": submission.channel_id,
         "jenis_id": submission.jenis_id,

@@ -63,7 +63,7 @@ from models.complaint import Complaint, StepRecord
 from models.dates import WIB, format_day_date, format_moment, format_moment_long, to_wib
 from models.deadlines import DUE_SOON_SHARE, deadline_of, deadline_state, overdue_clause
 from models.picklists import cached
-from models.sop import PUBLIC, Sop, SopStep, in_list
+from models.sop import PUBLIC, Sop, SopStep, in_list, registration_step
 from models.submission import Submission
 from models.types import UTCDateTime, utcnow
 
@@ -508,15 +508,11 @@ def announce_stage(complaint: Complaint, now: datetime, actor: User | None = Non
     return _write(rows)
 
 
-def _registration_step(submission: Submission) -> SopStep:
-    return submission.sop.step(min(s.no for s in submission.sop.steps if s.actor != PUBLIC))
-
-
 def submission_message(event: str, submission: Submission, user: User, *,
                        as_superior: bool = False, occurrence: int = 1,
                        limit: int = 1) -> Message:  # fmt: skip
     """The subject and text of an online submission's notice (waiting for registration)."""
-    step = _registration_step(submission)
+    step = registration_step(submission.sop)
     heading = {
         "arrived": "Pengaduan dari formulir daring menunggu registrasi Anda.",
         "due_soon": "Pengaduan daring berikut segera jatuh tempo registrasinya.",
@@ -556,7 +552,7 @@ def announce_submission(submission: Submission, now: datetime) -> int:
     (models/submission.py), in the caller's transaction; return how many notifications."""
     day = to_wib(now).date()
     recipients = Recipients(day)
-    people = recipients.holding(_registration_step(submission).actor)
+    people = recipients.holding(registration_step(submission.sop).actor)
     notice_id = _issue(f"submission:{submission.id}", "arrived", day, now) if people else None
     if notice_id is None:
         return 0
@@ -577,7 +573,7 @@ def _tell_submissions(now: datetime, day: date, recipients: Recipients, rows: li
     ).all()
     soon = late = 0
     for submission in waiting:
-        step = _registration_step(submission)
+        step = registration_step(submission.sop)
         holders = recipients.holding(step.actor)
         if submission.due_at > now:
             key, event, extra, above = f"submission-due_soon:{submission.id}", "due_soon", {}, ()

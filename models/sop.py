@@ -141,6 +141,14 @@ class Sop(db.Model):
         return f"{self.code} — {self.number}"
 
 
+def registration_step(sop: Sop) -> "SopStep":
+    """The step whose outcome is the registration form (step 2 on the paper)."""
+    for step in sop.steps:
+        if any(o.form == "register" for o in step.outcomes):
+            return step
+    raise LookupError(f"{sop.title} has no registration step")
+
+
 def current_sop(code: str, on: date) -> Sop | None:
     """Return the revision of SOP `code` in force on `on`: the latest already effective."""
     return db.session.scalar(

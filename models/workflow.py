@@ -30,7 +30,7 @@ from models.kinds import DOCUMENTS
 from models.masterdata import Channel
 from models.notifications import announce_stage
 from models.settings import agency_settings
-from models.sop import CLOSED, PUBLIC, Sop, SopStep, current_sop
+from models.sop import CLOSED, PUBLIC, SopStep, current_sop, registration_step
 from models.step_forms import FORM_CLASSES, RegisterForm, attachment_problems
 from models.submission import Submission, SubmissionFile, claim_waiting
 from models.tracking import issue_code
@@ -385,14 +385,6 @@ def advance(
     except (StaleDataError, IntegrityError):
         raise _already_done(complaint_id) from None
     return record
-
-
-def registration_step(sop: Sop) -> SopStep:
-    """The step whose outcome is the registration form (step 2 on the paper)."""
-    for step in sop.steps:
-        if any(o.form == "register" for o in step.outcomes):
-            return step
-    raise LookupError(f"{sop.title} has no registration step")
 
 
 def _tell_complainant(event: str, complaint: Complaint, now: datetime,
