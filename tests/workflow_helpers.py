@@ -22,7 +22,12 @@ def registration(channel="media_sosial", **overrides) -> dict:
     channel_row = db.session.scalar(select(Channel).where(Channel.code == channel))
     platform = db.session.scalar(select(Platform).where(Platform.code == "instagram"))
     jenis = db.session.scalar(select(Jenis).where(Jenis.code == "pengaduan"))
-    received = to_wib(utcnow() - timedelta(minutes=20)).strftime("%Y-%m-%dT%H:%M")
+    # Twenty minutes ago, but today in WIB: a revision taking effect today is the one in force
+    # for it, even in the first minutes after midnight.
+    now = to_wib(utcnow())
+    received = max(now - timedelta(minutes=20), now.replace(hour=0, minute=0, second=0,
+                                                            microsecond=0))  # fmt: skip
+    received = received.strftime("%Y-%m-%dT%H:%M")
     data = {
         "channel_id": str(channel_row.id),
         "platform_id": str(platform.id) if channel_row.needs_platform else "0",
