@@ -17,7 +17,14 @@ def init_app(app: Flask) -> Admin:
     from admin_views.audit import AdminChangeView, IdentityRevealView
     from admin_views.calendar import CalendarView, OfficeHoursView
     from admin_views.complaints import ComplaintListView, QueueView
-    from admin_views.masterdata import ChannelView, DispositionMarkView, JenisView, PlatformView
+    from admin_views.masterdata import (
+        ChannelView,
+        ComplaintClassView,
+        DispositionMarkView,
+        JenisView,
+        OtherAgencyView,
+        PlatformView,
+    )
     from admin_views.notifications import (
         CitizenMessageView,
         DeliveryView,
@@ -35,7 +42,14 @@ def init_app(app: Flask) -> Admin:
     from models.audit import AdminChange
     from models.citizen_messages import CitizenMessage
     from models.identity import IdentityReveal
-    from models.masterdata import Channel, DispositionMark, Jenis, Platform
+    from models.masterdata import (
+        Channel,
+        ComplaintClass,
+        DispositionMark,
+        Jenis,
+        OtherAgency,
+        Platform,
+    )
     from models.notifications import Delivery, Notification, unread_count
     from models.submission import Submission
 
@@ -85,6 +99,11 @@ def init_app(app: Flask) -> Admin:
         DispositionMarkView(DispositionMark, db, name="Tanda disposisi",
                             category=admin_category, endpoint="disposition_marks",
                             url="tanda-disposisi"),
+        ComplaintClassView(ComplaintClass, db, name="Kelas pengaduan", category=admin_category,
+                           endpoint="complaint_classes", url="kelas-pengaduan"),
+        OtherAgencyView(OtherAgency, db, name="Instansi tujuan pelimpahan",
+                        category=admin_category, endpoint="other_agencies",
+                        url="instansi-pelimpahan"),
         AdminChangeView(AdminChange, db, name="Riwayat administrasi", category=admin_category,
                         endpoint="admin_changes", url="riwayat-administrasi"),
         IdentityRevealView(IdentityReveal, db, name="Pembukaan identitas pengadu",

@@ -23,7 +23,7 @@ from models import (
     SopStep,
     db,
 )
-from models.complaint import STATUSES
+from models.complaint import CLOSURES, STATUSES
 from models.dates import (
     format_stored_moment,
 )
@@ -85,7 +85,7 @@ class ComplaintExport(ExportMixin):
             func.coalesce(platform.name, ""), func.coalesce(Complaint.lapor_tracking_no, ""),
             func.coalesce(Complaint.lapor_classification, ""),
             func.coalesce(Complaint.lapor_category, ""), Jenis.name, Sop.code, Sop.revision,
-            Complaint.status, open_step.no,
+            Complaint.status, Complaint.closed_as, open_step.no,
             open_step.short_name, type_coerce(Complaint.due_at, String),
             deadline_case(utcnow()), shown(Complaint.complainant_name),
             shown(Complaint.complainant_contact), shown(Complaint.complainant_address),
@@ -112,7 +112,8 @@ class ComplaintExport(ExportMixin):
                     label[channel], label[platform_name],
                     "'" + lapor if lapor[:1] in starts else lapor, klass[lapor_class],
                     label[category], label[jenis],
-                    sop[code, revision], STATUSES[status], stage[code, status, step_no, step_name],
+                    sop[code, revision], CLOSURES[closed_as] if closed_as else STATUSES[status],
+                    stage[code, status, step_no, step_name],
                     moment(due) if due else "-", state,
                     "'" + name if name[:1] in starts else name,
                     "'" + contact if contact[:1] in starts else contact,
@@ -121,7 +122,8 @@ class ComplaintExport(ExportMixin):
                     "'" + text if text[:1] in starts else text,
                 ) for (number, received, channel, platform_name, lapor, lapor_class, category,
                        jenis, code, revision,
-                       status, step_no, step_name, due, state, name, contact, address, subject,
+                       status, closed_as, step_no, step_name, due, state, name, contact, address,
+                       subject,
                        text) in part]  # fmt: skip
 
         return EXPORT_HEADERS, chunks()

@@ -40,7 +40,7 @@ from models.dates import (
     sane_date,
 )
 from models.deadlines import LABELS as DEADLINE_LABELS
-from models.deadlines import deadline_state, overdue_clause
+from models.deadlines import OVERALL_LABELS, deadline_state, overdue_clause
 from models.identity import (
     sees_identities,
     visible_complaints,
@@ -57,6 +57,9 @@ from models.types import utcnow
 DEADLINE_BADGES = {state: (css, DEADLINE_LABELS[state]) for state, css in (
     ("paused", "secondary"), ("overdue", "danger"), ("due_soon", "warning"),
     ("on_time", "success"))}  # fmt: skip
+# A complaint against its class's overall limit (models/deadlines.overall_state).
+OVERALL_BADGES = DEADLINE_BADGES | {"met": ("success", OVERALL_LABELS["met"]),
+                                    "missed": ("danger", OVERALL_LABELS["missed"])}  # fmt: skip
 
 
 def _deadline_badge(_view, _context, model, _name):

@@ -16,7 +16,7 @@ from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
 
 from admin_views.base import may_open, safe_path
-from admin_views.complaint_lists import DEADLINE_BADGES, ComplaintList
+from admin_views.complaint_lists import DEADLINE_BADGES, OVERALL_BADGES, ComplaintList
 from admin_views.i18n import AppForm
 from admin_views.responses import file_response
 from models import (
@@ -26,13 +26,21 @@ from models import (
     db,
 )
 from models.accounts import ROLE_LABELS, Role
-from models.actors import clock_role, open_step, why_not
+from models.actors import class_role, clock_role, forward_role, merge_role, open_step, why_not
+from models.closing import (
+    active_agencies,
+    active_classes,
+    forward,
+    merge,
+    merged_into,
+    set_class,
+)
 from models.dates import (
     format_moment,
     to_wib,
     today_wib,
 )
-from models.deadlines import deadline_state
+from models.deadlines import deadline_state, overall_state
 from models.documents import (
     complainant,
     document_links,
@@ -40,6 +48,7 @@ from models.documents import (
     record_document,
     register_book,
 )
+from models.duplicates import similar
 from models.identity import (
     REVEAL_MINUTES,
     RevealRefused,
@@ -102,7 +111,7 @@ class ComplaintPage:
         return None, redirect(url_for(".index_view"))
 
     def _render_complaint(self, complaint, failed=None, refused=None, status=200,
-                          revealed=None):  # fmt: skip
+                          revealed=None, typed=None):  # fmt: skip
         """The complaint page; `revealed` is the reveal just logged (its identity is shown,
         prefilled and carried into the document links of this page only)."""
         history = history_of(complaint)
@@ -117,6 +126,8 @@ class ComplaintPage:
                 else:
                     forms.append((outcome, form_for(complaint, outcome, who=who)))
         stage = open_step(complaint)
+        now = utcnow()
+        may_merge = merge_role(complaint, current_user, now) is not None
         return self.render(
             "admin/complaint_page.html",
             complaint=complaint,
@@ -144,9 +155,26 @@ class ComplaintPage:
             deadline=deadline_state(complaint, utcnow()),
             documents=document_links(complaint),
             badges=DEADLINE_BADGES,
+            overall_badges=OVERALL_BADGES,
             role_label=role_label,
             role_labels=ROLE_LABELS,
             may_pause=clock_role(complaint, current_user) is not None,
+            overall=overall_state(complaint, now),
+            classes=active_classes() if class_role(complaint, current_user, now) else None,
+            agencies=active_agencies() if forward_role(complaint, current_user, now) else None,
+            may_merge=may_merge,
+            similar=similar(
+                complaint.subject,
+                complaint.complainant_contact,
+                complaint.lapor_tracking_no,
+                now,
+                exclude_id=complaint.id,
+            )
+            if may_merge
+            else [],
+            merged=merged_into(complaint),
+            links=self.reads_register(),  # other complaints' pages: in Semua pengaduan
+            typed=typed or {},
             front_office=current_user.holds(Role.FO, today_wib()),
             return_url=safe_path(request.args.get("url"), url_for(".index_view")),
         ), status
@@ -233,6 +261,66 @@ class ComplaintPage:
                                           status=refused.status)  # fmt: skip
         flash(message, "success")
         return redirect(url_for(".details_view", id=complaint.id))
+
+    @expose("/kelas/", methods=("POST",))
+    def class_view(self):
+        """Set or change the complaint's class and so its overall limit (the Kabid).
+
+        :raise 403: not (acting as) the Kabid.
+        """
+        complaint = self._complaint_or_404()
+        return self._beside(complaint, lambda version: set_class(
+            complaint.id, current_user, request.form.get("class_id"), expected_version=version),
+            lambda cls: f"Kelas pengaduan: {cls.label}.")  # fmt: skip
+
+    @expose("/gabung/", methods=("POST",))
+    def merge_view(self):
+        """Merge the complaint into another of the same matter (its registration number
+        typed or picked from the possible duplicates), with a reason.
+
+        :raise 403: not an official who may merge.
+        """
+        complaint = self._complaint_or_404()
+        return self._beside(complaint, lambda version: merge(
+            complaint.id, current_user, request.form.get("into"), request.form.get("reason"),
+            expected_version=version),
+            lambda primary: f"Pengaduan {complaint.reg_number} digabung ke pengaduan "
+                            f"{primary.reg_number}.", closes=True)  # fmt: skip
+
+    @expose("/limpahkan/", methods=("POST",))
+    def forward_view(self):
+        """Forward the complaint to the agency it belongs to (the Kepala Dinas, or the Kabid
+        holding it), with the reason told to the citizen and written in the letter.
+
+        :raise 403: neither.
+        """
+        complaint = self._complaint_or_404()
+        return self._beside(complaint, lambda version: forward(
+            complaint.id, current_user, request.form.get("agency_id"), request.form.get("reason"),
+            expected_version=version),
+            lambda record: f"Pengaduan {complaint.reg_number} dilimpahkan; Surat Pelimpahan "
+                           f"nomor {record.document_number} siap dicetak.",
+            closes=True)  # fmt: skip
+
+    def _beside(self, complaint, change, done, closes: bool = False):
+        """Run an action beside the SOP's steps; refused: the page again with what was typed
+        (403 as Forbidden); done: to the complaint's page (a closed one in Semua
+        pengaduan, when the official reads it; else their list)."""
+        try:
+            result = change(request.form.get("version", type=int))
+        except ActionRefused as refused:
+            db.session.rollback()
+            if refused.status == 403:
+                abort(403)
+            complaint = self._complaint_or_404()
+            return self._render_complaint(complaint, refused=refused.message,
+                                          status=refused.status, typed=request.form)  # fmt: skip
+        flash(done(result), "success")
+        if not closes:
+            return redirect(url_for(".details_view", id=complaint.id))
+        if self.reads_register():
+            return redirect(url_for("complaints.details_view", id=complaint.id))
+        return redirect(url_for(".index_view"))
 
     @expose("/dokumen/<int:record_id>")
     def document_view(self, record_id):

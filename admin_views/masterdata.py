@@ -13,7 +13,14 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import filters
 from sqlalchemy import func, select
-from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from admin_views.base import SecureModelView
@@ -135,6 +142,30 @@ class ChannelForm(LookupForm):
             raise ValidationError(f"Pilih SOP yang terdaftar: {', '.join(known)}.")
 
 
+class ComplaintClassForm(LookupForm):
+    """A class also sets the overall limit of its complaints, in working days from receipt."""
+
+    limit_days = IntegerField(
+        "Batas waktu (hari kerja)",
+        validators=[InputRequired("Batas waktu wajib diisi (bilangan bulat)."),
+                    NumberRange(1, 60, "Batas waktu 1–60 hari kerja (Perpres 76/2013: paling "
+                                       "lama 60 hari).")],
+        description="Sejak pengaduan diterima. Mengubahnya berlaku bagi pengaduan yang "
+                    "kelasnya ditetapkan sesudahnya.",
+    )  # fmt: skip
+
+
+class OtherAgencyForm(LookupForm):
+    """An agency complaints are forwarded to, with the address its letter carries."""
+
+    address = TextAreaField(
+        "Alamat",
+        validators=[InputRequired("Alamat wajib diisi."),
+                    Length(max=500, message="Alamat paling banyak 500 karakter.")],
+        description="Dicetak pada Surat Pelimpahan (di …).",
+    )  # fmt: skip
+
+
 class LookupView(ExportMixin, SecureModelView):
     """One list of master data: create, edit, (de)activate, filter, export; never delete."""
 
@@ -146,7 +177,8 @@ class LookupView(ExportMixin, SecureModelView):
     column_list = ("code", "name", "ordering", "active")
     column_labels = {"code": "Kode", "name": "Nama", "ordering": "Urutan", "active": "Aktif",
                      "sop_code": "SOP", "needs_platform": "Perlu platform",
-                     "needs_tracking_number": "Perlu no. LAPOR!"}  # fmt: skip
+                     "needs_tracking_number": "Perlu no. LAPOR!",
+                     "limit_days": "Batas (hari kerja)", "address": "Alamat"}  # fmt: skip
     column_sortable_list = ("code", "name", "ordering", "active")
     column_searchable_list = ("code", "name")
     column_filters = ("active",)
@@ -259,3 +291,21 @@ class DispositionMarkView(LookupView):
     """Tanda disposisi: the tick boxes offered on the Kepala Dinas's lembar disposisi."""
 
     noun = "tanda disposisi"
+
+
+class ComplaintClassView(LookupView):
+    """Kelas pengaduan: ringan, normatif, …, each with its overall limit in working days."""
+
+    form_class = ComplaintClassForm
+    noun = "kelas pengaduan"
+    column_list = ("code", "name", "limit_days", "ordering", "active")
+    form_rules = ("code", "name", "limit_days", "ordering", "active")
+
+
+class OtherAgencyView(LookupView):
+    """Instansi tujuan pelimpahan: where complaints that are not ours are forwarded."""
+
+    form_class = OtherAgencyForm
+    noun = "instansi"
+    column_list = ("code", "name", "address", "ordering", "active")
+    form_rules = ("code", "name", "address", "ordering", "active")

@@ -86,9 +86,14 @@ class RecapView(SecureView):
                          recap.lapor_met])  # fmt: skip
         for group, rows in (("Kanal", recap.by_channel), ("Jenis", recap.by_jenis),
                             ("SOP", recap.by_sop), ("Status", recap.by_status),
-                            ("Diarsipkan", recap.by_archive)):  # fmt: skip
+                            ("Diarsipkan", recap.by_archive),
+                            ("Cara selesai", recap.by_closure)):  # fmt: skip
             for label, n in rows:
                 writer.writerow([group, neutralise(label), n])
+        writer.writerow(["Kelas pengaduan", "Selesai", "Dalam batas kelasnya", "%"])
+        for c in recap.by_class:
+            share = f"{c.share * 100:.0f}" if c.share is not None else ""
+            writer.writerow([neutralise(c.label), c.closed, c.met, share])
         writer.writerow(["SOP", "Langkah", "Nama langkah", "Standar", "Selesai", "Tepat waktu",
                          "% tepat waktu", "Median menit kerja"])  # fmt: skip
         for s in recap.steps:

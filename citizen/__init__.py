@@ -26,6 +26,7 @@ from models.survey import CHANGE_DAYS, SCALE, UNSUR, SurveyRefused, rate, rating
 from models.tracking import (
     failed_lookup,
     find,
+    followed,
     format_code,
     normalize_code,
     public_timeline,
@@ -146,15 +147,18 @@ def _tracking_page(found, code: str, status: int = 200, survey_error: str | None
     history = history_of(found)
     rating = rating_of(found.id)
     now = utcnow()
+    shown = followed(found)  # merged: the progress of the complaint it joined
     return render_template(
         "public/track.html",
         typed=code,
         complaint=found,
-        stages=public_timeline(found, history),
+        primary=shown if shown is not found else None,
+        stages=public_timeline(shown, history_of(shown) if shown is not found else history),
         letter=sent_answer(found, history) is not None,
         moment=format_moment,
         rating=rating,
-        can_rate=found.status == "closed" and (rating is None or rating.changeable(now)),
+        can_rate=found.status == "closed" and not found.closed_as
+        and (rating is None or rating.changeable(now)),
         typed_rating=typed_rating or (rating.values() | {"comment": rating.comment}
                                       if rating else {}),
         unsur=UNSUR, scale=SCALE, change_days=CHANGE_DAYS,

@@ -36,7 +36,14 @@ from models.complaint import (  # noqa: E402
 )
 from models.identity import ConfidentialReader, IdentityReveal  # noqa: E402
 from models.lapor_api import LaporPost  # noqa: E402
-from models.masterdata import Channel, DispositionMark, Jenis, Platform  # noqa: E402
+from models.masterdata import (  # noqa: E402
+    Channel,
+    ComplaintClass,
+    DispositionMark,
+    Jenis,
+    OtherAgency,
+    Platform,
+)
 from models.notifications import (  # noqa: E402
     Delivery,
     Notice,
@@ -59,11 +66,13 @@ __all__ = [
     "Attachment",
     "Channel",
     "Complaint",
+    "ComplaintClass",
     "DispositionMark",
     "Jenis",
     "MeetingInvitee",
     "NumberSequence",
     "OfficeHours",
+    "OtherAgency",
     "Platform",
     "Role",
     "Sop",

@@ -208,3 +208,39 @@ def clock_role(complaint: Complaint, user: User, now: datetime | None = None) ->
     above = {r for role in stage_roles(step) for r in chain_from(role)}
     on = to_wib(now or utcnow()).date()
     return next((r for r in PAUSE_ROLES if r in above and user.holds(r, on)), None)
+
+
+# -- beside the SOP's steps (models/closing.py) -----------------------------------------------
+
+# Who may merge an open complaint into another of the same matter: the officials on every
+# complaint's path who see duplicates come in.
+MERGE_ROLES = (Role.FO, Role.KASI, Role.KABID, Role.KADIS)
+
+
+def class_role(complaint: Complaint, user: User, now: datetime | None = None) -> str | None:
+    """The role in which `user` may set or change an open complaint's class (the Kabid)."""
+    if open_step(complaint) is None:
+        return None
+    return Role.KABID if user.holds(Role.KABID, to_wib(now or utcnow()).date()) else None
+
+
+def merge_role(complaint: Complaint, user: User, now: datetime | None = None) -> str | None:
+    """The role in which `user` may merge the open complaint into another, or None."""
+    if open_step(complaint) is None:
+        return None
+    on = to_wib(now or utcnow()).date()
+    return next((r for r in MERGE_ROLES if user.holds(r, on)), None)
+
+
+def forward_role(complaint: Complaint, user: User, now: datetime | None = None) -> str | None:
+    """The role in which `user` may forward the open complaint to another agency: the Kepala
+    Dinas at any step, the Kabid while it waits on him by the Kadis's disposition."""
+    step = open_step(complaint)
+    if step is None:
+        return None
+    on = to_wib(now or utcnow()).date()
+    if user.holds(Role.KADIS, on):
+        return Role.KADIS
+    if Role.KABID in stage_roles(step) and user.holds(Role.KABID, on):
+        return Role.KABID
+    return None

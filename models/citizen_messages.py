@@ -30,6 +30,8 @@ EVENTS = {
     "received": "Pengaduan diterima",
     "registered": "Pengaduan diregistrasi",
     "answered": "Jawaban dikirim",
+    "merged": "Pengaduan digabung",
+    "forwarded": "Pengaduan dilimpahkan",
 }
 STATUSES = {"pending": "Menunggu dikirim", "sent": "Terkirim", "failed": "Gagal"}
 CODE_MARK = "[[KODE]]"  # where the tracking code goes as the message leaves
@@ -95,11 +97,14 @@ def unseal(token: str | None) -> str:
         return ""
 
 
-def _texts(event: str, now: datetime, reg_number: str | None) -> tuple[str, str]:
+def _texts(event: str, now: datetime, reg_number: str | None,
+           detail: str = "") -> tuple[str, str]:  # fmt: skip
     subject = {
         "received": "Pengaduan Anda telah kami terima",
         "registered": f"Pengaduan Anda diregistrasi: {reg_number}",
         "answered": f"Jawaban atas pengaduan Anda: {reg_number}",
+        "merged": f"Pengaduan Anda ditangani bersama pengaduan lain: {reg_number}",
+        "forwarded": f"Pengaduan Anda dilimpahkan kepada instansi yang berwenang: {reg_number}",
     }[event]
     middle = {
         "received": [
@@ -120,6 +125,19 @@ def _texts(event: str, now: datetime, reg_number: str | None) -> tuple[str, str]
             "dapat Anda baca pada halaman lacak dengan kode lacak Anda; di sana Anda juga "
             "dapat menilai layanan pengaduan kami.",
         ],
+        # detail: the registration number of the complaint it joined
+        "merged": [
+            f"pengaduan Anda nomor {reg_number} membahas hal yang sama dengan pengaduan nomor "
+            f"{detail} dan ditangani bersama pengaduan itu. Perkembangannya dapat Anda ikuti "
+            "pada halaman lacak dengan kode lacak Anda.",
+        ],
+        # detail: the agency and the reason, as the official wrote it for the citizen
+        "forwarded": [
+            f"pengaduan Anda nomor {reg_number} bukan kewenangan kami dan pada "
+            f"{format_moment_long(now)} telah kami limpahkan kepada {detail}",
+            "",
+            "Instansi tersebut akan menindaklanjutinya; Anda dapat menghubunginya langsung.",
+        ],
     }[event]
     lines = ["Yth. Bapak/Ibu,", "", *middle, "", f"Lacak pengaduan: {LINK_MARK}", "",
              "DPMPTSP dan Tenaga Kerja Kota Mojokerto",
@@ -137,10 +155,11 @@ def tell_citizen(
     complaint_id: int | None = None,
     submission_id: int | None = None,
     reg_number: str | None = None,
+    detail: str = "",
 ) -> int:
     """Queue the message of `event` to each of the citizen's contacts whose channel is
     configured, in the caller's transaction; return how many."""
-    subject, body = _texts(event, now, reg_number)
+    subject, body = _texts(event, now, reg_number, detail)
     sealed_code = seal(code) if code else None
     written = 0
     for channel, address in (("email", email), ("whatsapp", whatsapp)):

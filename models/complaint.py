@@ -16,13 +16,19 @@ from sqlalchemy.orm import Mapped, deferred, foreign, mapped_column, relationshi
 
 from models import db
 from models.accounts import User
-from models.masterdata import Channel, Jenis, Platform
+from models.masterdata import Channel, ComplaintClass, Jenis, OtherAgency, Platform
 from models.sop import Sop, SopStep
 from models.types import UTCDateTime, dialect_insert, utcnow
 
 # Where a complaint stands: at a step of its SOP (the paper's, or a closing stage: drafting
 # or sending the answer), or closed (selesai). Which step: `current_step_no`.
 STATUSES = {"in_progress": "Dalam proses", "closed": "Selesai"}
+# How a closed complaint ended when not by the SOP's answer (models/closing.py): merged into
+# another complaint of the same matter, or forwarded to the agency it belongs to. Each is
+# also the `phase` of the history row that closed it.
+CLOSURES = {"merge": "Digabung", "forward": "Dilimpahkan"}
+# History rows that finish no SOP step: the clock stopped or restarted, a closure.
+EVENT_PHASES = ("pause", "resume", *CLOSURES)
 
 
 class Complaint(db.Model):
@@ -39,6 +45,14 @@ class Complaint(db.Model):
         ),
         Index("ix_complaint_status_due", "status", "due_at"),
         Index("ix_complaint_tracking_hash", "tracking_hash", unique=True),
+        CheckConstraint(
+            "closed_as IS NULL OR " + " OR ".join(f"closed_as = '{c}'" for c in CLOSURES),
+            name="closed_as_known",
+        ),
+        # The sweep's reminders of the overall limit: open complaints by its last quarter.
+        Index("ix_complaint_class_due", "status", "class_due_soon_at"),
+        # The duplicate check's contacts of a window, read from the index (models/duplicates.py).
+        Index("ix_complaint_received_contact", "received_at", "complainant_contact", "id"),
         # A period's complaints grouped by channel, jenis, SOP and status from the index
         # alone (the recap of a year at a million complaints); also serves received_at ranges.
         Index(
@@ -97,6 +111,15 @@ class Complaint(db.Model):
     pause_reason: Mapped[str | None] = mapped_column(String(500))
     paused_minutes: Mapped[int] = mapped_column(default=0, server_default="0")  # this step
 
+    # Its class by weight and the overall due moment from receipt (models/closing.py).
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("complaint_class.id"))
+    class_due_at = mapped_column(UTCDateTime)
+    class_due_soon_at = mapped_column(UTCDateTime)  # the last 25% of the class's limit
+    # How it closed when not answered (CLOSURES), into which complaint, to which agency.
+    closed_as: Mapped[str | None] = mapped_column(String(20))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
+    forwarded_to_id: Mapped[int | None] = mapped_column(ForeignKey("other_agency.id"))
+
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at = mapped_column(UTCDateTime, default=utcnow)
     closed_at = mapped_column(UTCDateTime, index=True)
@@ -114,6 +137,9 @@ class Complaint(db.Model):
         viewonly=True,
     )  # fmt: skip
     registered_by: Mapped[User] = relationship(foreign_keys=[registered_by_id])
+    complaint_class: Mapped[ComplaintClass | None] = relationship()
+    merged_into: Mapped["Complaint | None"] = relationship(remote_side=lambda: [Complaint.id])
+    forwarded_to: Mapped[OtherAgency | None] = relationship()
     history: Mapped[list["StepRecord"]] = relationship(
         back_populates="complaint", order_by="StepRecord.seq"
     )
@@ -125,7 +151,18 @@ class Complaint(db.Model):
 
     @property
     def status_label(self) -> str:
+        if self.closed_as:
+            return CLOSURES[self.closed_as]
         return STATUSES[self.status]
+
+    @property
+    def status_text(self) -> str:
+        """The status with where a merged or forwarded complaint went (for registers)."""
+        if self.closed_as == "merge":
+            return f"{self.status_label} ke {self.merged_into.reg_number}"
+        if self.closed_as == "forward":
+            return f"{self.status_label} ke {self.forwarded_to.name}"
+        return self.status_label
 
     def __str__(self) -> str:
         return self.reg_number

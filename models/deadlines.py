@@ -50,3 +50,18 @@ def overdue_clause(now: datetime):
     """A WHERE clause: the open steps past their due moment whose clock runs ("overdue")."""
     return and_(Complaint.due_at.is_not(None), Complaint.due_at < now,
                 Complaint.paused_at.is_(None))  # fmt: skip
+
+
+# A closed complaint against its class's overall limit (models/closing.py).
+OVERALL_LABELS = {"met": "Selesai dalam batas kelasnya",
+                  "missed": "Selesai melewati batas kelasnya"}  # fmt: skip
+
+
+def overall_state(complaint: Complaint, now: datetime) -> str | None:
+    """The complaint against its class's overall limit from receipt: "met" or "missed" once
+    closed, else as `deadline_of` ("due_soon" in its last quarter); None without a class."""
+    if complaint.class_due_at is None:
+        return None
+    if complaint.status == "closed":
+        return "met" if complaint.closed_at <= complaint.class_due_at else "missed"
+    return deadline_of(complaint.class_due_at, complaint.class_due_soon_at, None, now)

@@ -104,7 +104,7 @@ def base_context(complaint: Complaint | None = None) -> dict:
             "complaint": complaint, "place": settings.place,
             "date_long": format_date_long, "date_short": format_date_short,
             "day_date": format_day_date, "moment": format_moment,
-            "date_words": date_words}  # fmt: skip
+            "date_words": date_words, "to_date": lambda moment: to_wib(moment).date()}  # fmt: skip
 
 
 def _meeting_leader(record: StepRecord, on: date) -> dict:
@@ -202,7 +202,7 @@ def register_book(
             "channel": channel + (f" ({platform})" if platform else "")
                        + (f" — LAPOR! {c.lapor_tracking_no}" if c.lapor_tracking_no else ""),
             "jenis": jenis, "name": who["name"], "contact": who["contact"],
-            "subject": c.subject, "status": c.status_label,
+            "subject": c.subject, "status": c.status_text,
             "closed": format_date_short(to_wib(c.closed_at).date()) if c.closed_at else "-",
         })  # fmt: skip
     period = f"{format_date_long(first)} s.d. {format_date_long(last)}"
@@ -221,7 +221,7 @@ def register_book(
 def document_links(complaint: Complaint) -> list[tuple[StepRecord, str]]:
     """The documents the complaint's finished steps produced, in order: (record, name)."""
     return [(r, DOCUMENT_TITLES[r.document]) for r in complaint.history
-            if r.document and r.phase not in ("pause", "resume")]  # fmt: skip
+            if r.document]  # fmt: skip
 
 
 def filename(code: str, complaint: Complaint | None, suffix: str = "") -> str:

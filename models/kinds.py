@@ -35,6 +35,7 @@ class DocumentKind:
     signer: str | None = "actor"
     follows: str | None = None  # an earlier document of the complaint it reports on
     addressed: bool = False  # to the complainant: the addressee is masked like them
+    beside_sop: bool = False  # printed by an action beside the SOP's steps, no step's form
 
 
 # fmt: off
@@ -57,6 +58,8 @@ DOCUMENT_KINDS = (
     DocumentKind("undangan_rakor",   "Undangan Rapat Koordinasi",  "documents/undangan_rakor.html", numbered=True),
     DocumentKind("berita_acara",     "Berita Acara",               "documents/berita_acara.html", numbered=True, signer="meeting_leader", follows="undangan_rakor"),
     DocumentKind("surat_dinas",      "Surat Dinas Jawaban",        "documents/surat_dinas.html", numbered=True, signer="signatory", addressed=True),
+    # Beside the SOP's steps: a complaint forwarded to the agency it belongs to (models/closing.py).
+    DocumentKind("surat_pelimpahan", "Surat Pelimpahan Pengaduan", "documents/surat_pelimpahan.html", numbered=True, beside_sop=True),
 )
 # fmt: on
 

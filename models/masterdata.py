@@ -1,6 +1,7 @@
-"""Lookup lists the front office picks from: channels, platforms, jenis, disposition marks."""
+"""Lookup lists officials pick from: channels, platforms, jenis, disposition marks, complaint
+classes and the other agencies complaints are forwarded to."""
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import db
@@ -42,3 +43,23 @@ class DispositionMark(_Lookup, db.Model):
     """A tick box of the lembar disposisi ("Untuk ditindaklanjuti", ...)."""
 
     __tablename__ = "disposition_mark"
+
+
+class ComplaintClass(_Lookup, db.Model):
+    """A complaint's class by weight (ringan, normatif, …) with its overall limit in working
+    days from receipt: the standar pelayanan's, at most Perpres 76/2013's 60 days."""
+
+    __tablename__ = "complaint_class"
+    limit_days: Mapped[int] = mapped_column(default=5)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.limit_days} hari kerja)"
+
+
+class OtherAgency(_Lookup, db.Model):
+    """Another agency a complaint that is not ours is forwarded to (pelimpahan), with the
+    address its Surat Pelimpahan carries."""
+
+    __tablename__ = "other_agency"
+    address: Mapped[str] = mapped_column(Text, default="")

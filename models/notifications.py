@@ -595,6 +595,80 @@ def _tell_submissions(now: datetime, day: date, recipients: Recipients, rows: li
     return soon, late
 
 
+OVERALL_ABOVE = (Role.KABID, Role.KADIS)  # told when a complaint passes its class's limit
+
+
+def overall_message(event: str, complaint: Complaint, user: User, *, as_superior: bool = False,
+                    occurrence: int = 1, limit: int = 1) -> Message:  # fmt: skip
+    """The subject and text of a notice about a complaint's overall limit (its class's
+    working days from receipt, models/closing.py)."""
+    cls = complaint.complaint_class
+    heading = {
+        "due_soon": "Batas waktu penyelesaian pengaduan berikut menurut kelasnya segera tiba.",
+        "late": "Pengaduan berikut melewati batas waktu penyelesaian menurut kelasnya.",
+    }[event]
+    title = "Batas penyelesaian " + ("segera tiba" if event == "due_soon" else "terlewati")
+    if as_superior:
+        heading = "Untuk diketahui sebagai atasan: " + heading[0].lower() + heading[1:]
+        title += " (atasan)"
+    step = complaint.sop.step(complaint.current_step_no)
+    lines = [
+        f"Yth. {user.full_name},", "", heading, "",
+        f"No. registrasi : {complaint.reg_number}",
+        f"Pokok          : {_about(complaint)}",
+        f"Kelas          : {cls.label}",
+        f"Diterima       : {format_moment_long(complaint.received_at)}",
+        f"Batas selesai  : {format_moment_long(complaint.class_due_at)}",
+        f"Kini di        : {_step_line(complaint, step)}",
+    ]  # fmt: skip
+    if event == "late":
+        lines.append(f"Pengingat      : ke-{occurrence} dari paling banyak {limit}")
+    subject = f"[Pengaduan] {title}: {complaint.reg_number}"
+    return Message(subject[:300], "\n".join(lines))
+
+
+def _tell_overall(now: datetime, day: date, lower: datetime, recipients: Recipients, rows: list,
+                  limit: int) -> tuple[int, int]:  # fmt: skip
+    """The reminders of the complaints' overall limits: *due soon* once when the last quarter
+    of the class's limit begins, *late* once an office day to whoever holds the open step and
+    (escalated) the Kabid and the Kepala Dinas, at most `limit` times; read from the index of
+    (status, class due soon) down to `lower` (a limit passed longer ago has had all its
+    reminders). The notices name no stage: the steps' own reminders count theirs. (due soon,
+    late)."""
+    candidates = db.session.scalars(
+        select(Complaint)
+        .where(Complaint.status == "in_progress", Complaint.class_due_soon_at <= now,
+               Complaint.class_due_at >= lower)
+        .order_by(Complaint.id)
+    ).all()  # fmt: skip
+    soon = late = 0
+    for complaint in candidates:
+        step = complaint.sop.step(complaint.current_step_no)
+        holders = recipients.stage_holders(complaint, step)
+        stamp = _stamp(complaint.class_due_at)
+        if complaint.class_due_at > now:
+            key, event, above, extra = f"overall-soon:{complaint.id}:{stamp}", "due_soon", [], {}
+        else:
+            prefix = f"overall-late:{complaint.id}:{stamp}:"
+            told = db.session.scalar(select(func.count(Notice.id))
+                                     .where(Notice.key.startswith(prefix)))  # fmt: skip
+            if told >= limit:
+                continue
+            key, event = prefix + day.isoformat(), "late"
+            above = [u for role in OVERALL_ABOVE for u in recipients.holding(role)
+                     if u not in holders]  # fmt: skip
+            extra = {"occurrence": told + 1, "limit": limit}
+        notice_id = _issue(key, event, day, now)
+        if notice_id is None:
+            continue
+        soon, late = (soon + 1, late) if event == "due_soon" else (soon, late + 1)
+        for user in dict.fromkeys([*holders, *above]):
+            message = overall_message(event, complaint, user, as_superior=user in above,
+                                      **extra)  # fmt: skip
+            _address(notice_id, event, user, message, now, recipients, complaint.id, rows)
+    return soon, late
+
+
 # -- the sweep ----------------------------------------------------------------------------
 
 
@@ -725,6 +799,8 @@ def sweep(now: datetime | None = None, calendar: WorkCalendar | None = None) -> 
             rows = []
 
     soon, late = _tell_submissions(now, day, recipients, rows, limit)
+    result.due_soon, result.late = result.due_soon + soon, result.late + late
+    soon, late = _tell_overall(now, day, lower, recipients, rows, limit)
     result.due_soon, result.late = result.due_soon + soon, result.late + late
 
     if settings.digest_enabled:

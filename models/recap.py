@@ -10,10 +10,10 @@ from decimal import Decimal
 from sqlalchemy import case, func, select
 
 from models import db
-from models.complaint import STATUSES, Complaint
+from models.complaint import CLOSURES, STATUSES, Complaint
 from models.dates import MONTHS, SANE_DATE_MESSAGE, WIB, format_date_long, sane_date
 from models.lapor import FOLLOW_UP_DAYS, lapor_followups_met
-from models.masterdata import Channel, Jenis
+from models.masterdata import Channel, ComplaintClass, Jenis
 from models.sop import Sop, SopStep
 from models.submission import ARCHIVE_REASONS, Submission
 from models.survey import UNSUR, Index, period_index
@@ -95,6 +95,22 @@ class StepCompliance:
         return self.met / self.finished if self.finished else None
 
 
+ANSWERED = "Dijawab"  # closed through the SOP's answer letter
+
+
+@dataclass
+class ClassShare:
+    """The complaints of a class closed in the period, and how many within its limit."""
+
+    label: str
+    closed: int
+    met: int
+
+    @property
+    def share(self) -> float | None:
+        return self.met / self.closed if self.closed else None
+
+
 @dataclass
 class Recap:
     period: Period
@@ -113,6 +129,10 @@ class Recap:
     lapor_posted: int = 0
     lapor_met: int = 0
     lapor_days = FOLLOW_UP_DAYS
+    # The complaints closed in the period: answered, merged, forwarded (models/closing.py).
+    by_closure: list[tuple[str, int]] = field(default_factory=list)
+    # Per complaint class: closed in the period, of which within the class's overall limit.
+    by_class: list[ClassShare] = field(default_factory=list)
     ikm: Index = field(default_factory=Index)  # of the complaints finished in the period
 
     @property
@@ -179,7 +199,33 @@ def build_recap(period: Period) -> Recap:
     ).all())  # fmt: skip
     recap.by_archive = [(label, archived.get(code, 0)) for code, label in ARCHIVE_REASONS.items()]
     recap.lapor_posted, recap.lapor_met = lapor_followups_met(start, end)
+    recap.by_closure, recap.by_class = _closures(start, end)
     return recap
+
+
+def _closures(start: datetime, end: datetime) -> tuple[list, list[ClassShare]]:
+    """How the complaints closed in [start, end) ended, and per class how many closed within
+    its overall limit; one pass over the closing-moment index."""
+    within = case((Complaint.closed_at <= Complaint.class_due_at, 1), else_=0)
+    rows = db.session.execute(
+        select(Complaint.closed_as, Complaint.class_id, func.count(Complaint.id),
+               func.sum(within))
+        .where(Complaint.closed_at >= start, Complaint.closed_at < end)
+        .group_by(Complaint.closed_as, Complaint.class_id)
+    ).all()  # fmt: skip
+    ended, closed, met = Counter(), Counter(), Counter()
+    for closed_as, class_id, n, within_limit in rows:
+        ended[closed_as] += n
+        if class_id is not None:
+            closed[class_id] += n
+            met[class_id] += int(within_limit or 0)
+    by_closure = [(ANSWERED, ended.get(None, 0))] + [
+        (label, ended.get(code, 0)) for code, label in CLOSURES.items()
+    ]
+    classes = db.session.scalars(select(ComplaintClass).order_by(ComplaintClass.ordering))
+    by_class = [ClassShare(c.label, closed[c.id], met[c.id]) for c in classes
+                if c.active or closed[c.id]]  # fmt: skip
+    return by_closure, by_class
 
 
 def _summed(groups, index: int, labels) -> list[tuple[str, int]]:

@@ -31,7 +31,7 @@ from models.actors import invitees
 from models.complaint import MeetingInvitee, StepRecord
 from models.dates import WIB, to_wib
 from models.kinds import FORM_KINDS
-from models.masterdata import Channel, DispositionMark, Jenis, Platform
+from models.masterdata import Channel, ComplaintClass, DispositionMark, Jenis, Platform
 from models.types import utcnow
 from models.words import bind_clean_text_field, wtforms_translations
 
@@ -145,6 +145,11 @@ class RegisterForm(StepForm):
         "Uraian", validators=[_required("Uraian pengaduan"), Length(max=20000)]
     )
     attachments = MultipleFileField("Lampiran (gambar atau PDF, maks. 5 berkas @ 5 MB)")
+    class_id = SelectField(
+        "Kelas pengaduan", coerce=int, validate_choice=False,
+        description="Menentukan batas waktu penyelesaian sejak diterima; dapat ditentukan "
+                    "atau diubah kemudian oleh Kabid.",
+    )  # fmt: skip
 
     def setup(self):
         def active(model):
@@ -157,6 +162,9 @@ class RegisterForm(StepForm):
             SelectChoice(p.id, p.name) for p in active(Platform)
         ]
         self.jenis_id.choices = [SelectChoice(j.id, j.name) for j in active(Jenis)]
+        self.class_id.choices = [SelectChoice(0, "— belum ditentukan —")] + [
+            SelectChoice(c.id, c.label) for c in active(ComplaintClass)
+        ]
         if self.received_at.data is None and not self.received_at.raw_data:
             self.received_at.data = to_wib(self.now).replace(second=0, microsecond=0, tzinfo=None)
 
@@ -175,6 +183,10 @@ class RegisterForm(StepForm):
         channel = self._channel()
         if channel is not None and channel.needs_tracking_number and not field.data:
             raise ValidationError("Nomor pelacakan LAPOR! wajib diisi untuk kanal ini.")
+
+    def validate_class_id(self, field):
+        if field.data and field.data not in {c.value for c in field.choices}:
+            raise ValidationError("Kelas pengaduan tidak dikenal.")
 
     def validate_received_at(self, field):
         if field.data is None:
@@ -207,6 +219,7 @@ class RegisterForm(StepForm):
             "is_confidential": self.is_confidential.data,
             "subject": self.subject.data.strip(),
             "description": self.description.data.strip(),
+            "class_id": self.class_id.data or None,
         }
 
 

@@ -106,6 +106,9 @@ def rate(complaint: Complaint, values: dict[str, int | None], comment: str,
     now = now or utcnow()
     if complaint.status != "closed":
         raise SurveyRefused("Penilaian dapat diberikan setelah pengaduan selesai.")
+    if complaint.closed_as:  # merged or forwarded: not answered here
+        raise SurveyRefused("Pengaduan ini tidak dijawab oleh kami (digabung atau dilimpahkan); "
+                            "tidak ada layanan untuk dinilai.")  # fmt: skip
     if values.get(REQUIRED) is None:
         raise SurveyRefused(f"Pilih nilai untuk '{UNSUR[REQUIRED]}'.")
     if any(v is not None and v not in SCALE for v in values.values()) or set(values) - set(UNSUR):

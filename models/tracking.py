@@ -24,7 +24,7 @@ from markupsafe import Markup
 from sqlalchemy import select, update
 
 from models import db, throttle
-from models.complaint import Complaint, StepRecord
+from models.complaint import EVENT_PHASES, Complaint, StepRecord
 from models.sop import PUBLIC
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -121,11 +121,18 @@ class Stage:
 def public_timeline(complaint: Complaint, history: list[StepRecord]) -> list[Stage]:
     """Diterima, Diregistrasi, Ditindaklanjuti, Dijawab, Selesai — each with the moment it was
     reached, read from the complaint's history and its SOP's data (which record registered
-    it, which produced the answer letter)."""
-    finished = [r for r in history if r.phase not in ("pause", "resume") and r.actor_id]
+    it, which produced the answer letter). A forwarded complaint ends at its forwarding; a
+    merged one is followed through the complaint it joined (`followed`)."""
+    finished = [r for r in history if r.phase not in EVENT_PHASES and r.actor_id]
     registered = next((r for r in finished if _form_of(complaint, r) == "register"), None)
     later = [r for r in finished if registered is None or r.seq > registered.seq]
     answered = next((r for r in later if r.document == ANSWER_DOCUMENT), None)
+    if complaint.closed_as == "forward":  # not ours: it went on at the agency it belongs to
+        return [
+            Stage("Diterima", complaint.received_at),
+            Stage("Diregistrasi", registered.finished_at if registered else None),
+            Stage(f"Dilimpahkan kepada {complaint.forwarded_to.name}", complaint.closed_at),
+        ]
     return [
         Stage("Diterima", complaint.received_at),
         Stage("Diregistrasi", registered.finished_at if registered else None),
@@ -149,3 +156,9 @@ def sent_answer(complaint: Complaint, history: list[StepRecord]) -> StepRecord |
         return None
     letters = [r for r in history if r.document == ANSWER_DOCUMENT]
     return letters[-1] if letters else None
+
+
+def followed(complaint: Complaint) -> Complaint:
+    """The complaint whose progress the citizen follows: the one it was merged into (the
+    merge keeps that the final one), else itself."""
+    return complaint.merged_into if complaint.closed_as == "merge" else complaint

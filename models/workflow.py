@@ -21,13 +21,13 @@ from models.accounts import ROLE_LABELS, ActingAppointment, Role, User
 from models.actors import acting_role, clock_role, open_step, why_not
 from models.calendar import WorkCalendar, load_calendar
 from models.citizen_messages import tell_citizen
-from models.complaint import Attachment, Complaint, StepRecord, next_number
+from models.complaint import EVENT_PHASES, Attachment, Complaint, StepRecord, next_number
 from models.contacts import reachable
 from models.dates import format_moment, to_wib
 from models.deadlines import DUE_SOON_SHARE
 from models.documents import letter_number
 from models.kinds import DOCUMENTS
-from models.masterdata import Channel
+from models.masterdata import Channel, ComplaintClass
 from models.notifications import announce_stage
 from models.settings import agency_settings
 from models.sop import CLOSED, PUBLIC, SopStep, current_sop, registration_step
@@ -58,12 +58,31 @@ def due_moments(
     start: datetime, step: SopStep, calendar: WorkCalendar, paused_minutes: int = 0
 ) -> tuple[datetime, datetime]:
     """Return (due, due soon) of `step` started at `start`, shifted by paused working time."""
-    due = calendar.add(start, step.time_standard)
+    return standard_moments(start, step.time_standard, calendar, paused_minutes)
+
+
+def standard_moments(
+    start: datetime, standard: dict, calendar: WorkCalendar, paused_minutes: int = 0
+) -> tuple[datetime, datetime]:
+    """(due, due soon) of a time standard (``{"minutes": n}`` or ``{"working_days": n}``)
+    from `start`: due soon when its last DUE_SOON_SHARE begins."""
+    due = calendar.add(start, standard)
     if paused_minutes:
         due = calendar.add_minutes(due, paused_minutes)
     total = calendar.between(start, due)
     soon = calendar.add_minutes(start, math.ceil(total * (1 - DUE_SOON_SHARE)))
     return due, min(soon, due)
+
+
+def apply_class(complaint: Complaint, cls: ComplaintClass | None, calendar: WorkCalendar) -> None:
+    """Give the complaint `cls` and its overall due moment: the class's working days from
+    receipt on the office calendar (None: no class, no overall limit)."""
+    complaint.class_id = cls.id if cls else None
+    complaint.class_due_at = complaint.class_due_soon_at = None
+    if cls is not None:
+        complaint.class_due_at, complaint.class_due_soon_at = standard_moments(
+            complaint.received_at, {"working_days": cls.limit_days}, calendar
+        )
 
 
 def offered_outcomes(complaint: Complaint) -> list:
@@ -97,12 +116,13 @@ def _already_done(complaint_id: int) -> ActionRefused:
 
 @dataclass(frozen=True)
 class ClockEvent:
-    """A pause or resume, written to the history like an outcome."""
+    """What happens beside the SOP's steps — a pause or resume, a class set, a closure
+    (models/closing.py) — written to the history like an outcome, finishing no step."""
 
     code: str
     label: str
-    phase: str
-    document: None = None
+    phase: str  # one of EVENT_PHASES
+    document: str | None = None
 
 
 PAUSED = ClockEvent("jeda", "Jam penanganan dihentikan sementara", "pause")
@@ -380,19 +400,19 @@ def advance(
         form.after_record(record)
         announce_stage(complaint, now, actor=user)  # the outbox: in the step's transaction
         if complaint.status == "closed":  # the answer has been sent
-            _tell_complainant("answered", complaint, now)
+            tell_complainant("answered", complaint, now)
         db.session.commit()
     except (StaleDataError, IntegrityError):
         raise _already_done(complaint_id) from None
     return record
 
 
-def _tell_complainant(event: str, complaint: Complaint, now: datetime,
-                      code: str | None = None) -> int:  # fmt: skip
+def tell_complainant(event: str, complaint: Complaint, now: datetime,
+                     code: str | None = None, detail: str = "") -> int:  # fmt: skip
     """Queue the citizen's message of `event` to the contact the complaint keeps."""
     email, number = reachable(complaint.complainant_contact)
     return tell_citizen(event, email, number, now, code=code, complaint_id=complaint.id,
-                        reg_number=complaint.reg_number)  # fmt: skip
+                        reg_number=complaint.reg_number, detail=detail)  # fmt: skip
 
 
 def register(user: User, formdata, files=(), now: datetime | None = None,
@@ -458,6 +478,8 @@ def register(user: User, formdata, files=(), now: datetime | None = None,
             complaint.received_at = submission.received_at
             complaint.tracking_code, complaint.tracking_hash = None, submission.tracking_hash
         _move(complaint, entry.no, received, calendar)
+        apply_class(complaint, db.session.get(ComplaintClass, complaint.class_id)
+                    if complaint.class_id else None, calendar)  # fmt: skip
         db.session.flush()
         _pass_public_steps(complaint, calendar)
         if complaint.current_step_no != step.no:
@@ -473,7 +495,7 @@ def register(user: User, formdata, files=(), now: datetime | None = None,
         if submission is not None:
             _take_submission(submission, complaint, record, user, now)
         announce_stage(complaint, now, actor=user)
-        _tell_complainant("registered", complaint, now, code=complaint.tracking_code)
+        tell_complainant("registered", complaint, now, code=complaint.tracking_code)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -531,7 +553,7 @@ def step_numbers(complaint: Complaint, history: list[StepRecord] | None = None) 
     caller has already read it)."""
     history = history_of(complaint) if history is None else history
     return [record_step_no(complaint, r) for r in history
-            if r.phase not in ("pause", "resume")]  # fmt: skip
+            if r.phase not in EVENT_PHASES]  # fmt: skip
 
 
 def role_label(role: str) -> str:

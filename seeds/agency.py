@@ -58,3 +58,21 @@ DISPOSITION_MARKS = (
     ("siapkan_bahan", "Siapkan bahan"),
     ("arsip", "Arsip"),
 )
+# (code, name, overall limit in working days from receipt): the classes many local standar
+# pelayanan publish; Perpres 76/2013 sets 60 days as the outer limit.
+COMPLAINT_CLASSES = (
+    ("ringan", "Ringan", 2),
+    ("normatif", "Normatif", 5),
+    ("tidak_berkadar", "Tidak berkadar pengawasan", 14),
+    ("berkadar", "Berkadar pengawasan dan memerlukan pemeriksaan", 60),
+)
+# (code, name, address): agencies a complaint that is not ours is forwarded to. The addresses
+# are the city's; the admin completes the street of each in master data.
+OTHER_AGENCIES = (
+    ("dukcapil", "Dinas Kependudukan dan Pencatatan Sipil Kota Mojokerto", "Kota Mojokerto"),
+    ("dpupr", "Dinas Pekerjaan Umum dan Penataan Ruang Kota Mojokerto", "Kota Mojokerto"),
+    ("dlh", "Dinas Lingkungan Hidup Kota Mojokerto", "Kota Mojokerto"),
+    ("dishub", "Dinas Perhubungan Kota Mojokerto", "Kota Mojokerto"),
+    ("satpolpp", "Satuan Polisi Pamong Praja Kota Mojokerto", "Kota Mojokerto"),
+    ("bpjs_tk", "BPJS Ketenagakerjaan Kantor Cabang Mojokerto", "Mojokerto"),
+)

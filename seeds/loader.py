@@ -7,9 +7,11 @@ from sqlalchemy import select
 from models import (
     AgencySettings,
     Channel,
+    ComplaintClass,
     DispositionMark,
     Jenis,
     OfficeHours,
+    OtherAgency,
     Platform,
     Sop,
     SopOutcome,
@@ -108,7 +110,8 @@ def load_agency() -> bool:
 
 
 def load_masterdata() -> int:
-    """Add the channels, platforms, jenis and disposition marks that are missing."""
+    """Add the channels, platforms, jenis, disposition marks, complaint classes and other
+    agencies that are missing."""
     added = 0
     tables = (
         (Channel, [
@@ -118,6 +121,9 @@ def load_masterdata() -> int:
         (Platform, [dict(code=c, name=n) for c, n in agency.PLATFORMS]),
         (Jenis, [dict(code=c, name=n) for c, n in agency.JENIS]),
         (DispositionMark, [dict(code=c, name=n) for c, n in agency.DISPOSITION_MARKS]),
+        (ComplaintClass, [dict(code=c, name=n, limit_days=d)
+                          for c, n, d in agency.COMPLAINT_CLASSES]),
+        (OtherAgency, [dict(code=c, name=n, address=a) for c, n, a in agency.OTHER_AGENCIES]),
     )  # fmt: skip
     for model, rows in tables:
         have = set(db.session.scalars(select(model.code)))

@@ -48,6 +48,8 @@ VIEWS = {
     "platforms": {"admin"},
     "jenis": {"admin"},
     "disposition_marks": {"admin"},
+    "complaint_classes": {"admin"},
+    "other_agencies": {"admin"},
     "notifications": ANYONE,  # each official's own inbox (the bell)
     "profile": ANYONE,  # each official's own e-mail, WhatsApp number and channels
     "outbox": {"admin"},
@@ -73,6 +75,9 @@ NARROWER = {"register_view": {"fo"}, "receipt_view": {"fo"}, "new_code_view": {"
             "act_view": {"kadis"}, "pause_view": set(),
             "resume_view": set(),
             "reveal_view": {"fo", "kadis", "kabid", "kasi"},
+            # beside the steps (models/actors.py): the complaint waits on the Kepala Dinas
+            "class_view": {"kabid"}, "merge_view": {"fo", "kadis", "kabid", "kasi"},
+            "forward_view": {"kadis"},
             "register_book_view": COMPLAINT_READERS,
             **dict.fromkeys(SOP_REVISION_PAGES, {"admin"})}  # fmt: skip
 # Every page a view may have; a new one must be added here (and thought about).
@@ -83,7 +88,8 @@ PAGES = {
     "resume_view", "register_view", "remove", "add", "csv", "pdf", "reveal_view",
     "read_view", "open_view", "receipt_view", "new_code_view", "details_page", "file_view",
     "archive_view", "lapor_import_view", "lapor_sample_view", "lapor_followups_view",
-    "lapor_posted_view", "lapor_send_view", "restore_view", *SOP_REVISION_PAGES,
+    "lapor_posted_view", "lapor_send_view", "restore_view", "class_view", "merge_view",
+    "forward_view", *SOP_REVISION_PAGES,
 }  # fmt: skip
 PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",
           "admin.static", "bootstrap.static",

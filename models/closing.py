@@ -1,0 +1,205 @@
+"""A complaint's life beside its SOP's steps: its class and overall limit, merging it into
+another complaint of the same matter, forwarding it to the agency it belongs to.
+
+Each is written to the history like a stopped clock (a row that finishes no step; its phase
+one of EVENT_PHASES). Merging and forwarding close the complaint (`closed_as`): the merged
+one points to the complaint it joined (whose page lists it; its citizen's tracking page
+follows that complaint), the forwarded one to the agency, with a Surat Pelimpahan numbered
+as outgoing mail. Who may do which: models/actors.py.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from models import db
+from models.accounts import User
+from models.actors import class_role, forward_role, merge_role
+from models.calendar import load_calendar
+from models.complaint import CLOSURES, Complaint, StepRecord
+from models.identity import visible_complaints
+from models.masterdata import ComplaintClass, OtherAgency
+from models.params import parse_id
+from models.sop import CLOSED
+from models.types import utcnow
+from models.workflow import (
+    ActionRefused,
+    ClockEvent,
+    Done,
+    _commit_or_refuse,
+    _move,
+    _write_record,
+    apply_class,
+    tell_complainant,
+)
+
+REASON_MAX = 1000
+FORWARD_DOCUMENT = "surat_pelimpahan"  # models/kinds.py
+
+
+def _open(complaint_id: int, expected_version: int | None) -> Complaint:
+    complaint = db.session.get(Complaint, complaint_id)
+    if complaint is None:
+        raise ActionRefused("Pengaduan tidak ditemukan.", status=404)
+    if complaint.status != "in_progress":
+        state = complaint.status_label.lower()
+        raise ActionRefused(f"Pengaduan {complaint.reg_number} sudah {state}.")
+    if expected_version is not None and complaint.version != expected_version:
+        raise ActionRefused("Pengaduan ini baru saja ditindaklanjuti pejabat lain. Muat ulang "
+                            "halaman.")  # fmt: skip
+    return complaint
+
+
+def _reason(raw: str | None, what: str) -> str:
+    reason = (raw or "").strip()
+    if not reason:
+        raise ActionRefused(f"{what} wajib diisi.", status=400)
+    if len(reason) > REASON_MAX:
+        raise ActionRefused(f"{what} paling banyak {REASON_MAX} karakter.", status=400)
+    return reason
+
+
+# -- class and overall limit ------------------------------------------------------------------
+
+
+def active_classes() -> list[ComplaintClass]:
+    return list(db.session.scalars(select(ComplaintClass).where(ComplaintClass.active.is_(True))
+                                   .order_by(ComplaintClass.ordering)))  # fmt: skip
+
+
+def set_class(complaint_id: int, user: User, raw_class_id, now: datetime | None = None,
+              expected_version: int | None = None) -> ComplaintClass:  # fmt: skip
+    """Set or change an open complaint's class (the Kabid), its overall due moment from
+    receipt recomputed; recorded in the history.
+
+    :raise ActionRefused: not the Kabid (403), an unknown or inactive class (400), the same
+        class, or the complaint is closed.
+    """
+    now = now or utcnow()
+    complaint = _open(complaint_id, expected_version)
+    role = class_role(complaint, user, now)
+    if role is None:
+        raise ActionRefused("Kelas pengaduan hanya dapat ditetapkan atau diubah oleh Kabid.",
+                            status=403)  # fmt: skip
+    class_id = parse_id(raw_class_id)
+    cls = db.session.get(ComplaintClass, class_id) if class_id else None
+    if cls is None or not cls.active:
+        raise ActionRefused("Pilih kelas pengaduan yang tersedia.", status=400)
+    if cls.id == complaint.class_id:
+        raise ActionRefused(f"Kelas pengaduan ini sudah {cls.name}.")
+    calendar = load_calendar()
+    before = complaint.complaint_class.name if complaint.complaint_class else None
+    apply_class(complaint, cls, calendar)
+    event = ClockEvent("kelas", f"Kelas pengaduan: {cls.label}", "class")
+    data = {"class": cls.name, "limit_days": cls.limit_days, "before": before}
+    _write_record(complaint, Done(event, user, role, data), now, calendar)
+    _commit_or_refuse(complaint_id)
+    return cls
+
+
+# -- merging ----------------------------------------------------------------------------------
+
+
+def find_primary(typed: str | None, user: User) -> Complaint | None:
+    """The complaint of a typed registration number that `user` may see, or None."""
+    number = (typed or "").strip()[:40]
+    if not number:
+        return None
+    query = select(Complaint).where(Complaint.reg_number == number)
+    visible = visible_complaints(user)
+    if visible is not None:
+        query = query.where(visible)
+    return db.session.scalar(query)
+
+
+def merge(complaint_id: int, user: User, into_number: str | None, reason: str | None,
+          now: datetime | None = None,
+          expected_version: int | None = None) -> Complaint:  # fmt: skip
+    """Merge an open complaint into another of the same matter (the primary): it closes as
+    *digabung* pointing to the primary, its history and attachments kept; complaints merged
+    into it earlier follow it to the primary; its citizen is told. Return the primary.
+
+    :raise ActionRefused: not an official who may merge (403), no such primary the user may
+        see, the complaint itself, a primary that was merged or forwarded, no reason.
+    """
+    now = now or utcnow()
+    complaint = _open(complaint_id, expected_version)
+    role = merge_role(complaint, user, now)
+    if role is None:
+        raise ActionRefused("Pengaduan hanya dapat digabung oleh Petugas FO, Kasi, Kabid atau "
+                            "Kepala Dinas.", status=403)  # fmt: skip
+    primary = find_primary(into_number, user)
+    if primary is None:
+        raise ActionRefused("Nomor registrasi pengaduan utama tidak ditemukan. Tulis nomornya "
+                            "persis seperti pada daftar, mis. 0012/PGD/….", status=400)  # fmt: skip
+    if primary.id == complaint.id:
+        raise ActionRefused("Pengaduan tidak dapat digabung dengan dirinya sendiri.", status=400)
+    if primary.closed_as:
+        raise ActionRefused(f"Pengaduan {primary.reg_number} sendiri sudah "
+                            f"{CLOSURES[primary.closed_as].lower()}; pilih pengaduan yang "
+                            "ditangani.", status=400)  # fmt: skip
+    reason = _reason(reason, "Alasan penggabungan")
+    calendar = load_calendar()
+    complaint.merged_into_id = primary.id
+    complaint.closed_as = "merge"
+    event = ClockEvent("digabung", f"Digabung ke pengaduan {primary.reg_number}", "merge")
+    data = {"into_id": primary.id, "into_number": primary.reg_number}
+    _write_record(complaint, Done(event, user, role, data, reason), now, calendar)
+    _move(complaint, CLOSED, now, calendar)
+    # Complaints merged into this one earlier follow it: every tracking page leads to the
+    # complaint that is handled.
+    table = Complaint.__table__
+    db.session.execute(update(table).where(table.c.merged_into_id == complaint.id)
+                       .values(merged_into_id=primary.id))  # fmt: skip
+    tell_complainant("merged", complaint, now, detail=primary.reg_number)
+    _commit_or_refuse(complaint_id)
+    return primary
+
+
+def merged_into(primary: Complaint) -> list[Complaint]:
+    """The complaints merged into `primary`, in the order received."""
+    return list(db.session.scalars(select(Complaint).where(Complaint.merged_into_id == primary.id)
+                                   .order_by(Complaint.received_at, Complaint.id)))  # fmt: skip
+
+
+# -- forwarding (pelimpahan) ------------------------------------------------------------------
+
+
+def active_agencies() -> list[OtherAgency]:
+    return list(db.session.scalars(select(OtherAgency).where(OtherAgency.active.is_(True))
+                                   .order_by(OtherAgency.ordering, OtherAgency.name)))  # fmt: skip
+
+
+def forward(complaint_id: int, user: User, raw_agency_id, reason: str | None,
+            now: datetime | None = None,
+            expected_version: int | None = None) -> StepRecord:  # fmt: skip
+    """Forward an open complaint that is not the agency's to the one it belongs to: the Surat
+    Pelimpahan (the next outgoing number) is recorded, the complaint closes here as
+    *dilimpahkan*, its citizen is told (the reason is written for them). Return the record.
+
+    :raise ActionRefused: not the Kepala Dinas or the Kabid holding it (403), an unknown or
+        inactive agency, no reason.
+    """
+    now = now or utcnow()
+    complaint = _open(complaint_id, expected_version)
+    role = forward_role(complaint, user, now)
+    if role is None:
+        raise ActionRefused("Pelimpahan hanya dapat dilakukan oleh Kepala Dinas, atau oleh Kabid "
+                            "atas disposisinya.", status=403)  # fmt: skip
+    agency_id = parse_id(raw_agency_id)
+    agency = db.session.get(OtherAgency, agency_id) if agency_id else None
+    if agency is None or not agency.active:
+        raise ActionRefused("Pilih instansi tujuan pelimpahan yang tersedia.", status=400)
+    reason = _reason(reason, "Alasan pelimpahan")
+    calendar = load_calendar()
+    complaint.forwarded_to_id = agency.id
+    complaint.closed_as = "forward"
+    event = ClockEvent("dilimpahkan", f"Dilimpahkan kepada {agency.name}", "forward",
+                       FORWARD_DOCUMENT)  # fmt: skip
+    data = {"agency_id": agency.id, "agency": agency.name, "address": agency.address,
+            "reason": reason}  # fmt: skip
+    record = _write_record(complaint, Done(event, user, role, data, reason), now, calendar)
+    _move(complaint, CLOSED, now, calendar)
+    tell_complainant("forwarded", complaint, now, detail=f"{agency.name}.\n\nAlasan: {reason}")
+    _commit_or_refuse(complaint_id)
+    return record
