@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models import Complaint, ComplaintClass, OtherAgency, StepRecord, db
 from models.calendar import load_calendar
