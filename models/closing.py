@@ -18,6 +18,7 @@ from models.actors import class_role, forward_role, merge_role
 from models.calendar import load_calendar
 from models.complaint import CLOSURES, Complaint, StepRecord
 from models.identity import visible_complaints
+from models.lapor import FORWARD_DOCUMENT
 from models.masterdata import ComplaintClass, OtherAgency
 from models.params import parse_id
 from models.sop import CLOSED
@@ -34,7 +35,6 @@ from models.workflow import (
 )
 
 REASON_MAX = 1000
-FORWARD_DOCUMENT = "surat_pelimpahan"  # models/kinds.py
 
 
 def _open(complaint_id: int, expected_version: int | None) -> Complaint:

@@ -154,6 +154,7 @@ def class_label(code: str | None) -> str:
 # report with a follow-up and no reply for 10 is closed by LAPOR!.
 VERIFY_DAYS, FOLLOW_UP_DAYS, CLOSE_DAYS = 3, 5, 10
 ANSWER_DOCUMENT = "surat_dinas"  # the answer letter whose substance is the follow-up
+FORWARD_DOCUMENT = "surat_pelimpahan"  # or the letter forwarding it (models/closing.py)
 NAMELESS = "Pelapor"
 
 
@@ -206,26 +207,37 @@ def national_limits(complaint: Complaint, now: datetime, calendar=None) -> list[
 
 
 def followup_text(complaint: Complaint, history: list) -> str | None:
-    """The follow-up to post on LAPOR!: the answer letter's substance, with no identity (the
-    complainant's name, where the letter's text repeats it, becomes "Pelapor"); None until
-    the answer has been written."""
-    letters = [r for r in history if r.document == ANSWER_DOCUMENT and r.data.get("body")]
+    """The follow-up to post on LAPOR!: the answer letter's substance, or for a complaint
+    forwarded to another agency its forwarding (LAPOR!'s *Bukan Wewenang*), with no identity
+    (the complainant's name, where the text repeats it, becomes "Pelapor"); None until the
+    answer has been written."""
+    letters = [r for r in history
+               if (r.document == ANSWER_DOCUMENT and r.data.get("body"))
+               or r.document == FORWARD_DOCUMENT]  # fmt: skip
     if not letters:
         return None
-    body = letters[-1].data["body"].strip()
+    letter = letters[-1]
+    if letter.document == FORWARD_DOCUMENT:
+        body = (f"Laporan ini bukan kewenangan kami dan telah dilimpahkan kepada "
+                f"{letter.data['agency']} untuk ditindaklanjuti sesuai kewenangannya.\n\n"
+                f"Alasan: {letter.data['reason']}")  # fmt: skip
+    else:
+        body = letter.data["body"].strip()
     name = (complaint.complainant_name or "").strip()
     if name and name != "Anonim" and len(name) > 2:
         body = re.sub(re.escape(name), NAMELESS, body, flags=re.IGNORECASE)
-    number = letters[-1].document_number
+    number = letter.document_number
     head = f"Tindak lanjut atas laporan {complaint.lapor_tracking_no}"
     head += f" (surat {number})" if number else ""
     return f"{head}:\n\n{body}"
 
 
 def pending_followups():
-    """The complaints from SP4N-LAPOR! whose answer is written and whose follow-up has not
-    been posted on LAPOR! yet, oldest forwarding first (a statement)."""
-    answered = select(StepRecord.complaint_id).where(StepRecord.document == ANSWER_DOCUMENT)
+    """The complaints from SP4N-LAPOR! whose answer is written (or that were forwarded) and
+    whose follow-up has not been posted on LAPOR! yet, oldest forwarding first (a
+    statement)."""
+    answered = select(StepRecord.complaint_id).where(
+        StepRecord.document.in_((ANSWER_DOCUMENT, FORWARD_DOCUMENT)))  # fmt: skip
     return (
         select(Complaint)
         .where(Complaint.lapor_tracking_no.is_not(None), Complaint.lapor_followup_at.is_(None),

@@ -273,3 +273,33 @@ def test_the_recap_counts_how_complaints_ended_and_the_share_closed_within_their
         assert (ended[ANSWERED], ended["Digabung"], ended["Dilimpahkan"]) == (1, 1, 1)
         share = next(c for c in recap.by_class if c.label == light.label)
         assert (share.closed, share.met) == (1, 1)  # answered the same day: within its limit
+
+
+def test_a_forwarded_lapor_report_gets_its_follow_up_without_the_name(app, client, auth):
+    from models.closing import forward
+    from models.lapor import followup_text, pending_followups
+    from models.workflow import history_of
+
+    with app.app_context():
+        c = register_complaint("lapor", complainant_name="Siti Aminah")
+        reason = (
+            "Izin trayek angkutan adalah kewenangan Dinas Perhubungan; Siti Aminah diberi tahu."
+        )
+        forward(c.id, user("kadis"), _agency("dishub").id, reason)
+        c = db.session.get(Complaint, c.id)
+        assert [p.id for p in db.session.scalars(pending_followups())] == [c.id]
+        text = followup_text(c, history_of(c))
+        assert c.lapor_tracking_no in text and _agency("dishub").name in text
+        assert "Siti Aminah" not in text and "Pelapor diberi tahu" in text
+        cid = c.id
+    auth.login("fo")
+    page = client.get(PAGE.format(cid)).get_data(as_text=True)
+    assert 'id="tindak-lanjut"' in page and "dilimpahkan kepada" in page
+
+
+def test_the_registration_form_offers_the_classes_of_the_master_data(app, client, auth):
+    auth.login("fo")
+    form = client.get("/admin/antrian/fo/registrasi/").get_data(as_text=True)
+    with app.app_context():
+        labels = [c.label for c in db.session.scalars(select(ComplaintClass))]
+    assert 'name="class_id"' in form and all(label in form for label in labels)
