@@ -120,7 +120,8 @@ def import_reports(reports: list[Report], user: User, now: datetime | None = Non
                 jenis_id=jenis.get(JENIS_OF_CLASS.get(report.classification, ""),
                                    default_jenis),
                 subject=report.title, description=report.text,
-                is_anonymous=report.anonymous, is_confidential=report.confidential,
+                # LAPOR!'s export names nobody: the reporter is known there, not here
+                name="" if report.anonymous else REPORTER, is_anonymous=report.anonymous, is_confidential=report.confidential,
                 status="waiting", due_at=due, due_soon_at=soon,
                 lapor_tracking_id=report.tracking_id,
                 lapor_transaction_id=report.transaction_id or None,
@@ -156,6 +157,7 @@ VERIFY_DAYS, FOLLOW_UP_DAYS, CLOSE_DAYS = 3, 5, 10
 ANSWER_DOCUMENT = "surat_dinas"  # the answer letter whose substance is the follow-up
 FORWARD_DOCUMENT = "surat_pelimpahan"  # or the letter forwarding it (models/closing.py)
 NAMELESS = "Pelapor"
+REPORTER = "Pelapor SP4N-LAPOR!"  # the name of a report's complainant, whom LAPOR! knows
 
 
 @dataclass(frozen=True)

@@ -566,6 +566,59 @@ def test_a_citizen_submits_from_a_phone_follows_it_to_the_letter_and_rates_it(
     assert "Sangat baik" in text and "Terima kasih, jelas." in text
 
 
+def test_lapor_reports_are_imported_registered_answered_and_one_is_forwarded(officials):
+    """The issue's story as a new user would walk it: import the sample LAPOR! export, see
+    the reports wait in the front office's list, register one with the duplicate warning,
+    take it to the answer and copy its follow-up; forward another complaint to the agency it
+    belongs to and print the Surat Pelimpahan."""
+    tag = uuid.uuid4().hex[:6]
+    fo = officials("fo")
+    desk = _register(fo, "Datang ke kantor", f"Katering: NIB belum terbit setelah dua minggu {tag}")
+    page = fo.page
+    fo.menu("/admin/formulir-daring/", "daring")
+    fo.click(page.get_by_role("link", name="Impor laporan SP4N-LAPOR!"), "impor")
+    page.locator("input[type=file][name=upload]").set_input_files(
+        str(PROJECT / "seeds" / "samples" / "contoh-ekspor-lapor.csv"))  # fmt: skip
+    fo.click(page.get_by_role("button", name="Impor", exact=True), "impor-hasil")
+    assert "LPR-7D3K2Q" in page.locator("#hasil-impor").inner_text()
+    fo.menu("/admin/formulir-daring/", "daring")
+    fo.click(page.get_by_role("link", name="NIB belum terbit setelah dua minggu", exact=True),
+             "daring-lapor")  # fmt: skip
+    assert desk in page.locator("#mungkin-sama").inner_text()  # a warning, never a block
+    fo.click(page.get_by_role("link", name="Registrasi sebagai pengaduan"), "daring-reg")
+    fo.click(page.get_by_role("button", name="Registrasi dan teruskan ke Kepala Dinas"),
+             "lapor-terdaftar")  # fmt: skip
+    saved = " ".join(page.locator(".alert-success").all_inner_texts())  # not the warning's
+    number = re.search(r"\d{4}/PGD/[\w/.-]+", saved).group(0)
+    assert number != desk
+    _walk(officials, number, SOP_50_WALK)
+    fo.menu("/admin/pengaduan/", "semua")
+    _find(fo, number)
+    followup = page.locator("#tindak-lanjut").input_value()
+    assert "LPR-7D3K2Q" in followup and TYPING["jawaban_tertulis"]["body"] in followup
+    fo.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Salin").click()
+    page.get_by_role("button", name="Tersalin").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == followup
+
+    subject = f"KTP elektronik belum jadi {tag}"
+    _register(fo, "Datang ke kantor", subject)
+    kadis = officials("kadis")
+    kadis.menu("/admin/antrian/kadis/", "antrian")
+    _find(kadis, subject)
+    card = kadis.page.locator("#di-luar-sop")
+    card.get_by_text("Limpahkan ke instansi lain").click()
+    card.get_by_label("Instansi tujuan").select_option(
+        label="Dinas Kependudukan dan Pencatatan Sipil Kota Mojokerto")  # fmt: skip
+    card.get_by_label("Alasan").last.fill("Penerbitan KTP-el adalah kewenangan Dukcapil.")
+    kadis.click(card.get_by_role("button", name="Limpahkan"), "dilimpahkan")
+    assert "Surat Pelimpahan nomor" in kadis.flash(), kadis.flash()
+    assert "Dilimpahkan kepada" in kadis.page.locator("#dilimpahkan").inner_text()
+    letter = " ".join(_document(kadis, "Surat Pelimpahan").split())
+    assert "Pelimpahan pengaduan masyarakat" in letter and subject in letter
+    assert "kewenangan Dukcapil" in letter and "Dinas Kependudukan" in letter
+
+
 def _bell(official: Official) -> int:
     """The unread count on the navbar's bell (0 when it shows none)."""
     count = official.page.locator("#bell .bell-count")
