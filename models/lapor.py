@@ -121,7 +121,8 @@ def import_reports(reports: list[Report], user: User, now: datetime | None = Non
                                    default_jenis),
                 subject=report.title, description=report.text,
                 # LAPOR!'s export names nobody: the reporter is known there, not here
-                name="" if report.anonymous else REPORTER, is_anonymous=report.anonymous, is_confidential=report.confidential,
+                name="" if report.anonymous else REPORTER, is_anonymous=report.anonymous,
+                is_confidential=report.confidential,
                 status="waiting", due_at=due, due_soon_at=soon,
                 lapor_tracking_id=report.tracking_id,
                 lapor_transaction_id=report.transaction_id or None,
