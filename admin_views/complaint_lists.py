@@ -24,6 +24,7 @@ from admin_views.base import IntEqualFilter, SecureModelView
 from models import (
     Channel,
     Complaint,
+    ComplaintClass,
     DayTally,
     Jenis,
     Sop,
@@ -33,7 +34,7 @@ from models.accounts import ROLE_LABELS, Role
 from models.actors import QUEUE_ROLES, waiting_on
 from models.actors import co_acting_roles as _co_acting_roles
 from models.calendar import load_calendar
-from models.complaint import STATUSES
+from models.complaint import CLOSURES, STATUSES
 from models.dates import (
     WIB,
     format_moment,
@@ -128,6 +129,21 @@ class WaitingOnFilter(filters.BaseSQLAFilter):
 
     def validate(self, value):
         return value in {role for role, _ in self.options}
+
+    def operation(self):
+        return "adalah"
+
+
+class ClosureFilter(filters.BaseSQLAFilter):
+    """How a closed complaint ended: answered, merged, forwarded (models/closing.py)."""
+
+    def apply(self, query, value, alias=None):
+        if value == "answered":
+            return query.filter(Complaint.status == "closed", Complaint.closed_as.is_(None))
+        return query.filter(Complaint.closed_as == value)
+
+    def validate(self, value):
+        return value in {code for code, _ in self.options}
 
     def operation(self):
         return "adalah"
@@ -233,6 +249,10 @@ class ComplaintList(SecureModelView):
                 (role, ROLE_LABELS[role]) for role in QUEUE_ROLES]),
             OverdueFilter(Complaint.due_at, "Terlambat", options=[("1", "Ya"), ("0", "Tidak")]),
             ReceivedBetweenFilter(Complaint.received_at, "Tanggal diterima"),
+            IntEqualFilter(Complaint.class_id, "Kelas pengaduan",
+                           options=_lookup_options(ComplaintClass)),
+            ClosureFilter(Complaint.closed_as, "Cara selesai",
+                          options=[("answered", "Dijawab"), *CLOSURES.items()]),
         ]  # fmt: skip
         super().__init__(*args, **kwargs)
 

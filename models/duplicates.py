@@ -54,15 +54,18 @@ def _stripped(column):
     return column
 
 
-def _contact_clause(contact: str, since: datetime):
+def _contact_clause(contact: str, since: datetime, dialect: str):
     """The complaints of the window with the same e-mail or mobile number, as one subquery on
     the index of (received_at, contact): the contacts are read from the index, not the rows.
     A number's digits in order with anything between them is a cheap LIKE that leaves few
     contacts for the exact test on the stripped contact."""
     email, number = reachable(contact)
     tests, written = [], Complaint.complainant_contact
-    if email:
-        tests.append(func.lower(written).contains(email.lower(), autoescape=True))
+    if email:  # any case: SQLite's LIKE ignores the case of ASCII, PostgreSQL's ILIKE does
+        if dialect == "sqlite":
+            tests.append(written.contains(email, autoescape=True))
+        else:
+            tests.append(written.icontains(email, autoescape=True))
     if number:
         tail = number[-NUMBER_DIGITS:]  # digits only: nothing for LIKE to escape
         tests.append(and_(written.like("%" + "%".join(tail) + "%"),
@@ -108,7 +111,7 @@ def similar(subject: str, contact: str = "", lapor_tracking_no: str | None = Non
     kinds = []
     if lapor_tracking_no:
         kinds.append(("lapor", Complaint.lapor_tracking_no == lapor_tracking_no.upper()))
-    clause = _contact_clause(contact, since)
+    clause = _contact_clause(contact, since, dialect)
     if clause is not None:
         kinds.append(("contact", clause))
     clause = _text_clause(subject, dialect)

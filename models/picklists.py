@@ -78,6 +78,7 @@ def _changes_picklists(obj) -> bool:
     from models import (
         CalendarDay,
         Channel,
+        ComplaintClass,
         Jenis,
         NotificationSettings,
         OfficeHours,
@@ -86,7 +87,15 @@ def _changes_picklists(obj) -> bool:
     )
 
     return isinstance(
-        obj, Channel | Jenis | Sop | SopStep | NotificationSettings | OfficeHours | CalendarDay
+        obj,
+        Channel
+        | Jenis
+        | ComplaintClass
+        | Sop
+        | SopStep
+        | NotificationSettings
+        | OfficeHours
+        | CalendarDay,
     )
 
 

@@ -153,6 +153,10 @@ def test_a_duplicate_across_channels_is_merged_and_both_numbers_stay_in_the_regi
     assert 'id="digabung"' in merged_page and pnum in merged_page
     primary_page = client.get(PAGE.format(pid)).get_data(as_text=True)
     assert 'id="gabungan"' in primary_page and dnum in primary_page
+    listing = client.get("/admin/pengaduan/").get_data(as_text=True)
+    arg = re.search(r'"Cara selesai": \[\{"arg": "(\d+)"', listing).group(1)
+    merged_list = client.get(f"/admin/pengaduan/?flt0_{arg}=merge").get_data(as_text=True)
+    assert dnum in merged_list and pnum not in merged_list
     again_refused = auth.post(path, {"into": pnum, "reason": "x", "version": version},
                               form_page=PAGE.format(pid))  # fmt: skip
     assert again_refused.status_code in (400, 409)
