@@ -48,6 +48,7 @@ from models.identity import (
     visible_count,
 )
 from models.lapor import national_limits
+from models.lapor_file import CLASS_LABELS
 from models.params import parse_id
 from models.picklists import cached
 from models.search import search_clause
@@ -251,6 +252,8 @@ class ComplaintList(SecureModelView):
             ReceivedBetweenFilter(Complaint.received_at, "Tanggal diterima"),
             IntEqualFilter(Complaint.class_id, "Kelas pengaduan",
                            options=_lookup_options(ComplaintClass)),
+            filters.FilterEqual(Complaint.lapor_classification, "Klasifikasi LAPOR!",
+                                options=list(CLASS_LABELS.items())),
             ClosureFilter(Complaint.closed_as, "Cara selesai",
                           options=[("answered", "Dijawab"), *CLOSURES.items()]),
         ]  # fmt: skip

@@ -118,6 +118,10 @@ def test_a_registered_report_keeps_its_lapor_fields_and_is_found_by_its_id(app, 
         number = c.reg_number
     found = client.get("/admin/pengaduan/?search=lpr-2h8v5n").get_data(as_text=True)
     assert number in found
+    arg = re.search(r'"Klasifikasi LAPOR!": \[\{"arg": "(\d+)"', found).group(1)
+    for value, listed in (("permintaan_informasi", True), ("aspirasi", False)):
+        page = client.get(f"/admin/pengaduan/?flt0_{arg}={value}").get_data(as_text=True)
+        assert (number in page) is listed, value
     export = client.get("/admin/pengaduan/ekspor/csv/")
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
     export.close()  # the export's spooled file goes with the response
