@@ -164,6 +164,7 @@ class ComplaintPage:
             agencies=active_agencies() if forward_role(complaint, current_user, now) else None,
             may_merge=may_merge,
             similar=similar(
+                current_user,
                 complaint.subject,
                 complaint.complainant_contact,
                 complaint.lapor_tracking_no,

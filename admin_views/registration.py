@@ -85,7 +85,7 @@ class Registration:
 
 def warn_similar(complaint) -> None:
     """After a registration: the complaints that may be the same matter, as a warning."""
-    found = similar(complaint.subject, complaint.complainant_contact,
+    found = similar(current_user, complaint.subject, complaint.complainant_contact,
                     complaint.lapor_tracking_no, exclude_id=complaint.id)  # fmt: skip
     if found:
         flash("Periksa: mungkin sama dengan " + "; ".join(

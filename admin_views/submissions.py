@@ -355,7 +355,9 @@ def _similar(submission: Submission) -> list:
     """Complaints that may be the same matter (a warning while it waits; models/duplicates)."""
     if submission.status != "waiting":
         return []
-    return similar(submission.subject, submission.contact, submission.lapor_tracking_id)
+    return similar(
+        current_user, submission.subject, submission.contact, submission.lapor_tracking_id
+    )
 
 
 def _prefill(submission: Submission) -> dict:

@@ -18,8 +18,10 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from models import db
+from models.accounts import User
 from models.complaint import Complaint
 from models.contacts import reachable
+from models.identity import visible_complaints
 from models.search import FTS_TABLE, PG_WORDS_COLUMN, search_words
 from models.types import utcnow
 
@@ -101,10 +103,12 @@ def _newest(since: datetime):
                             .order_by(Complaint.received_at.desc()).limit(NEWEST))  # fmt: skip
 
 
-def similar(subject: str, contact: str = "", lapor_tracking_no: str | None = None,
+def similar(reader: User, subject: str, contact: str = "", lapor_tracking_no: str | None = None,
             now: datetime | None = None, exclude_id: int | None = None) -> list[Match]:  # fmt: skip
     """The complaints of the last WINDOW_DAYS that may be the same matter, with why; at most
-    LIMIT of each kind, newest first."""
+    LIMIT of each kind, newest first; only those `reader` may see in the register (one off a
+    confidential complaint's path must not learn that it exists, nor by whom)."""
+    visible = visible_complaints(reader)
     now = now or utcnow()
     since = now - timedelta(days=WINDOW_DAYS)
     dialect = db.session.get_bind().dialect.name
@@ -125,6 +129,8 @@ def similar(subject: str, contact: str = "", lapor_tracking_no: str | None = Non
         query = select(*columns).where(*where, Complaint.received_at >= since)
         if exclude_id is not None:
             query = query.where(Complaint.id != exclude_id)
+        if visible is not None:
+            query = query.where(visible)
         return db.session.execute(query.order_by(Complaint.received_at.desc())
                                   .limit(LIMIT)).all()  # fmt: skip
 

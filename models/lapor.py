@@ -133,7 +133,7 @@ def import_reports(reports: list[Report], user: User, now: datetime | None = Non
             )  # fmt: skip
             db.session.add(submission)
             db.session.flush()  # (the importer is the front office: nobody else to tell)
-            alike = similar(report.title, now=now)
+            alike = similar(user, report.title, now=now)
             detail = ("mungkin sama dengan " + ", ".join(m.reg_number for m in alike)
                       if alike else "")  # fmt: skip
             result.rows.append(RowResult(report.line, report.tracking_id, "created", detail))
