@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from models import Channel, Complaint, Jenis, Platform, User, db
+from models import Channel, Complaint, ComplaintClass, Jenis, OtherAgency, Platform, User, db
 from models.calendar import load_calendar
+from models.closing import forward, merge
 from models.dates import to_wib
 from models.types import utcnow
 from models.workflow import advance, register
@@ -141,6 +142,7 @@ def create_demo_complaints(count: int = 40, seed: int = 2026) -> int:
     jenis = list(db.session.scalars(select(Jenis)))
     now = utcnow().replace(second=0, microsecond=0)
     calendar = load_calendar()
+    classes = list(db.session.scalars(select(ComplaintClass).order_by(ComplaintClass.ordering)))
     made_per_sop: dict[str, int] = {}
     for i in range(count):
         channel = channels[CHANNELS[i % len(CHANNELS)]]
@@ -170,9 +172,34 @@ def create_demo_complaints(count: int = 40, seed: int = 2026) -> int:
             "complainant_address": f"Kel. {KELURAHAN[i % len(KELURAHAN)]}, Kota Mojokerto",
             "subject": topic[0],
             "description": topic[1],
+            # most with a class (its overall limit), a few left for the Kabid to set
+            "class_id": str(classes[i % len(classes)].id) if i % 5 else "0",
         }, now=when)  # fmt: skip
         for (username, outcome), gap in zip(path[:done], gaps[1:], strict=True):
             when = calendar.add_minutes(when, gap)
             advance(complaint.id, users[username], outcome,
                     _form(outcome, users, topic, name, when), now=when)  # fmt: skip
+    _merge_and_forward(users, now)
     return count
+
+
+def _merge_and_forward(users: dict, now: datetime) -> None:
+    """One open complaint merged into an earlier open one of the same subject, and one about
+    a billboard over a traffic sign forwarded to the agency it belongs to: something of each
+    to look at."""
+    open_ = list(db.session.scalars(select(Complaint).where(Complaint.status == "in_progress")
+                                    .order_by(Complaint.id)))  # fmt: skip
+    first_of: dict[str, Complaint] = {}
+    for complaint in open_:
+        primary = first_of.setdefault(complaint.subject, complaint)
+        if primary is not complaint:
+            merge(complaint.id, users["fo"], primary.reg_number,
+                  "Pengadu dan pokok pengaduan yang sama.", now=now)  # fmt: skip
+            open_.remove(complaint)
+            break
+    agency = db.session.scalar(select(OtherAgency).where(OtherAgency.code == "satpolpp"))
+    billboard = [c for c in open_ if c.subject == TOPICS[6][0]]  # over a traffic sign
+    if billboard and agency is not None:
+        forward(billboard[-1].id, users["kadis"], agency.id,
+                "penertiban reklame yang menutupi rambu lalu lintas adalah kewenangan Satuan "
+                "Polisi Pamong Praja.", now=now)  # fmt: skip
