@@ -58,7 +58,13 @@ from models.identity import (
     sees_identities,
     visible_complaints,
 )
-from models.lapor import class_label, followup_text, mark_followup_posted, national_limits
+from models.lapor import (
+    class_label,
+    followup_text,
+    mark_followup_posted,
+    mark_report_closed,
+    national_limits,
+)
 from models.lapor_api import api_ready, latest_post, queue_followup
 from models.params import parse_id
 from models.pdf import render_pdf, render_register
@@ -404,6 +410,22 @@ class ComplaintPage:
             flash("Tindak lanjut tercatat sudah dikirim ke SP4N-LAPOR!.", "success")
         else:
             flash("Tindak lanjut pengaduan ini sudah tercatat sebelumnya.", "warning")
+        return redirect(url_for(".details_view", id=complaint.id))
+
+    @expose("/lapor-tutup/", methods=("POST",))
+    def lapor_closed_view(self):
+        """Record that the report was closed on SP4N-LAPOR! after its follow-up had no reply
+        (the front office, its operator there).
+
+        :raise 403: not (acting as) the front office.
+        """
+        self._front_office_only()
+        complaint = self._complaint_or_404()
+        if mark_report_closed(complaint.id):
+            flash("Laporan tercatat sudah ditutup di SP4N-LAPOR!.", "success")
+        else:
+            flash("Laporan ini sudah tercatat ditutup, atau tindak lanjutnya belum dikirim.",
+                  "warning")  # fmt: skip
         return redirect(url_for(".details_view", id=complaint.id))
 
     @expose("/lapor-kirim/", methods=("POST",))

@@ -51,6 +51,8 @@ class Complaint(db.Model):
         ),
         # The sweep's reminders of the overall limit: open complaints by its last quarter.
         Index("ix_complaint_class_due", "status", "class_due_soon_at"),
+        # The sweep's reminder to close a LAPOR! report 10 working days after the follow-up.
+        Index("ix_complaint_lapor_followup", "lapor_followup_at"),
         # The duplicate check's contacts of a window, read from the index (models/duplicates.py).
         Index("ix_complaint_received_contact", "received_at", "complainant_contact", "id"),
         # A period's complaints grouped by channel, jenis, SOP and status from the index
@@ -87,6 +89,7 @@ class Complaint(db.Model):
     # When the follow-up (tindak lanjut) was posted on LAPOR!, and by whom.
     lapor_followup_at = mapped_column(UTCDateTime)
     lapor_followup_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    lapor_closed_at = mapped_column(UTCDateTime)  # when the front office closed it on LAPOR!
     received_at = mapped_column(UTCDateTime, nullable=False)  # indexed with the recap's groups
 
     complainant_name: Mapped[str] = mapped_column(String(200))

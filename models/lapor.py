@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -203,10 +203,41 @@ def national_limits(complaint: Complaint, now: datetime, calendar=None) -> list[
                          forwarded, FOLLOW_UP_DAYS, complaint.lapor_followup_at, now,
                          calendar))  # fmt: skip
     if complaint.lapor_followup_at:
-        closes = calendar.add(complaint.lapor_followup_at, {"working_days": CLOSE_DAYS})
-        label = "Ditutup LAPOR! bila pelapor tidak menanggapi (10 hari kerja)"
-        limits.append(Limit("close", label, closes, None, "open" if now <= closes else "met"))
+        limits.append(_limit("close", "Laporan ditutup bila pelapor tidak menanggapi (10 hari "
+                             "kerja sejak tindak lanjut)", complaint.lapor_followup_at,
+                             CLOSE_DAYS, complaint.lapor_closed_at, now, calendar))  # fmt: skip
     return limits
+
+
+def closing_due(now: datetime, calendar=None) -> list[Complaint]:
+    """The reports whose follow-up has had no reply for CLOSE_DAYS working days and that are
+    not closed on LAPOR! yet: the front office is reminded to close them there. Read from the
+    follow-up moment's index, between 60 and CLOSE_DAYS calendar days ago (a working day is
+    never shorter; older ones have been reminded)."""
+    calendar = calendar or load_calendar()
+    rows = db.session.scalars(
+        select(Complaint)
+        .where(Complaint.lapor_followup_at >= now - timedelta(days=60),
+               Complaint.lapor_followup_at <= now - timedelta(days=CLOSE_DAYS),
+               Complaint.lapor_closed_at.is_(None))
+        .order_by(Complaint.id)
+    )  # fmt: skip
+    return [c for c in rows
+            if calendar.add(c.lapor_followup_at, {"working_days": CLOSE_DAYS}) <= now]  # fmt: skip
+
+
+def mark_report_closed(complaint_id: int, now: datetime | None = None) -> bool:
+    """Record that the report was closed on LAPOR! (once, after its follow-up); False when it
+    already was or has no follow-up posted."""
+    table = Complaint.__table__
+    done = db.session.execute(
+        update(table)
+        .where(table.c.id == complaint_id, table.c.lapor_closed_at.is_(None),
+               table.c.lapor_followup_at.is_not(None))
+        .values(lapor_closed_at=now or utcnow())
+    ).rowcount  # fmt: skip
+    db.session.commit()
+    return bool(done)
 
 
 def followup_text(complaint: Complaint, history: list) -> str | None:

@@ -669,6 +669,34 @@ def _tell_overall(now: datetime, day: date, lower: datetime, recipients: Recipie
     return soon, late
 
 
+def _tell_lapor_closing(now: datetime, day: date, recipients: Recipients, rows: list) -> int:
+    """Remind the front office, once, to close on SP4N-LAPOR! a report whose follow-up has had
+    no reply for LAPOR!'s closing days (models/lapor.closing_due); return how many."""
+    from models.lapor import CLOSE_DAYS, closing_due
+
+    told = 0
+    for complaint in closing_due(now):
+        people = recipients.holding(Role.FO)
+        notice_id = _issue(f"lapor-close:{complaint.id}", "due_soon", day, now) if people else None
+        if notice_id is None:
+            continue
+        told += 1
+        for user in people:
+            lines = [
+                f"Yth. {user.full_name},", "",
+                f"Tindak lanjut laporan SP4N-LAPOR! berikut sudah {CLOSE_DAYS} hari kerja tanpa "
+                "tanggapan pelapor: laporan dapat ditutup di LAPOR!. Setelah menutupnya, tandai "
+                "pada halaman pengaduan.", "",
+                f"No. registrasi : {complaint.reg_number}",
+                f"Tracking ID    : {complaint.lapor_tracking_no}",
+                f"Tindak lanjut  : {format_moment_long(complaint.lapor_followup_at)}",
+            ]  # fmt: skip
+            message = Message(f"[Pengaduan] Laporan LAPOR! dapat ditutup: "
+                              f"{complaint.lapor_tracking_no}"[:300], "\n".join(lines))  # fmt: skip
+            _address(notice_id, "due_soon", user, message, now, recipients, complaint.id, rows)
+    return told
+
+
 # -- the sweep ----------------------------------------------------------------------------
 
 
@@ -802,6 +830,7 @@ def sweep(now: datetime | None = None, calendar: WorkCalendar | None = None) -> 
     result.due_soon, result.late = result.due_soon + soon, result.late + late
     soon, late = _tell_overall(now, day, lower, recipients, rows, limit)
     result.due_soon, result.late = result.due_soon + soon, result.late + late
+    result.due_soon += _tell_lapor_closing(now, day, recipients, rows)
 
     if settings.digest_enabled:
         result.digests = _digests(now, day, recipients, rows)

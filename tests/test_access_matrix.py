@@ -70,7 +70,7 @@ VIEWS = {
 SOP_REVISION_PAGES = ("revise_view", "new_view", "header_view", "step_view",
                       "step_delete_view", "publish_view", "discard_view")  # fmt: skip
 NARROWER = {"register_view": {"fo"}, "receipt_view": {"fo"}, "new_code_view": {"fo"},
-            "lapor_posted_view": {"fo"}, "lapor_send_view": {"fo"},
+            "lapor_posted_view": {"fo"}, "lapor_send_view": {"fo"}, "lapor_closed_view": {"fo"},
             "archive_view": {"fo"}, "lapor_import_view": {"fo"},
             "act_view": {"kadis"}, "pause_view": set(),
             "resume_view": set(),
@@ -88,7 +88,8 @@ PAGES = {
     "resume_view", "register_view", "remove", "add", "csv", "pdf", "reveal_view",
     "read_view", "open_view", "receipt_view", "new_code_view", "details_page", "file_view",
     "archive_view", "lapor_import_view", "lapor_sample_view", "lapor_followups_view",
-    "lapor_posted_view", "lapor_send_view", "restore_view", "class_view", "merge_view",
+    "lapor_posted_view", "lapor_send_view", "lapor_closed_view", "restore_view", "class_view",
+    "merge_view",
     "forward_view", *SOP_REVISION_PAGES,
 }  # fmt: skip
 PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",

@@ -280,3 +280,50 @@ def test_the_kasi_is_offered_no_import_he_may_not_do(app, client, auth):
     auth.logout()
     auth.login("fo")
     assert "impor-lapor" in client.get("/admin/formulir-daring/").get_data(as_text=True)
+
+
+def test_the_front_office_is_reminded_to_close_a_report_nobody_answered(app, client, auth):
+    from datetime import timedelta
+
+    from models.calendar import load_calendar
+    from models.lapor import CLOSE_DAYS, mark_followup_posted, national_limits
+    from models.notifications import Notification, sweep
+    from models.types import utcnow
+    from tests.workflow_helpers import SOP_50_WALK, act, user
+
+    now = utcnow()
+    with app.app_context():
+        c = _registered_report(app, now - timedelta(days=2), now - timedelta(days=1))
+        for who, _queue, outcome in SOP_50_WALK:
+            act(db.session.get(Complaint, c.id), who, outcome)
+        mark_followup_posted(c.id, user("fo"), now=now)
+        calendar = load_calendar()
+        closes = calendar.add(now, {"working_days": CLOSE_DAYS})
+        before, after = closes - timedelta(hours=1), closes + timedelta(minutes=1)
+        while not calendar.is_open(after):
+            after += timedelta(minutes=30)
+        while not calendar.is_open(before):
+            before -= timedelta(minutes=30)
+        cid = c.id
+
+        def told():
+            return db.session.scalars(select(Notification).where(
+                Notification.complaint_id == cid, Notification.channel == "app",
+                Notification.subject.contains("dapat ditutup"))).all()  # fmt: skip
+
+        sweep(before, calendar)
+        assert told() == []  # not before LAPOR!'s closing days have passed
+        sweep(after, calendar)
+        sweep(after + timedelta(minutes=10), calendar)  # once
+        assert [n.recipient.username for n in told()] == ["fo"]
+        close = {x.kind: x for x in national_limits(db.session.get(Complaint, cid), after)}
+        assert close["close"].state == "late"
+    auth.login("fo")
+    page = f"/admin/pengaduan/details/?id={cid}"
+    assert "Tandai laporan sudah ditutup di LAPOR!" in client.get(page).get_data(as_text=True)
+    assert auth.post(f"/admin/pengaduan/lapor-tutup/?id={cid}", {},
+                     form_page=page).status_code == 302  # fmt: skip
+    assert 'id="lapor-ditutup"' in client.get(page).get_data(as_text=True)
+    with app.app_context():
+        closed = {x.kind: x for x in national_limits(db.session.get(Complaint, cid), after)}
+        assert closed["close"].state == "met"

@@ -1,7 +1,8 @@
 """A complaint's life beside its SOP's steps: complaint classes with their overall limit,
 the other agencies complaints are forwarded to, and on each complaint its class and overall due
 moment, how it closed when not answered (merged, forwarded), into which complaint, to which
-agency; the citizen's messages of a merge and a forwarding
+agency, when its SP4N-LAPOR! report was closed there; the citizen's messages of a merge and a
+forwarding
 
 Revision ID: 0018
 Revises: 0017
@@ -89,7 +90,7 @@ def upgrade():
     )
     # Plain ADD COLUMNs and indexes: the complaint table (its triggers, its expression
     # indexes) is not rebuilt.
-    for name in ('class_due_at', 'class_due_soon_at'):
+    for name in ('class_due_at', 'class_due_soon_at', 'lapor_closed_at'):
         op.add_column('complaint', sa.Column(name, models.types.UTCDateTime(timezone=True),
                                              nullable=True))
     sqlite = op.get_bind().dialect.name == 'sqlite'
@@ -108,11 +109,13 @@ def upgrade():
                                   [column], ['id'])
     op.create_index('ix_complaint_class_due', 'complaint', ['status', 'class_due_soon_at'])
     op.create_index('ix_complaint_merged_into_id', 'complaint', ['merged_into_id'])
+    op.create_index('ix_complaint_lapor_followup', 'complaint', ['lapor_followup_at'])
     _citizen_message_events(EVENTS_AFTER)
 
 
 def downgrade():
     _citizen_message_events(EVENTS_BEFORE)
+    op.drop_index('ix_complaint_lapor_followup', table_name='complaint')
     op.drop_index('ix_complaint_merged_into_id', table_name='complaint')
     op.drop_index('ix_complaint_class_due', table_name='complaint')
     if op.get_bind().dialect.name != 'sqlite':
@@ -120,7 +123,8 @@ def downgrade():
         for column, target in FOREIGN:
             op.drop_constraint(op.f(f'fk_complaint_{column}_{target}'), 'complaint',
                                type_='foreignkey')
-    for name in ('class_due_at', 'class_due_soon_at', 'closed_as', *(c for c, _ in FOREIGN)):
+    for name in ('class_due_at', 'class_due_soon_at', 'lapor_closed_at', 'closed_as',
+                 *(c for c, _ in FOREIGN)):
         op.execute(f'ALTER TABLE complaint DROP COLUMN {name}')  # SQLite 3.35+, PostgreSQL
     op.drop_table('other_agency')
     op.drop_table('complaint_class')
