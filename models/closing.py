@@ -37,7 +37,10 @@ from models.workflow import (
 REASON_MAX = 1000
 
 
-def _open(complaint_id: int, expected_version: int | None) -> Complaint:
+def _acting(complaint_id: int, user: User, now: datetime, expected_version: int | None,
+            role_of, refusal: str) -> tuple[Complaint, str]:  # fmt: skip
+    """The open complaint an action beside the steps is about, and the role in which `user`
+    may do it (`role_of`, a rule of models/actors.py); else refused (`refusal`: 403)."""
     complaint = db.session.get(Complaint, complaint_id)
     if complaint is None:
         raise ActionRefused("Pengaduan tidak ditemukan.", status=404)
@@ -47,7 +50,10 @@ def _open(complaint_id: int, expected_version: int | None) -> Complaint:
     if expected_version is not None and complaint.version != expected_version:
         raise ActionRefused("Pengaduan ini baru saja ditindaklanjuti pejabat lain. Muat ulang "
                             "halaman.")  # fmt: skip
-    return complaint
+    role = role_of(complaint, user, now)
+    if role is None:
+        raise ActionRefused(refusal, status=403)
+    return complaint, role
 
 
 def _reason(raw: str | None, what: str) -> str:
@@ -76,11 +82,14 @@ def set_class(complaint_id: int, user: User, raw_class_id, now: datetime | None 
         class, or the complaint is closed.
     """
     now = now or utcnow()
-    complaint = _open(complaint_id, expected_version)
-    role = class_role(complaint, user, now)
-    if role is None:
-        raise ActionRefused("Kelas pengaduan hanya dapat ditetapkan atau diubah oleh Kabid.",
-                            status=403)  # fmt: skip
+    complaint, role = _acting(
+        complaint_id,
+        user,
+        now,
+        expected_version,
+        class_role,
+        "Kelas pengaduan hanya dapat ditetapkan atau diubah oleh Kabid.",
+    )
     class_id = parse_id(raw_class_id)
     cls = db.session.get(ComplaintClass, class_id) if class_id else None
     if cls is None or not cls.active:
@@ -123,11 +132,9 @@ def merge(complaint_id: int, user: User, into_number: str | None, reason: str | 
         see, the complaint itself, a primary that was merged or forwarded, no reason.
     """
     now = now or utcnow()
-    complaint = _open(complaint_id, expected_version)
-    role = merge_role(complaint, user, now)
-    if role is None:
-        raise ActionRefused("Pengaduan hanya dapat digabung oleh Petugas FO, Kasi, Kabid atau "
-                            "Kepala Dinas.", status=403)  # fmt: skip
+    complaint, role = _acting(complaint_id, user, now, expected_version, merge_role,
+                              "Pengaduan hanya dapat digabung oleh Petugas FO, Kasi, Kabid atau "
+                              "Kepala Dinas.")  # fmt: skip
     primary = find_primary(into_number, user)
     if primary is None:
         raise ActionRefused("Nomor registrasi pengaduan utama tidak ditemukan. Tulis nomornya "
@@ -181,11 +188,9 @@ def forward(complaint_id: int, user: User, raw_agency_id, reason: str | None,
         inactive agency, no reason.
     """
     now = now or utcnow()
-    complaint = _open(complaint_id, expected_version)
-    role = forward_role(complaint, user, now)
-    if role is None:
-        raise ActionRefused("Pelimpahan hanya dapat dilakukan oleh Kepala Dinas, atau oleh Kabid "
-                            "atas disposisinya.", status=403)  # fmt: skip
+    complaint, role = _acting(complaint_id, user, now, expected_version, forward_role,
+                              "Pelimpahan hanya dapat dilakukan oleh Kepala Dinas, atau oleh "
+                              "Kabid atas disposisinya.")  # fmt: skip
     agency_id = parse_id(raw_agency_id)
     agency = db.session.get(OtherAgency, agency_id) if agency_id else None
     if agency is None or not agency.active:
