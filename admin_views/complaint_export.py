@@ -103,6 +103,7 @@ class ComplaintExport(ExportMixin):
         label = _Made(neutralise)
         sop = _Made(lambda key: neutralise(f"{key[0]} rev. {key[1]}"))
         stage = _Made(lambda key: neutralise(stage_text(*key)))
+        status_label = _Made(lambda key: CLOSURES[key[1]] if key[1] else STATUSES[key[0]])
         klass = _Made(lambda key: neutralise(class_label(key)))
 
         def chunks():
@@ -112,8 +113,8 @@ class ComplaintExport(ExportMixin):
                     label[channel], label[platform_name],
                     "'" + lapor if lapor[:1] in starts else lapor, klass[lapor_class],
                     label[category], label[jenis],
-                    sop[code, revision], CLOSURES[closed_as] if closed_as else STATUSES[status],
-                    stage[code, status, step_no, step_name],
+                    sop[code, revision], status_label[status, closed_as],
+                    stage[code, status_label[status, closed_as], step_no, step_name],
                     moment(due) if due else "-", state,
                     "'" + name if name[:1] in starts else name,
                     "'" + contact if contact[:1] in starts else contact,

@@ -34,7 +34,7 @@ from models.accounts import ROLE_LABELS, Role
 from models.actors import QUEUE_ROLES, waiting_on
 from models.actors import co_acting_roles as _co_acting_roles
 from models.calendar import load_calendar
-from models.complaint import CLOSURES, STATUSES
+from models.complaint import CLOSURES
 from models.dates import (
     WIB,
     format_moment,
@@ -90,15 +90,17 @@ def _lapor_badge(model) -> Markup:
 
 def _stage_label(_view, _context, model, _name):
     step = model.open_step
-    return stage_text(model.sop.code, model.status, step.no if step else None,
+    return stage_text(model.sop.code, model.status_label, step.no if step else None,
                       step.short_name if step else None)  # fmt: skip
 
 
-def stage_text(sop_code: str, status: str, step_no: int | None, short_name: str | None) -> str:
-    """``SOP.50 · 3. Disposisi``: where a complaint stands, as lists and exports show it."""
+def stage_text(sop_code: str, status_label: str, step_no: int | None,
+               short_name: str | None) -> str:  # fmt: skip
+    """``SOP.50 · 3. Disposisi``: where a complaint stands, as lists and exports show it;
+    ``SOP.50 · Digabung`` once closed (its status label, `Complaint.status_label`)."""
     if step_no is not None:
         return f"{sop_code} · {step_no}. {short_name}"
-    return f"{sop_code} · {STATUSES[status]}"
+    return f"{sop_code} · {status_label}"
 
 
 def _moment(attr):

@@ -3,6 +3,7 @@ or by the Kabid, reminded, counted), merging a duplicate into the complaint it r
 forwarding one that is not the agency's to the agency it belongs to (the Surat Pelimpahan read
 back from the PDF) — through the pages, on SQLite and PostgreSQL."""
 
+import csv
 import io
 import re
 from datetime import timedelta
@@ -10,6 +11,7 @@ from datetime import timedelta
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from admin_views.complaint_export import EXPORT_HEADERS
 from models import Complaint, ComplaintClass, OtherAgency, StepRecord, db
 from models.calendar import load_calendar
 from models.citizen_messages import CitizenMessage
@@ -157,6 +159,12 @@ def test_a_duplicate_across_channels_is_merged_and_both_numbers_stay_in_the_regi
     arg = re.search(r'"Cara selesai": \[\{"arg": "(\d+)"', listing).group(1)
     merged_list = client.get(f"/admin/pengaduan/?flt0_{arg}=merge").get_data(as_text=True)
     assert dnum in merged_list and pnum not in merged_list
+    assert "SOP.50 · Digabung" in merged_list
+    export = client.get("/admin/pengaduan/ekspor/csv/")
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    export.close()
+    status = {r[0]: r[EXPORT_HEADERS.index("Status")] for r in rows[1:]}
+    assert (status[dnum], status[pnum]) == ("Digabung", "Dalam proses")
     again_refused = auth.post(path, {"into": pnum, "reason": "x", "version": version},
                               form_page=PAGE.format(pid))  # fmt: skip
     assert again_refused.status_code in (400, 409)
