@@ -177,8 +177,8 @@ class ComplaintPage:
                 now,
                 exclude_id=complaint.id,
             )
-            if may_merge
-            else [],
+            if may_merge and request.args.get("mirip")  # asked for: not on every page view
+            else None,
             merged=merged_into(complaint),
             links=self.reads_register(),  # other complaints' pages: in Semua pengaduan
             typed=typed or {},

@@ -130,8 +130,10 @@ def test_a_duplicate_across_channels_is_merged_and_both_numbers_stay_in_the_regi
                      form_page="/admin/").status_code in (403, 404)  # fmt: skip
     _switch(auth, "fo")
     page = client.get(PAGE.format(did)).get_data(as_text=True)
-    card = page[page.index('id="di-luar-sop"') :]
-    assert pnum in card and REASONS["contact"] in card  # found by the number, across channels
+    assert 'id="mirip"' not in page  # looked for when asked, not on every view of the page
+    page = client.get(PAGE.format(did) + "&mirip=1").get_data(as_text=True)
+    card = page[page.index('id="mirip"') :]
+    assert pnum in card and REASONS["contact"] in card  # found by the e-mail, across channels
     path = f"/admin/pengaduan/gabung/?id={did}"
     for into, reason, why in ((dnum, "sama", "dirinya sendiri"),
                               ("9999/PGD/X/2026", "sama", "tidak ditemukan"),
