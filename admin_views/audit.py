@@ -13,7 +13,8 @@ TABLE_LABELS = {
     "office_hours": "Jam kantor", "agency_settings": "Kop surat dan penomoran",
     "channel": "Kanal", "platform": "Platform media sosial", "jenis": "Jenis pengaduan",
     "disposition_mark": "Tanda disposisi", "sop": "SOP", "sop_step": "Langkah SOP",
-    "sop_outcome": "Hasil langkah SOP",
+    "sop_outcome": "Hasil langkah SOP", "complaint_class": "Kelas pengaduan",
+    "other_agency": "Instansi tujuan pelimpahan",
 }  # fmt: skip
 
 
@@ -31,7 +32,7 @@ FIELD_LABELS = {
     "time_minutes": "Waktu (menit)", "time_working_days": "Waktu (hari kerja)",
     "output": "Output", "label": "Nama hasil", "form": "Formulir",
     "next_step_no": "Lanjut ke langkah", "ends": "Berakhir di", "document": "Dokumen",
-    "only_after": "Hanya setelah",
+    "only_after": "Hanya setelah", "limit_days": "Batas waktu (hari kerja)", "address": "Alamat",
 }  # fmt: skip
 
 

@@ -49,10 +49,12 @@ def _audited() -> tuple:
         AgencySettings,
         CalendarDay,
         Channel,
+        ComplaintClass,
         DispositionMark,
         Jenis,
         NotificationSettings,
         OfficeHours,
+        OtherAgency,
         Platform,
         Sop,
         SopOutcome,
@@ -61,8 +63,8 @@ def _audited() -> tuple:
     )
 
     return (User, ActingAppointment, CalendarDay, OfficeHours, AgencySettings, Channel,
-            Platform, Jenis, DispositionMark, Sop, SopStep, SopOutcome,
-            NotificationSettings)  # fmt: skip
+            Platform, Jenis, DispositionMark, ComplaintClass, OtherAgency, Sop, SopStep,
+            SopOutcome, NotificationSettings)  # fmt: skip
 
 
 def _plain(value):

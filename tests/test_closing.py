@@ -317,3 +317,38 @@ def test_the_registration_form_offers_the_classes_of_the_master_data(app, client
     with app.app_context():
         labels = [c.label for c in db.session.scalars(select(ComplaintClass))]
     assert 'name="class_id"' in form and all(label in form for label in labels)
+
+
+# -- the master data ------------------------------------------------------------------------------
+
+
+def test_the_admin_sets_a_class_limit_and_adds_an_agency_both_recorded(app, client, auth):
+    with app.app_context():
+        light = _class("ringan")
+        light_id, before = light.id, light.limit_days
+        form = {"code": light.code, "name": light.name,
+                                    "ordering": str(light.ordering), "active": "y"}  # fmt: skip
+    auth.login("admin")
+    edit = f"/admin/kelas-pengaduan/edit/?id={light_id}"
+    for bad, why in (
+        ("0", "1–60 hari kerja"),
+        ("61", "1–60 hari kerja"),
+        ("dua", "bilangan bulat"),
+    ):
+        refused = auth.post(edit, {**form, "limit_days": bad}).get_data(as_text=True)
+        assert why in refused, bad
+    assert auth.post(edit, {**form, "limit_days": "3"}).status_code == 302
+    added = auth.post("/admin/instansi-pelimpahan/new/", {
+        "code": "bpn", "name": "Kantor Pertanahan Kota Mojokerto",
+        "address": "Jl. Jayanegara, Mojokerto", "ordering": "9", "active": "y"})  # fmt: skip
+    assert added.status_code == 302
+    history = client.get("/admin/riwayat-administrasi/").get_data(as_text=True)
+    assert f"Batas waktu (hari kerja): {before} → 3" in history and "Kelas pengaduan" in history
+    assert "Instansi tujuan pelimpahan" in history
+    with app.app_context():
+        c = register_complaint(class_id=str(light_id))
+        assert c.class_due_at == load_calendar().add(c.received_at, {"working_days": 3})
+        cid = c.id
+    _switch(auth, "kadis")
+    page = client.get(f"/admin/antrian/kadis/details/?id={cid}").get_data(as_text=True)
+    assert "Kantor Pertanahan Kota Mojokerto" in page  # offered for forwarding at once
