@@ -6,7 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
-from admin_views.base import HomeView
+from admin_views.base import HomeView, RoleLink
 from admin_views.csp import CspSafeLoader
 from admin_views.i18n import TRANSLATIONS_DIR, use_project_catalogs
 from models import db
@@ -122,6 +122,10 @@ def init_app(app: Flask) -> Admin:
     )  # fmt: skip
     for view in views:
         admin.add_view(view)
+        if view.endpoint == f"queue_{Role.FO}":  # registering comes first for the front office
+            admin.add_menu_item(
+                RoleLink(Role.FO, "Registrasi", endpoint="complaints.register_view")
+            )
     # The bell in the navbar (templates/admin/master.html).
     app.jinja_env.globals["unread_notifications"] = lambda: unread_count(current_user)
 
@@ -149,9 +153,9 @@ def init_app(app: Flask) -> Admin:
                                          "sah. Buka halaman dari menu.")  # fmt: skip
         return None
 
-    def _bad_request_page(message: str):
-        return render_template("errors/500.html", status=400, title="Permintaan tidak valid",
-                               message=message), 400  # fmt: skip
+    def _bad_request_page(message: str, status: int = 400):
+        return render_template("errors/500.html", status=status, title="Permintaan tidak valid",
+                               message=message), status  # fmt: skip
 
     @app.errorhandler(400)
     def _bad_request(exc):
@@ -165,6 +169,12 @@ def init_app(app: Flask) -> Admin:
             )
         return _bad_request_page("Permintaan ini tidak dapat dibaca; periksa alamat atau "
                                  "isian, lalu coba lagi.")  # fmt: skip
+
+    @app.errorhandler(405)
+    def _wrong_method(_exc):
+        return _bad_request_page("Halaman ini tidak dapat dibuka dengan cara itu (misalnya "
+                                 "alamat formulir yang dibuka ulang setelah masuk lagi). Buka "
+                                 "halamannya dari menu.", status=405)  # fmt: skip
 
     @app.errorhandler(403)
     def _forbidden(_exc):

@@ -3,6 +3,7 @@
 from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView, filters
+from flask_admin.menu import MenuLink
 from flask_login import current_user
 
 from admin_views.i18n import AdminBaseForm
@@ -71,6 +72,18 @@ class RoleRequired:
         return _refuse()
 
 
+class RoleLink(MenuLink):
+    """A menu link shown only to the officials who hold `role` today (the page it opens checks
+    again on its own)."""
+
+    def __init__(self, role: str, name: str, **kwargs):
+        super().__init__(name, **kwargs)
+        self.role = role
+
+    def is_accessible(self) -> bool:
+        return may_open((self.role,))
+
+
 class HomeView(RoleRequired, AdminIndexView):
     """The admin home page; every logged-in official may open it."""
 
@@ -105,7 +118,8 @@ class HomeView(RoleRequired, AdminIndexView):
 
             outbox = outbox_counts(datetime.combine(today, time.min, WIB))
         return self.render("admin/home.html", queues=queues, weeks=weeks, outbox=outbox,
-                           compliance=compliance_share(today.replace(day=1), today))  # fmt: skip
+                           compliance=compliance_share(today.replace(day=1), today),
+                           registers=may_open(("fo",)))  # fmt: skip
 
 
 class SecureView(RoleRequired, BaseView):

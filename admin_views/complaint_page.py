@@ -103,11 +103,9 @@ class ComplaintPage:
         complaint = self.get_one(request.args.get("id"))
         if complaint is not None:
             return complaint, None
-        moved = ComplaintList.scope(self, db.session.query(Complaint)).filter(
-            Complaint.id == parse_id(request.args.get("id"))).first()  # fmt: skip
+        moved = self._moved()
         seen = request.form.get("version", type=int)  # the version the official's page showed
-        if moved is None or seen is None or seen >= moved.version \
-                or not ComplaintList.is_accessible(self):  # fmt: skip
+        if moved is None or seen is None or seen >= moved.version:
             abort(404)
         record = last_record(moved)
         who = record.actor.full_name if record and record.actor else "pejabat lain"
@@ -186,11 +184,28 @@ class ComplaintPage:
             return_url=safe_path(request.args.get("url"), url_for(".index_view")),
         ), status
 
+    def _moved(self):
+        """The complaint of the request that is not in this list (a queue it has left) but
+        that the official may read in Semua pengaduan; None when not."""
+        if not self.reads_register():
+            return None
+        return ComplaintList.scope(self, db.session.query(Complaint)).filter(
+            Complaint.id == parse_id(request.args.get("id"))).first()  # fmt: skip
+
     @expose("/details/")
     def details_view(self):
-        """Show a complaint: its fields, attachments, history and the actions open to the user."""
-        complaint = self._complaint_or_404()
-        return self._render_complaint(complaint)
+        """Show a complaint: its fields, attachments, history and the actions open to the user.
+        One that has left this queue (Back, an old bookmark) says what happened to it and
+        where to read it (404: not here).
+        """
+        complaint = self.get_one(request.args.get("id"))
+        if complaint is not None:
+            return self._render_complaint(complaint)
+        moved = self._moved()
+        if moved is None:
+            abort(404)
+        return self.render("admin/moved_on.html", complaint=moved, record=last_record(moved),
+                           waiting=why_not(moved, current_user)), 404  # fmt: skip
 
     @expose("/ungkap/", methods=("POST",))
     def reveal_view(self):

@@ -41,3 +41,22 @@ document.querySelectorAll('[data-copy]').forEach(function (button) {
     }
   });
 });
+
+// A row of a complaint list opens its complaint wherever it is clicked, not only on the small
+// folder icon; a click on a link, a box or a button in the row keeps doing its own thing.
+document.querySelectorAll('table.model-list tbody tr').forEach(function (row) {
+  var open = row.querySelector('a[title="Buka pengaduan"]');
+  if (!open) {
+    return;
+  }
+  row.classList.add('row-opens');
+  row.addEventListener('click', function (event) {
+    if (event.target.closest('a, input, button, label, select, textarea')) {
+      return;
+    }
+    if (window.getSelection && String(window.getSelection()).length) {
+      return;  // selecting text to copy is not a click to open
+    }
+    window.location.href = open.href;
+  });
+});

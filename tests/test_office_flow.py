@@ -1,0 +1,37 @@
+"""The way around the office (issue 19, first pieces): a complaint that has left a queue says
+where it went, the front office registers from the menu and the home page, a wrong method is
+answered in Indonesian."""
+
+from tests.test_closing import PAGE, _switch
+from tests.workflow_helpers import act, register_complaint
+
+
+def test_a_complaint_that_left_the_queue_says_where_it_went(app, client, auth):
+    with app.app_context():
+        c = register_complaint()
+        act(c, "kadis", "arahan")
+        cid, number = c.id, c.reg_number
+    auth.login("kadis")  # an old bookmark of his queue's page
+    moved = client.get(f"/admin/antrian/kadis/details/?id={cid}")
+    text = moved.get_data(as_text=True)
+    assert moved.status_code == 404 and 'id="sudah-berpindah"' in text and number in text
+    assert "Menunggu tindak lanjut Kabid" in text and PAGE.format(cid) in text
+    _switch(auth, "teknis1")  # who does not read the register learns nothing
+    hidden = client.get(f"/admin/antrian/tim-teknis/details/?id={cid}")
+    assert hidden.status_code == 404 and number not in hidden.get_data(as_text=True)
+
+
+def test_the_front_office_registers_from_the_menu_and_the_home_page(client, auth):
+    auth.login("fo")
+    home = client.get("/admin/").get_data(as_text=True)
+    assert home.count('href="/admin/pengaduan/registrasi/"') >= 2  # the menu and the button
+    _switch(auth, "kasi")
+    assert 'href="/admin/pengaduan/registrasi/"' not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_a_wrong_method_is_answered_in_indonesian(client, auth):
+    auth.login("kasi")
+    wrong = client.get("/admin/pengaduan/gabung/?id=1")
+    text = wrong.get_data(as_text=True)
+    assert wrong.status_code == 405 and "Buka halamannya dari menu" in text
+    assert "Method Not Allowed" not in text
