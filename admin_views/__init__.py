@@ -124,7 +124,7 @@ def init_app(app: Flask) -> Admin:
         admin.add_view(view)
         if view.endpoint == f"queue_{Role.FO}":  # registering comes first for the front office
             admin.add_menu_item(
-                RoleLink(Role.FO, "Registrasi", endpoint="complaints.register_view")
+                RoleLink(Role.FO, "Registrasi", endpoint=f"{view.endpoint}.register_view")
             )
     # The bell in the navbar (templates/admin/master.html).
     app.jinja_env.globals["unread_notifications"] = lambda: unread_count(current_user)

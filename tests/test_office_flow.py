@@ -24,9 +24,11 @@ def test_a_complaint_that_left_the_queue_says_where_it_went(app, client, auth):
 def test_the_front_office_registers_from_the_menu_and_the_home_page(client, auth):
     auth.login("fo")
     home = client.get("/admin/").get_data(as_text=True)
-    assert home.count('href="/admin/pengaduan/registrasi/"') >= 2  # the menu and the button
+    assert home.count('href="/admin/antrian/fo/registrasi/"') >= 2  # the menu and the button
     _switch(auth, "kasi")
-    assert 'href="/admin/pengaduan/registrasi/"' not in client.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/antrian/fo/registrasi/"' not in client.get("/admin/").get_data(
+        as_text=True
+    )
 
 
 def test_a_wrong_method_is_answered_in_indonesian(client, auth):
