@@ -4,6 +4,7 @@ Templates live in templates/documents/, one per document; `models.pdf.render_pdf
 """
 
 import base64
+import re
 from datetime import date, datetime
 
 from sqlalchemy import select, true
@@ -23,6 +24,16 @@ from models.settings import PAPER_SIZES, AgencySettings, agency_settings
 from models.words import date_words
 
 MASK = "Dirahasiakan"
+# A letter's own closing line ("Demikian disampaikan, …", "Atas perhatian …"): the template's
+# standard closing is not added after it.
+CLOSING = re.compile(r"^\s*(demikian|atas perhatian)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def has_closing(text: str | None) -> bool:
+    """Whether the officer's text already ends with a closing sentence of its own (in its
+    last paragraph)."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", (text or "").strip()) if p.strip()]
+    return bool(paragraphs) and CLOSING.search(paragraphs[-1]) is not None
 
 
 def page_size(settings: AgencySettings, landscape: bool = False) -> str:
@@ -104,7 +115,8 @@ def base_context(complaint: Complaint | None = None) -> dict:
             "complaint": complaint, "place": settings.place,
             "date_long": format_date_long, "date_short": format_date_short,
             "day_date": format_day_date, "moment": format_moment,
-            "date_words": date_words, "to_date": lambda moment: to_wib(moment).date()}  # fmt: skip
+            "date_words": date_words, "to_date": lambda moment: to_wib(moment).date(),
+            "has_closing": has_closing}  # fmt: skip
 
 
 def _meeting_leader(record: StepRecord, on: date) -> dict:

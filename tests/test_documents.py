@@ -240,3 +240,26 @@ def test_admin_sets_the_letterhead_logo_and_patterns(app, client, auth, answered
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Logo harus berkas PNG atau JPEG." in html and "harus memuat {seq}" in html
+
+
+def test_the_surat_dinas_closes_once_whoever_wrote_the_closing(app, client, auth, answered):
+    """The standard closing follows a body without one; after the officer's own closing line
+    ("Demikian kami sampaikan, …") nothing is appended (issue 19)."""
+    from tests.workflow_helpers import act, register_complaint
+
+    own = (
+        "NIB Saudara telah terbit.\n\nDemikian kami sampaikan, atas perhatian Saudara terima kasih."
+    )
+    with app.app_context():
+        c = register_complaint()
+        for who, _queue, outcome in SOP_50_WALK:
+            extra = {"body": own} if outcome == "jawaban_tertulis" else {}
+            act(db.session.get(Complaint, c.id), who, outcome, **extra)
+        letter = db.session.scalar(select(StepRecord.id).where(
+            StepRecord.complaint_id == c.id, StepRecord.document == "surat_dinas"))  # fmt: skip
+        cid = c.id
+    auth.login("fo")
+    mine = _text(_get(client, cid, letter).data)
+    standard = _text(_get(client, answered[0], answered[1]["surat_dinas"]).data)
+    assert mine.count("Demikian") == 1 and "Demikian kami sampaikan" in mine
+    assert standard.count("Demikian") == 1 and "Demikian disampaikan" in standard
