@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 from admin_views.base import SecureModelView
 from admin_views.export import ExportMixin
 from models.audit import ACTIONS
-from models.dates import format_moment
+from models.dates import DAYS, format_moment
 
 TABLE_LABELS = {
     "user": "Pengguna", "acting_appointment": "Plt./Plh.", "calendar_day": "Kalender kerja",
@@ -33,28 +33,73 @@ FIELD_LABELS = {
     "output": "Output", "label": "Nama hasil", "form": "Formulir",
     "next_step_no": "Lanjut ke langkah", "ends": "Berakhir di", "document": "Dokumen",
     "only_after": "Hanya setelah", "limit_days": "Batas waktu (hari kerja)", "address": "Alamat",
+    "weekday": "Hari", "is_open": "Buka", "opens": "Jam buka", "closes": "Jam tutup",
+    "nip": "NIP", "email": "Email", "whatsapp": "WhatsApp", "password_changed_at":
+    "Kata sandi diganti", "notify_email": "Notifikasi email", "notify_whatsapp":
+    "Notifikasi WhatsApp",
 }  # fmt: skip
 
 
-def _change_lines(changes: dict) -> list[tuple[str, str, str]]:
-    """(field, old, new) of a recorded change: the field by its page name, yes/no in words,
-    an empty value shown as a dash."""
+# A column whose stored value is a code or another row's id: what the admin pages show
+# instead (a kind's label, a role's name, the row's own name).
+def _code_labels():
+    from models.accounts import ROLE_LABELS
+    from models.kinds import DOCUMENT_TITLES, FORM_LABELS
+    from models.sop import ACTOR_LABELS, ENDS_LABELS
 
-    def shown(value):
+    return {"form": FORM_LABELS, "document": DOCUMENT_TITLES, "actor": ACTOR_LABELS,
+            "co_actor": ACTOR_LABELS, "ends": ENDS_LABELS, "weekday": dict(enumerate(DAYS)),
+            "role": {str(k): v for k, v in ROLE_LABELS.items()}}  # fmt: skip
+
+
+def _referenced(field: str, value):
+    """The name of the row an id column points to (None: not such a column, or gone)."""
+    from models import Sop, SopStep, User, db
+
+    rows = {"step_id": (SopStep, lambda r: f"{r.sop.code} rev. {r.sop.revision} langkah {r.no}"),
+            "sop_id": (Sop, lambda r: f"{r.code} rev. {r.revision}"),
+            "user_id": (User, lambda r: r.full_name)}  # fmt: skip
+    if field not in rows or not isinstance(value, int):
+        return None
+    model, name = rows[field]
+    row = db.session.get(model, value)
+    return name(row) if row is not None else None
+
+
+# The same column name meaning another thing in one table.
+TABLE_FIELD_LABELS = {("sop_outcome", "position"): "Urutan"}
+ID_LABELS = {"step_id": "Langkah SOP", "sop_id": "SOP", "user_id": "Pegawai"}
+
+
+def _change_lines(changes: dict, table: str = "") -> list[tuple[str, str, str]]:
+    """(field, old, new) of a recorded change, as the admin pages say it: the field by its page
+    name, codes by their labels, ids by the name of their row, yes/no in words, an empty value
+    as a dash — never a bare id or code."""
+    labels = _code_labels()
+
+    def shown(field, value):
         if isinstance(value, bool):
             return "Ya" if value else "Tidak"
-        return "—" if value in (None, "") else value
+        if value in (None, ""):
+            return "—"
+        if field in labels:
+            return labels[field].get(value, value)
+        return _referenced(field, value) or value
 
-    return [(FIELD_LABELS.get(field, field), shown(old), shown(new))
-            for field, (old, new) in (changes or {}).items()]  # fmt: skip
+    return [(TABLE_FIELD_LABELS.get((table, field)) or FIELD_LABELS.get(field)
+             or ID_LABELS.get(field, field), shown(field, old), shown(field, new))
+            for field, (old, new) in (changes or {}).items()
+            if field != "id"]  # the row's own id: the Baris column names the row  # fmt: skip
 
 
-def _changes_text(changes: dict) -> str:
-    return "; ".join(f"{field}: {old} → {new}" for field, old, new in _change_lines(changes))
+def _changes_text(changes: dict, table: str = "") -> str:
+    return "; ".join(f"{field}: {old} → {new}"
+                     for field, old, new in _change_lines(changes, table))  # fmt: skip
 
 
 def _changes_cell(_view, _context, model, _name):
-    lines = [Markup("{}: {} → {}").format(*line) for line in _change_lines(model.changes)]
+    lines = [Markup("{}: {} → {}").format(*line)
+             for line in _change_lines(model.changes, model.table)]  # fmt: skip
     return Markup("<br>").join(lines) if lines else escape("")
 
 
@@ -92,7 +137,7 @@ class AdminChangeView(ExportMixin, SecureModelView):
             for change in query.yield_per(1000):
                 rows.append((format_moment(change.at), change.actor_name, change.action_label,
                              TABLE_LABELS.get(change.table, change.table), change.summary,
-                             _changes_text(change.changes)))  # fmt: skip
+                             _changes_text(change.changes, change.table)))  # fmt: skip
                 if len(rows) == 1000:
                     yield rows
                     rows = []

@@ -51,3 +51,41 @@ def test_loading_the_sop_data_by_command_is_recorded_as_the_system(app):
     sop_rows = _changes(app, "sop")
     assert sop_rows and all(c.actor_name == "Sistem (perintah baris)" for c in sop_rows)
     assert {c.action for c in sop_rows} == {"create"}
+
+
+def test_the_history_names_rows_and_kinds_never_ids_or_codes(app, client, auth):
+    """An appointment reads with the official's name and the role's label; an SOP outcome
+    with its step, its form's label and its place in the list (issue 19: "step_id: — → 23",
+    "Jabatan: — → 1", "Formulir: disposition" no longer)."""
+    from models.accounts import ROLE_LABELS, Role
+    from models.kinds import FORM_LABELS
+    from tests.conftest import user_id
+    from tests.workflow_helpers import user
+
+    kabid = user_id(app, "kabid")
+    auth.login("admin")
+    plt = {
+        "user_id": str(kabid),
+        "kind": "Plt.",
+        "role": "kadis",
+        "position": "Kepala Dinas",
+        "starts_on": "2026-12-01",
+        "ends_on": "2026-12-31",
+        "basis": "SP 800/123/2026",
+    }
+    assert auth.post("/admin/penugasan/new/", plt).status_code == 302
+    with app.app_context():
+        name = user("kabid").full_name
+        from admin_views.audit import _changes_text
+        from models import Sop, SopOutcome, SopStep
+
+        step = db.session.scalar(select(SopStep).join(Sop).where(Sop.code == "SOP.50",
+                                                                 SopStep.no == 3))  # fmt: skip
+        outcome = {"step_id": [None, step.id], "form": [None, "disposition"],
+                   "position": [None, 1]}  # fmt: skip
+        text = _changes_text(outcome, SopOutcome.__tablename__)
+        assert f"Langkah SOP: — → SOP.50 rev. {step.sop.revision} langkah 3" in text
+        assert f"Formulir: — → {FORM_LABELS['disposition']}" in text and "Urutan: — → 1" in text
+    page = client.get("/admin/riwayat-administrasi/").get_data(as_text=True)
+    assert f"Pegawai: — → {name}" in page and f"Peran: — → {ROLE_LABELS[Role.KADIS]}" in page
+    assert "user_id" not in page and "id: — →" not in page and "weekday" not in page
