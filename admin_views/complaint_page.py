@@ -252,8 +252,23 @@ class ComplaintPage:
             return self._render_complaint(complaint, refused=refused.message,
                                           status=refused.status)  # fmt: skip
         db.session.refresh(complaint)
-        flash(f"Tersimpan: {record.outcome_label}. {_next_text(complaint)}", "success")
-        return redirect(url_for(".index_view"))
+        flash(f"Tersimpan: {record.outcome_label} — pengaduan {complaint.reg_number}. "
+              f"{_next_text(complaint)}", "success")  # fmt: skip
+        return redirect(self._next_task(complaint))
+
+    def _next_task(self, complaint) -> str:
+        """Where an official lands after acting: the same complaint when its next stage is
+        theirs too (the Kepala Dinas's steps 8 → 9), else the next complaint their queue
+        holds (by due moment), else the list."""
+        if why_not(complaint, current_user) is None and self.get_one(str(complaint.id)):
+            return url_for(".details_view", id=complaint.id)
+        if getattr(self, "queue_role", None):
+            following = self.get_query().filter(Complaint.id != complaint.id) \
+                .order_by(None).order_by(Complaint.due_at.is_(None), Complaint.due_at,
+                                         Complaint.id).first()  # fmt: skip
+            if following is not None:
+                return url_for(".details_view", id=following.id)
+        return url_for(".index_view")
 
     @expose("/jeda/", methods=("POST",))
     def pause_view(self):

@@ -2,6 +2,7 @@
 where it went, the front office registers from the menu and the home page, a wrong method is
 answered in Indonesian."""
 
+from models import Complaint, db
 from tests.test_closing import PAGE, _switch
 from tests.workflow_helpers import act, register_complaint
 
@@ -37,3 +38,39 @@ def test_a_wrong_method_is_answered_in_indonesian(client, auth):
     text = wrong.get_data(as_text=True)
     assert wrong.status_code == 405 and "Buka halamannya dari menu" in text
     assert "Method Not Allowed" not in text
+
+
+def test_after_acting_the_official_lands_on_the_next_thing_to_do(app, client, auth):
+    """The same complaint when its next stage is theirs too (the Kepala Dinas studies the
+    resume, then instructs: steps 8 → 9 of SOP.50), otherwise the next complaint of their
+    queue, otherwise the queue; the saved action is confirmed on arrival."""
+    from tests.conftest import csrf_token
+    from tests.workflow_helpers import FORMS, SOP_50_WALK
+
+    with app.app_context():
+        first, second = register_complaint(subject="Satu"), register_complaint(subject="Dua")
+        for who, _queue, outcome in SOP_50_WALK[:5]:  # to the Kadis's study of the resume
+            act(first, who, outcome)
+        ids = first.id, second.id, first.version, second.version
+        numbers = first.reg_number, second.reg_number
+    auth.login("kadis")
+    queue = "/admin/antrian/kadis/"
+
+    def do(cid, version, outcome):
+        page = f"{queue}details/?id={cid}"
+        with app.app_context():
+            form = FORMS[outcome]()
+        data = {**form, "outcome": outcome, "version": version,
+                "csrf_token": csrf_token(client, page)}  # fmt: skip
+        return client.post(f"{queue}aksi/?id={cid}", data=data)
+
+    studied = do(ids[0], ids[2], "dipelajari")
+    assert studied.location.endswith(f"details/?id={ids[0]}")  # step 9 is his as well
+    landed = client.get(studied.location).get_data(as_text=True)
+    assert "Tersimpan" in landed and numbers[0] in landed
+    with app.app_context():
+        version = db.session.get(Complaint, ids[0]).version
+    instructed = do(ids[0], version, "perintah_kabid")
+    assert instructed.location.endswith(f"details/?id={ids[1]}")  # the next in his queue
+    disposed = do(ids[1], ids[3], "arahan")
+    assert disposed.location.endswith(queue)  # nothing else waits

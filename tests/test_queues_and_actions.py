@@ -145,7 +145,10 @@ def test_kadis_disposes_from_the_queue_and_the_complaint_moves_on(app, client, a
         c = db.session.get(Complaint, cid)
         assert c.current_step_no == 4 and c.current_actor == "kabid"
         assert step_numbers(c) == [1, 2, 3]
-    assert office["kadis"][1] not in client.get("/admin/antrian/kadis/").get_data(as_text=True)
+    queue = client.get("/admin/antrian/kadis/").get_data(as_text=True)
+    assert "Tersimpan" in queue  # the saved action, confirmed where he lands
+    rows = queue[queue.index('class="table'):]  # the queue's rows, after the confirmation
+    assert office["kadis"][1] not in rows
 
 
 def test_a_role_posting_anothers_step_gets_403_and_nothing_changes(app, client, auth, office):
