@@ -147,7 +147,7 @@ def test_kadis_disposes_from_the_queue_and_the_complaint_moves_on(app, client, a
         assert step_numbers(c) == [1, 2, 3]
     queue = client.get("/admin/antrian/kadis/").get_data(as_text=True)
     assert "Tersimpan" in queue  # the saved action, confirmed where he lands
-    rows = queue[queue.index('class="table'):]  # the queue's rows, after the confirmation
+    rows = queue[queue.index('class="table') :]  # the queue's rows, after the confirmation
     assert office["kadis"][1] not in rows
 
 
