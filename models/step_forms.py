@@ -22,7 +22,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from models import db
@@ -51,6 +58,20 @@ SIGNATURES = (  # what a file's first bytes must be, by the type it claims
 
 def _required(label: str):
     return DataRequired(f"{label} wajib diisi.")
+
+
+class AtLeastOne:
+    """A list of boxes of which at least one must be ticked: flagged required, so that the
+    form marks it before it is sent."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -227,7 +248,12 @@ class DispositionForm(AddresseeMixin, StepForm):
     """The Kepala Dinas's lembar disposisi: marks, instruction, to the Kabid."""
 
     sifat = SelectField("Sifat", choices=[SelectChoice(s, s) for s in SIFAT])
-    marks = MultiCheckboxField("Dengan hormat harap", validate_choice=False)
+    marks = MultiCheckboxField(
+        "Dengan hormat harap",
+        validate_choice=False,
+        description="Centang sedikitnya satu.",
+        validators=[AtLeastOne("Centang sedikitnya satu isian 'Dengan hormat harap'.")],
+    )
     to_user = SelectField("Diteruskan kepada", coerce=int, validate_choice=False)
     instruction = TextAreaField(
         "Catatan / arahan", validators=[_required("Catatan disposisi"), Length(max=5000)]
@@ -243,9 +269,7 @@ class DispositionForm(AddresseeMixin, StepForm):
             )
         ]  # fmt: skip
 
-    def validate_marks(self, field):
-        if not field.data:
-            raise ValidationError("Centang sedikitnya satu isian 'Dengan hormat harap'.")
+    def validate_marks(self, field):  # none ticked: AtLeastOne
         known = {c.value for c in field.choices}
         if set(field.data) - known:
             raise ValidationError("Ada isian disposisi yang tidak dikenal.")

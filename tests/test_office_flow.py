@@ -74,3 +74,29 @@ def test_after_acting_the_official_lands_on_the_next_thing_to_do(app, client, au
     assert instructed.location.endswith(f"details/?id={ids[1]}")  # the next in his queue
     disposed = do(ids[1], ids[3], "arahan")
     assert disposed.location.endswith(queue)  # nothing else waits
+
+
+def test_forms_say_what_they_need_before_they_are_sent(app, client, auth):
+    """Required fields are marked on the form; the disposition's boxes say that one must be
+    ticked; a form sent without a tick says it once (issue 19 item 5)."""
+    import re
+
+    from tests.conftest import csrf_token
+
+    with app.app_context():
+        c = register_complaint()
+        cid, version = c.id, c.version
+    auth.login("fo")
+    form = client.get("/admin/antrian/fo/registrasi/").get_data(as_text=True)
+    assert re.search(r'Pokok pengaduan</label><span class="required-mark"', form)
+    assert not re.search(r'Alamat</label><span class="required-mark"', form)
+    _switch(auth, "kadis")
+    page = f"/admin/antrian/kadis/details/?id={cid}"
+    shown = client.get(page).get_data(as_text=True)
+    assert re.search(r'Dengan hormat harap<span class="required-mark"[^>]*> \*</span></legend>\s*'
+                     r'<small[^>]*>Centang sedikitnya satu\.', shown)  # fmt: skip
+    sent = client.post(f"/admin/antrian/kadis/aksi/?id={cid}", data={
+        "outcome": "arahan", "version": version, "sifat": "Biasa", "instruction": "Segera.",
+        "csrf_token": csrf_token(client, page)})  # fmt: skip
+    assert sent.status_code == 400
+    assert sent.get_data(as_text=True).count("Centang sedikitnya satu isian") == 1
