@@ -28,6 +28,7 @@ from models import (
     DayTally,
     Jenis,
     Sop,
+    SopStep,
     db,
 )
 from models.accounts import ROLE_LABELS, Role
@@ -135,6 +136,40 @@ class WaitingOnFilter(filters.BaseSQLAFilter):
 
     def operation(self):
         return "adalah"
+
+
+class StepFilter(filters.BaseSQLAFilter):
+    """The open step of a queue's complaints (``SOP.50:8``): the Kepala Dinas's new
+    dispositions apart from the resumes he studies."""
+
+    def apply(self, query, value, alias=None):
+        code, _, no = value.partition(":")
+        revisions = select(Sop.id).where(Sop.code == code)
+        return query.filter(Complaint.current_step_no == int(no), Complaint.sop_id.in_(revisions))
+
+    def validate(self, value):
+        code, _, no = (value or "").partition(":")
+        return bool(code) and no.isdigit() and len(value) <= 40
+
+    def operation(self):
+        return "adalah"
+
+
+def step_options(role: str):
+    """The steps (of every SOP) that wait on `role`, as filter choices; the newest revision's
+    name for a number."""
+
+    def load():
+        rows = db.session.execute(
+            select(Sop.code, SopStep.no, SopStep.short_name)
+            .join(Sop, Sop.id == SopStep.sop_id)
+            .where((SopStep.actor == role) | (SopStep.co_actor == role))
+            .order_by(Sop.code, SopStep.no, Sop.revision)
+        )  # fmt: skip
+        named = {(code, no): name for code, no, name in rows}
+        return [(f"{code}:{no}", f"{code} · {no}. {name}") for (code, no), name in named.items()]
+
+    return cached(f"steps:{role}", load)
 
 
 class ClosureFilter(filters.BaseSQLAFilter):
@@ -259,6 +294,12 @@ class ComplaintList(SecureModelView):
             ClosureFilter(Complaint.closed_as, "Cara selesai",
                           options=[("answered", "Dijawab"), *CLOSURES.items()]),
         ]  # fmt: skip
+        if getattr(self, "queue_role", None):  # a queue: which of its steps
+            self.column_filters.append(
+                StepFilter(
+                    Complaint.current_step_no, "Langkah", options=step_options(self.queue_role)
+                )
+            )
         super().__init__(*args, **kwargs)
 
     # -- search: an index, not LIKE over every row ---------------------------------------

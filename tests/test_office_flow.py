@@ -2,6 +2,8 @@
 where it went, the front office registers from the menu and the home page, a wrong method is
 answered in Indonesian."""
 
+from sqlalchemy import select
+
 from models import Complaint, db
 from tests.test_closing import PAGE, _switch
 from tests.workflow_helpers import act, register_complaint
@@ -100,3 +102,33 @@ def test_forms_say_what_they_need_before_they_are_sent(app, client, auth):
         "csrf_token": csrf_token(client, page)})  # fmt: skip
     assert sent.status_code == 400
     assert sent.get_data(as_text=True).count("Centang sedikitnya satu isian") == 1
+
+
+def test_the_kadis_filters_his_queue_by_step(app, client, auth):
+    """New dispositions apart from resumes to study (issue 19 item 6): a filter of the queue by
+    the open step, its choices the steps that wait on him (read from the SOP data)."""
+    import json
+    import re
+
+    from models import Sop, SopStep
+    from tests.workflow_helpers import SOP_50_WALK
+
+    with app.app_context():
+        new, studied = register_complaint(subject="Baru"), register_complaint(subject="Resume")
+        for who, _queue, outcome in SOP_50_WALK[:5]:  # to the Kadis's study of the resume
+            act(studied, who, outcome)
+        sop = db.session.get(Sop, studied.sop_id)
+        steps = {s.no: s.short_name for s in db.session.scalars(select(SopStep).where(
+            SopStep.sop_id == sop.id, SopStep.actor == "kadis"))}  # fmt: skip
+        at = (new.current_step_no, studied.current_step_no)
+        numbers = (new.reg_number, studied.reg_number)
+    assert set(at) <= set(steps) and at[0] != at[1]
+    auth.login("kadis")
+    queue = client.get("/admin/antrian/kadis/").get_data(as_text=True)
+    arg = re.search(r'"Langkah": \[\{"arg": "(\d+)"', queue).group(1)
+    for no in steps:  # offered (in the filters' JSON)
+        assert json.dumps([f"{sop.code}:{no}", f"{sop.code} · {no}. {steps[no]}"]) in queue
+    for (step, number), other in zip(zip(at, numbers, strict=True), reversed(numbers), strict=True):
+        rows = client.get(f"/admin/antrian/kadis/?flt0_{arg}={sop.code}:{step}").get_data(
+            as_text=True)  # fmt: skip
+        assert number in rows and other not in rows
