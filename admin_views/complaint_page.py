@@ -27,14 +27,7 @@ from models import (
 )
 from models.accounts import ROLE_LABELS, Role
 from models.actors import class_role, clock_role, forward_role, merge_role, open_step, why_not
-from models.closing import (
-    active_agencies,
-    active_classes,
-    forward,
-    merge,
-    merged_into,
-    set_class,
-)
+from models.closing import forward, merge, merged_into, set_class
 from models.dates import (
     format_moment,
     to_wib,
@@ -66,6 +59,7 @@ from models.lapor import (
     national_limits,
 )
 from models.lapor_api import api_ready, latest_post, queue_followup
+from models.masterdata import ComplaintClass, OtherAgency, offered
 from models.params import parse_id
 from models.pdf import render_pdf, render_register
 from models.settings import agency_settings
@@ -164,8 +158,8 @@ class ComplaintPage:
             role_labels=ROLE_LABELS,
             may_pause=clock_role(complaint, current_user) is not None,
             overall=overall_state(complaint, now),
-            classes=active_classes() if class_role(complaint, current_user, now) else None,
-            agencies=active_agencies() if forward_role(complaint, current_user, now) else None,
+            classes=offered(ComplaintClass) if class_role(complaint, current_user, now) else None,
+            agencies=offered(OtherAgency) if forward_role(complaint, current_user, now) else None,
             may_merge=may_merge,
             similar=similar(
                 current_user,

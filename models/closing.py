@@ -68,11 +68,6 @@ def _reason(raw: str | None, what: str) -> str:
 # -- class and overall limit ------------------------------------------------------------------
 
 
-def active_classes() -> list[ComplaintClass]:
-    return list(db.session.scalars(select(ComplaintClass).where(ComplaintClass.active.is_(True))
-                                   .order_by(ComplaintClass.ordering)))  # fmt: skip
-
-
 def set_class(complaint_id: int, user: User, raw_class_id, now: datetime | None = None,
               expected_version: int | None = None) -> ComplaintClass:  # fmt: skip
     """Set or change an open complaint's class (the Kabid), its overall due moment from
@@ -170,11 +165,6 @@ def merged_into(primary: Complaint) -> list[Complaint]:
 
 
 # -- forwarding (pelimpahan) ------------------------------------------------------------------
-
-
-def active_agencies() -> list[OtherAgency]:
-    return list(db.session.scalars(select(OtherAgency).where(OtherAgency.active.is_(True))
-                                   .order_by(OtherAgency.ordering, OtherAgency.name)))  # fmt: skip
 
 
 def forward(complaint_id: int, user: User, raw_agency_id, reason: str | None,

@@ -27,8 +27,9 @@ STATUSES = {"in_progress": "Dalam proses", "closed": "Selesai"}
 # another complaint of the same matter, or forwarded to the agency it belongs to. Each is
 # also the `phase` of the history row that closed it.
 CLOSURES = {"merge": "Digabung", "forward": "Dilimpahkan"}
-# History rows that finish no SOP step: the clock stopped or restarted, a closure.
-EVENT_PHASES = ("pause", "resume", *CLOSURES)
+# History rows that finish no SOP step: the clock stopped or restarted, a class set or
+# changed, a closure.
+EVENT_PHASES = ("pause", "resume", "class", *CLOSURES)
 
 
 class Complaint(db.Model):

@@ -1,7 +1,7 @@
 """Lookup lists officials pick from: channels, platforms, jenis, disposition marks, complaint
 classes and the other agencies complaints are forwarded to."""
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import db
@@ -16,6 +16,12 @@ class _Lookup:
 
     def __str__(self) -> str:
         return self.name
+
+
+def offered(model) -> list:
+    """The rows of a pick list that forms offer: the active ones, in the list's order."""
+    return list(db.session.scalars(select(model).where(model.active.is_(True))
+                                   .order_by(model.ordering, model.name)))  # fmt: skip
 
 
 class Channel(_Lookup, db.Model):

@@ -639,6 +639,7 @@ def _tell_overall(now: datetime, day: date, lower: datetime, recipients: Recipie
         select(Complaint)
         .where(Complaint.status == "in_progress", Complaint.class_due_soon_at <= now,
                Complaint.class_due_at >= lower)
+        .options(selectinload(Complaint.complaint_class))
         .order_by(Complaint.id)
     ).all()  # fmt: skip
     soon = late = 0

@@ -7,7 +7,6 @@ Each form knows which complaint it is for; `record_data()` is what the history k
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import select
 from werkzeug.utils import secure_filename
 from wtforms import (
     BooleanField,
@@ -38,7 +37,14 @@ from models.actors import invitees
 from models.complaint import MeetingInvitee, StepRecord
 from models.dates import WIB, to_wib
 from models.kinds import FORM_KINDS
-from models.masterdata import Channel, ComplaintClass, DispositionMark, Jenis, Platform
+from models.masterdata import (
+    Channel,
+    ComplaintClass,
+    DispositionMark,
+    Jenis,
+    Platform,
+    offered,
+)
 from models.types import utcnow
 from models.words import bind_clean_text_field, wtforms_translations
 
@@ -173,18 +179,13 @@ class RegisterForm(StepForm):
     )  # fmt: skip
 
     def setup(self):
-        def active(model):
-            return db.session.scalars(
-                select(model).where(model.active.is_(True)).order_by(model.ordering)
-            ).all()
-
-        self.channel_id.choices = [SelectChoice(c.id, c.name) for c in active(Channel)]
+        self.channel_id.choices = [SelectChoice(c.id, c.name) for c in offered(Channel)]
         self.platform_id.choices = [SelectChoice(0, "—")] + [
-            SelectChoice(p.id, p.name) for p in active(Platform)
+            SelectChoice(p.id, p.name) for p in offered(Platform)
         ]
-        self.jenis_id.choices = [SelectChoice(j.id, j.name) for j in active(Jenis)]
+        self.jenis_id.choices = [SelectChoice(j.id, j.name) for j in offered(Jenis)]
         self.class_id.choices = [SelectChoice(0, "— belum ditentukan —")] + [
-            SelectChoice(c.id, c.label) for c in active(ComplaintClass)
+            SelectChoice(c.id, c.label) for c in offered(ComplaintClass)
         ]
         if self.received_at.data is None and not self.received_at.raw_data:
             self.received_at.data = to_wib(self.now).replace(second=0, microsecond=0, tzinfo=None)
@@ -261,13 +262,7 @@ class DispositionForm(AddresseeMixin, StepForm):
 
     def setup(self):
         self._setup_addressee()
-        self.marks.choices = [
-            SelectChoice(m.code, m.name)
-            for m in db.session.scalars(
-                select(DispositionMark).where(DispositionMark.active.is_(True))
-                .order_by(DispositionMark.ordering)
-            )
-        ]  # fmt: skip
+        self.marks.choices = [SelectChoice(m.code, m.name) for m in offered(DispositionMark)]
 
     def validate_marks(self, field):  # none ticked: AtLeastOne
         known = {c.value for c in field.choices}

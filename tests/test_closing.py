@@ -19,7 +19,9 @@ from models.dates import to_wib
 from models.duplicates import REASONS
 from models.notifications import Notice, Notification, sweep
 from models.recap import ANSWERED, build_recap, parse_period
+from models.tracking import public_timeline
 from models.types import utcnow
+from models.workflow import history_of, step_numbers
 from tests.workflow_helpers import SOP_50_WALK, act, register_complaint, user
 
 PAGE = "/admin/pengaduan/details/?id={}"
@@ -76,6 +78,12 @@ def test_a_class_set_at_registration_gives_the_overall_due_moment_and_the_kabid_
                                    .order_by(StepRecord.seq.desc()).limit(1))  # fmt: skip
         assert record.phase == "class" and record.data["before"] == "Ringan"
         assert record.actor.username == "kabid" and c.status == "in_progress"
+        # A class change finishes no step: the path taken and the citizen's timeline are as
+        # they were (no step was taken after the registration).
+        history = history_of(c)
+        assert step_numbers(c, history) == step_numbers(c, history[:-1])
+        stages = {s.label: s.at for s in public_timeline(c, history)}
+        assert stages["Diregistrasi"] is not None and stages["Ditindaklanjuti"] is None
 
 
 def test_the_overall_limit_is_reminded_when_near_and_escalated_when_passed(app):
