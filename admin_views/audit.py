@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 from admin_views.base import SecureModelView
 from admin_views.export import ExportMixin
 from models.audit import ACTIONS
-from models.dates import DAYS, format_moment
+from models.dates import DAYS, format_moment, format_value
 
 TABLE_LABELS = {
     "user": "Pengguna", "acting_appointment": "Plt./Plh.", "calendar_day": "Kalender kerja",
@@ -15,6 +15,7 @@ TABLE_LABELS = {
     "disposition_mark": "Tanda disposisi", "sop": "SOP", "sop_step": "Langkah SOP",
     "sop_outcome": "Hasil langkah SOP", "complaint_class": "Kelas pengaduan",
     "other_agency": "Instansi tujuan pelimpahan",
+    "answer_template": "Templat jawaban",
 }  # fmt: skip
 
 
@@ -36,7 +37,7 @@ FIELD_LABELS = {
     "weekday": "Hari", "is_open": "Buka", "opens": "Jam buka", "closes": "Jam tutup",
     "nip": "NIP", "email": "Email", "whatsapp": "WhatsApp", "password_changed_at":
     "Kata sandi diganti", "notify_email": "Notifikasi email", "notify_whatsapp":
-    "Notifikasi WhatsApp",
+    "Notifikasi WhatsApp", "subject": "Hal", "body": "Isi surat",
 }  # fmt: skip
 
 
@@ -54,11 +55,12 @@ def _code_labels():
 
 def _referenced(field: str, value):
     """The name of the row an id column points to (None: not such a column, or gone)."""
-    from models import Sop, SopStep, User, db
+    from models import Jenis, Sop, SopStep, User, db
 
     rows = {"step_id": (SopStep, lambda r: f"{r.sop.code} rev. {r.sop.revision} langkah {r.no}"),
             "sop_id": (Sop, lambda r: f"{r.code} rev. {r.revision}"),
-            "user_id": (User, lambda r: r.full_name)}  # fmt: skip
+            "user_id": (User, lambda r: r.full_name),
+            "jenis_id": (Jenis, lambda r: r.name)}  # fmt: skip
     if field not in rows or not isinstance(value, int):
         return None
     model, name = rows[field]
@@ -67,27 +69,75 @@ def _referenced(field: str, value):
 
 
 # The same column name meaning another thing in one table.
-TABLE_FIELD_LABELS = {("sop_outcome", "position"): "Urutan"}
-ID_LABELS = {"step_id": "Langkah SOP", "sop_id": "SOP", "user_id": "Pegawai"}
+TABLE_FIELD_LABELS = {("sop_outcome", "position"): "Urutan",
+                      ("sop_outcome", "code"): "Kode (untuk sistem)",
+                      ("sop_outcome", "only_after"): "Hanya ditawarkan setelah",
+                      ("sop", "code"): "Kode SOP", ("sop", "draft"): "Status",
+                      ("sop_step", "closing"): "Tahap penutup"}  # fmt: skip
+ID_LABELS = {"step_id": "Langkah SOP", "sop_id": "SOP", "user_id": "Pegawai", "jenis_id": "Jenis"}
+
+
+def _field_label(table: str, field: str) -> str:
+    from models.sop_revision import HEADER_LABELS
+
+    if table == "sop" and field in HEADER_LABELS:
+        return TABLE_FIELD_LABELS.get((table, field)) or HEADER_LABELS[field]
+    return (TABLE_FIELD_LABELS.get((table, field)) or FIELD_LABELS.get(field)
+            or ID_LABELS.get(field, field))  # fmt: skip
+
+
+def _table_value_labels(table: str) -> dict:
+    """Values a column of this table holds that mean more than their words: a revision's
+    draft flag is its status, a step's closing kind its stage."""
+    from models.sop_revision import CLOSING_LABELS
+
+    return {"sop": {"draft": {True: "draf (belum berlaku)", False: "diterbitkan"}},
+            "sop_step": {"closing": CLOSING_LABELS}}.get(table, {})  # fmt: skip
+
+
+def _outcome_names(changes: dict) -> dict[str, str]:
+    """The names of the outcomes a recorded `only_after` lists: those of the outcome's own SOP
+    where its step is known (a created or deleted outcome records it), else of any SOP."""
+    from sqlalchemy import select
+
+    from models import SopOutcome, SopStep, db
+
+    codes = {code for value in changes.get("only_after") or () if isinstance(value, str)
+             for code in value.split(",") if code}  # fmt: skip
+    if not codes:
+        return {}
+    steps = [v for v in changes.get("step_id") or () if isinstance(v, int)]
+    own = set(db.session.scalars(select(SopStep.sop_id).where(SopStep.id.in_(steps))))
+    names = {}
+    for code, label, sop_id in db.session.execute(
+        select(SopOutcome.code, SopOutcome.label, SopStep.sop_id).join(SopStep)
+        .where(SopOutcome.code.in_(codes)).order_by(SopOutcome.id)):  # fmt: skip
+        if code not in names or sop_id in own:
+            names[code] = label
+    return names
 
 
 def _change_lines(changes: dict, table: str = "") -> list[tuple[str, str, str]]:
     """(field, old, new) of a recorded change, as the admin pages say it: the field by its page
     name, codes by their labels, ids by the name of their row, yes/no in words, an empty value
     as a dash — never a bare id or code."""
-    labels = _code_labels()
+    labels, own = _code_labels(), _table_value_labels(table)
+    outcomes = _outcome_names(changes or {})
 
     def shown(field, value):
+        if value in own.get(field, {}):
+            return own[field][value]
         if isinstance(value, bool):
             return "Ya" if value else "Tidak"
         if value in (None, ""):
             return "—"
+        if field == "only_after" and isinstance(value, str):
+            return ", ".join(outcomes.get(code, code) for code in value.split(","))
         if field in labels:
             return labels[field].get(value, value)
-        return _referenced(field, value) or value
+        return _referenced(field, value) or format_value(value)
 
-    return [(TABLE_FIELD_LABELS.get((table, field)) or FIELD_LABELS.get(field)
-             or ID_LABELS.get(field, field), shown(field, old), shown(field, new))
+    return [(_field_label(table, field), shown(field, old), shown(field, new))
             for field, (old, new) in (changes or {}).items()
             if field != "id"]  # the row's own id: the Baris column names the row  # fmt: skip
 

@@ -19,6 +19,7 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -45,11 +46,16 @@ from models.sop_revision import (
     HEADER_FIELDS,
     RevisionInvalid,
     changes,
+    compare,
     copy_revision,
     delete_step,
+    outcome_code,
+    outcome_names,
     problems,
     publish,
     revisions,
+    takes_effect,
+    target_words,
 )
 from models.swimlane import swimlane
 
@@ -96,27 +102,42 @@ class HeaderForm(AppForm):
 
 
 class OutcomeForm(AdminBaseForm):
-    """One way a step ends; a row left blank is ignored, a ticked `remove` drops the row."""
+    """One way a step ends; a row left blank is ignored, a ticked `remove` drops the row. The
+    code is the engine's name of the outcome: made from the name when left empty."""
 
-    code = StringField("Kode", validators=[Optional(), CODE, Length(max=40)])
     label = StringField("Nama hasil", validators=[Length(max=200)])
-    form = SelectField("Formulir", choices=_choices(FORM_LABELS.items()))
+    form = SelectField(
+        "Formulir yang diisi", choices=_choices([("", "— pilih formulir —"), *FORM_LABELS.items()])
+    )
     leads_to = SelectField("Lanjut ke", validate_choice=False)
-    document = SelectField("Dokumen", choices=_choices([("", "—"), *DOCUMENT_TITLES.items()]))
-    only_after = StringField("Hanya setelah (kode hasil, pisahkan koma)",
-                             validators=[Length(max=200)])  # fmt: skip
-    remove = BooleanField("Hapus")
+    document = SelectField(
+        "Dokumen", choices=_choices([("", "tanpa dokumen"), *DOCUMENT_TITLES.items()])
+    )
+    only_after = SelectMultipleField(
+        "Hanya ditawarkan bila langkah ini dicapai lewat",
+        validate_choice=False,  # an outcome no longer in the SOP: `problems` names it
+        description="Kosongkan bila hasil ini selalu ditawarkan.",
+    )
+    code = StringField("Kode (untuk sistem)", validators=[Optional(), CODE, Length(max=40)],
+                       description="Boleh dikosongkan: dibuat dari nama hasil.")  # fmt: skip
+    remove = BooleanField("Hapus hasil ini")
 
     def is_blank(self) -> bool:
-        return not (self.code.data or "").strip() and not (self.label.data or "").strip()
+        typed = ((self.label.data or "").strip(), (self.code.data or "").strip())
+        chosen = (self.form.data, self.leads_to.data, self.document.data, self.only_after.data)
+        return not any((*typed, *chosen))
 
 
 class SopStepForm(AppForm):
     """One row of the paper's table, with its outcomes."""
 
-    actor = SelectField("Pelaksana", choices=_choices(ACTOR_CHOICES))
+    actor = SelectField(
+        "Pelaksana",
+        choices=_choices([("", "— pilih pelaksana —"), *ACTOR_CHOICES]),
+        validators=[DataRequired("Pilih pelaksana langkah ini.")],
+    )
     co_actor = SelectField(
-        "Dipimpin oleh (bila ada)", choices=_choices([("", "—"), *ACTOR_CHOICES[1:]])
+        "Dipimpin oleh (bila ada)", choices=_choices([("", "— tidak ada —"), *ACTOR_CHOICES[1:]])
     )
     activity = TextAreaField("Kegiatan", validators=[DataRequired(), Length(max=2000)])
     short_name = StringField("Nama singkat (di antrian)",
@@ -135,18 +156,22 @@ class SopStepForm(AppForm):
     output = StringField("Output", validators=[Length(max=200)])
     outcomes = FieldList(FormField(OutcomeForm), min_entries=1)
 
-    def validate_outcomes(self, field):
-        for entry in field.entries:
-            sub = entry.form
-            if sub.is_blank() or sub.remove.data:
-                continue
-            if not sub.code.data or not sub.label.data:
-                raise ValidationError("Setiap hasil memerlukan kode dan nama.")
+    def kept_outcomes(self) -> list[OutcomeForm]:
+        """The outcome rows to save: neither blank nor ticked for removal."""
+        return [e.form for e in self.outcomes.entries
+                if not e.form.is_blank() and not e.form.remove.data]  # fmt: skip
+
+    def validate_outcomes(self, _field):
+        kept = self.kept_outcomes()
+        for sub in kept:
+            if not (sub.label.data or "").strip():
+                raise ValidationError("Setiap hasil memerlukan nama.")
+            if not sub.form.data:
+                raise ValidationError(f"Hasil '{sub.label.data}': pilih formulir yang diisi.")
             if not (sub.leads_to.data or "").isdigit() and sub.leads_to.data not in ENDS_LABELS:
                 raise ValidationError(f"Hasil '{sub.label.data}': pilih ke mana hasil ini "
                                       "mengarah.")  # fmt: skip
-        codes = [e.form.code.data for e in field.entries
-                 if not e.form.is_blank() and not e.form.remove.data]  # fmt: skip
+        codes = [sub.code.data.strip() for sub in kept if (sub.code.data or "").strip()]
         if len(codes) != len(set(codes)):
             raise ValidationError("Kode hasil tidak boleh sama dalam satu langkah.")
 
@@ -159,6 +184,25 @@ class NewSopForm(AppForm):
     source = SelectField("Salin dari", coerce=int)
     effective_on = DateField("Tgl Efektif", validators=[InputRequired("Tanggal wajib diisi."),
                                                         _not_before_today])  # fmt: skip
+
+
+def _leads_to_choices(sop: Sop, number: int) -> list[SelectChoice]:
+    """Where an outcome may lead: a step by its number and name (the one being added too), or
+    an end; nothing chosen until the admin chooses."""
+    names = {s.no: s.short_name for s in sop.steps}
+    names.setdefault(number, "langkah yang sedang ditambahkan")
+    steps = [(str(no), target_words(no, None, names)) for no in sorted(names)]
+    ends = [(end, target_words(None, end, names)) for end in ENDS_LABELS]
+    return _choices([("", "— pilih —"), *steps, *ends])
+
+
+def _entered_by_choices(sop: Sop, held) -> list[SelectChoice]:
+    """The outcomes of the draft by name and step; one held that the draft no longer has is
+    listed as such, so that the admin sees it and can drop it."""
+    names = outcome_names(sop)
+    gone = [(code, "hasil yang sudah tidak ada di SOP ini") for code in held or ()
+            if code not in names]  # fmt: skip
+    return _choices([*names.items(), *gone])
 
 
 def _is_admin() -> bool:
@@ -342,14 +386,14 @@ class SopView(SecureModelView):
                     form.outcomes.append_entry({
                         "code": o.code, "label": o.label, "form": o.form,
                         "leads_to": str(o.leads_to), "document": o.document or "",
-                        "only_after": o.only_after or ""})  # fmt: skip
+                        "only_after": list(o.only_after_codes)})  # fmt: skip
                 form.outcomes.append_entry()  # one empty row: a new outcome
         else:
             form = SopStepForm()
-        targets = [(str(n), f"langkah {n}") for n in range(1, max(len(sop.steps), number) + 1)]
-        targets += [(end, label) for end, label in ENDS_LABELS.items()]
+        targets = _leads_to_choices(sop, number)
         for entry in form.outcomes.entries:
-            entry.form.leads_to.choices = _choices(targets)
+            entry.form.leads_to.choices = targets
+            entry.form.only_after.choices = _entered_by_choices(sop, entry.form.only_after.data)
         if form.validate_on_submit():
             if step is None:
                 step = SopStep(no=number)
@@ -375,17 +419,20 @@ class SopView(SecureModelView):
         step.time_working_days = None if minutes else form.time_amount.data
         step.outcomes.clear()
         db.session.flush()  # the old rows go before new ones may reuse their codes
-        kept = [e.form for e in form.outcomes.entries
-                if not e.form.is_blank() and not e.form.remove.data]  # fmt: skip
+        kept = form.kept_outcomes()
+        taken = {sub.code.data.strip() for sub in kept if (sub.code.data or "").strip()}
         for position, sub in enumerate(kept):
             target = sub.leads_to.data or ""
+            label = sub.label.data.strip()
+            code = (sub.code.data or "").strip() or outcome_code(label, taken)
+            taken.add(code)
             step.outcomes.append(SopOutcome(
-                position=position, code=sub.code.data.strip(), label=sub.label.data.strip(),
+                position=position, code=code, label=label,
                 form=sub.form.data, document=sub.document.data or None,
                 next_step_no=parse_count(target, MAX_ID) if target.isdigit() else None,
                 ends=None if target.isdigit() else (target or None),
-                only_after=",".join(c.strip() for c in (sub.only_after.data or "").split(",")
-                                    if c.strip()) or None,
+                only_after=",".join(c.strip() for c in sub.only_after.data or () if c.strip())
+                or None,
             ))  # fmt: skip
 
     @expose("/hapus-langkah/", methods=("POST",))
@@ -406,10 +453,13 @@ class SopView(SecureModelView):
             flash(f"Langkah {no} dihapus; langkah sesudahnya bergeser satu nomor.", "success")
         return redirect(url_for(".details_view", id=sop.id))
 
-    @expose("/terbitkan/", methods=("POST",))
+    @expose("/terbitkan/", methods=("GET", "POST"))
     def publish_view(self):
-        """Put a draft in force from its effective date, if the engine can run it."""
+        """Show what publishing a draft changes and when it takes effect (GET); put it in force
+        from its effective date (POST), if the engine can run it."""
         sop = self._draft()
+        if request.method == "GET":
+            return self._publish_page(sop)
         try:
             publish(sop, today_wib())
         except RevisionInvalid as invalid:
@@ -418,11 +468,26 @@ class SopView(SecureModelView):
             for line in invalid.problems:
                 flash(line, "error")
             return redirect(url_for(".details_view", id=sop.id))
+        effect = takes_effect(sop)
         db.session.commit()
-        flash(f"{sop.code} revisi {sop.revision} diterbitkan: berlaku untuk pengaduan yang "
-              f"diregistrasi mulai {format_date_long(sop.effective_on)}. Pengaduan yang sedang "
-              "berjalan tetap mengikuti revisi lamanya.", "success")  # fmt: skip
+        flash(f"{sop.code} revisi {sop.revision} diterbitkan. {effect[0]} {effect[1]}",
+              "success")  # fmt: skip
         return redirect(url_for(".details_view", id=sop.id))
+
+    def _publish_page(self, sop: Sop):
+        """The confirmation: the changes against the revision in force, the effect on
+        complaints, and what still keeps the draft from being published."""
+        today = today_wib()
+        in_force = current_sop(sop.code, today)
+        return self.render(
+            "admin/sop_publish.html",
+            sop=sop,
+            in_force=in_force,
+            comparison=compare(in_force, sop),
+            effect=takes_effect(sop),
+            problems=problems(sop, today),
+            date_short=format_date_short,
+        )
 
     @expose("/hapus-draf/", methods=("POST",))
     def discard_view(self):

@@ -1,24 +1,32 @@
 """Revising an SOP in the admin: copy a revision into a draft, check its step graph, publish it.
 
 A draft (`Sop.draft`) is in force for nobody. Publishing it checks that the engine can run it
-(`problems`) and fixes its effective date; from that date `current_sop` gives it to newly
-registered complaints, while complaints in flight keep the revision they were registered under
-(`Complaint.sop_id`). A published revision is never edited or deleted; a draft may be dropped.
+(`problems`) and fixes its effective date; `current_sop` gives it to complaints received from
+that date (registration asks for the revision in force on the day of receipt; an online
+submission keeps the one in force when it was sent), while complaints in flight keep the
+revision they were registered under (`Complaint.sop_id`). `compare` and `takes_effect` say so
+to the admin before publishing. A published revision is never edited or deleted; a draft may be
+dropped.
 """
 
+import re
+import unicodedata
+from dataclasses import dataclass
 from datetime import date
+from difflib import SequenceMatcher
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models import db
-from models.dates import today_wib
+from models.dates import format_date_long, format_date_short, today_wib
 from models.kinds import DOCUMENT_TITLES, DOCUMENTS, FORM_LABELS, FORMS
 from models.sop import (
     ACTOR_LABELS,
     ACTORS,
     CLOSING_KINDS,
     ENDS,
+    ENDS_LABELS,
     PUBLIC,
     Sop,
     SopOutcome,
@@ -33,6 +41,9 @@ HEADER_FIELDS = (
 )  # fmt: skip
 STEP_FIELDS = ("no", "actor", "co_actor", "activity", "short_name", "input_doc", "time_minutes",
                "time_working_days", "output", "closing")  # fmt: skip
+# The stages after the paper's table (CLOSING_KINDS), as the admin pages name them.
+CLOSING_LABELS = {"answer": "Penyusunan jawaban tertulis",
+                  "dispatch": "Pengiriman jawaban kepada pengadu"}  # fmt: skip
 OUTCOME_FIELDS = ("position", "code", "label", "form", "next_step_no", "ends", "document",
                   "only_after")  # fmt: skip
 
@@ -97,8 +108,8 @@ def problems(sop: Sop, today: date | None = None) -> list[str]:
     for kind in CLOSING_KINDS:
         closing = [s.no for s in steps if s.closing == kind]
         if len(closing) > 1:
-            found.append(f"Tahap penutup '{kind}' hanya boleh ada pada satu langkah (sekarang "
-                         f"langkah {', '.join(map(str, closing))}).")  # fmt: skip
+            found.append(f"Tahap penutup '{CLOSING_LABELS[kind]}' hanya boleh ada pada satu "
+                         f"langkah (sekarang langkah {', '.join(map(str, closing))}).")  # fmt: skip
     registrations = [(s, o) for s in steps for o in s.outcomes if o.form == "register"]
     if len(registrations) != 1:
         found.append("Harus ada tepat satu hasil berformulir registrasi pengaduan "
@@ -140,8 +151,8 @@ def problems(sop: Sop, today: date | None = None) -> list[str]:
                     )
             for name in o.only_after_codes:
                 if name not in codes:
-                    found.append(f"{what}: 'hanya setelah' menyebut hasil '{name}' yang tidak "
-                                 "ada di SOP ini.")  # fmt: skip
+                    found.append(f"{what}: hanya ditawarkan setelah hasil '{name}', padahal "
+                                 "hasil itu tidak ada di SOP ini.")  # fmt: skip
     if first is not None:
         reached, todo = {1}, [1]
         while todo:
@@ -194,17 +205,6 @@ def delete_step(sop: Sop, no: int) -> None:
     db.session.flush()
 
 
-def _step_text(step: SopStep) -> dict:
-    return {
-        "Pelaksana": step.actor_label,
-        "Kegiatan": step.activity,
-        "Kelengkapan": step.input_doc,
-        "Waktu": step.time_label,
-        "Output": step.output,
-        "Hasil": "; ".join(f"{o.label} → {o.leads_to_label}" for o in step.outcomes),
-    }
-
-
 HEADER_LABELS = {
     "number": "Nomor SOP", "name": "Nama SOP", "unit": "Unit", "made_on": "Tgl Pembuatan",
     "revised_on": "Tgl Revisi", "effective_on": "Tgl Efektif",
@@ -215,28 +215,240 @@ HEADER_LABELS = {
     "records": "Pencatatan dan Pendataan", "procedure_title": "Judul uraian prosedur",
     "reconstructed": "Direkonstruksi", "note": "Catatan",
 }  # fmt: skip
+# How a step reads in a comparison, in the order of the paper's columns.
+STEP_WORDS = (
+    ("Pelaksana", lambda s: s.actor_label),
+    ("Nama singkat", lambda s: s.short_name),
+    ("Kegiatan", lambda s: s.activity),
+    ("Kelengkapan", lambda s: s.input_doc),
+    ("Waktu", lambda s: s.time_label),
+    ("Output", lambda s: s.output),
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One thing said otherwise, in words: `before` empty for something new, `after` empty
+    for something gone."""
+
+    what: str
+    before: str = ""
+    after: str = ""
+
+    def __str__(self) -> str:
+        if self.before and self.after:
+            return f"{self.what}: {self.before} → {self.after}"
+        return f"{self.what}: {self.before or self.after}"
+
+
+@dataclass(frozen=True)
+class StepDiff:
+    """A step as a comparison shows it: its number in the new revision and in the old one
+    (None where it is not), how people name it and, for a step in both, what changes."""
+
+    no: int | None
+    old_no: int | None
+    name: str
+    actor: str
+    activity: str
+    time: str
+    outcomes: tuple[str, ...]
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def moved(self) -> bool:
+        return None not in (self.no, self.old_no) and self.no != self.old_no
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a revision changes against another, as plain data for a page: header fields,
+    steps added, removed and changed (against no revision at all, every step is added)."""
+
+    header: tuple[Change, ...]
+    added: tuple[StepDiff, ...]
+    removed: tuple[StepDiff, ...]
+    changed: tuple[StepDiff, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.header or self.added or self.removed or self.changed)
+
+
+def target_words(no: int | None, ends: str | None, names: dict[int, str]) -> str:
+    """Where an outcome leads, as the admin reads it: "langkah 4 (Resume)" or "selesai"."""
+    if no is None:
+        return ENDS_LABELS.get(ends, "belum ditentukan")
+    return f"langkah {no} ({names[no]})" if no in names else f"langkah {no}"
+
+
+def outcome_names(sop: Sop) -> dict[str, str]:
+    """Each outcome code of a revision as people name it: the outcome's name and its step."""
+    names: dict[str, list[str]] = {}
+    for step in sop.steps:
+        for o in step.outcomes:
+            names.setdefault(o.code, []).append(f"{o.label} (langkah {step.no})")
+    return {code: " / ".join(labels) for code, labels in names.items()}
+
+
+def outcome_code(label: str, taken: set[str]) -> str:
+    """A code for a new outcome named `label`: its letters and digits in lower case joined by
+    underscores, numbered when the step already has it."""
+    plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "_", plain.lower()).strip("_")[:36] or "hasil"
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}_{n}"
+    return code
+
+
+class _Words:
+    """How one revision's outcomes read: their targets by step name, `only_after` by name."""
+
+    def __init__(self, sop: Sop):
+        self.steps = {s.no: s.short_name for s in sop.steps}
+        self.outcomes = outcome_names(sop)
+
+    def target(self, o: SopOutcome) -> str:
+        return target_words(o.next_step_no, o.ends, self.steps)
+
+    def outcome(self, o: SopOutcome) -> str:
+        return f"{o.label} → {self.target(o)}"
+
+    def only_after(self, o: SopOutcome) -> str:
+        if not o.only_after_codes:
+            return "selalu ditawarkan"
+        return ", ".join(self.outcomes.get(c, c) for c in o.only_after_codes)
+
+
+def _pairs(old: list[SopStep], new: list[SopStep]) -> list[tuple]:
+    """The steps of two revisions side by side, (old, new), None where a step has no twin:
+    aligned by their short names, so that a deleted step does not make every later step look
+    changed; a renamed step in the same place stays the same step."""
+    matcher = SequenceMatcher(None, [s.short_name for s in old], [s.short_name for s in new],
+                              autojunk=False)  # fmt: skip
+    pairs = []
+    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        olds, news = old[i1:i2], new[j1:j2]
+        both = min(len(olds), len(news))
+        pairs += list(zip(olds[:both], news[:both], strict=True))
+        pairs += [(s, None) for s in olds[both:]] + [(None, s) for s in news[both:]]
+    return pairs
+
+
+def _step_diff(step: SopStep, words: _Words, old_no=None, no=None, changes=()) -> StepDiff:
+    return StepDiff(no=no, old_no=old_no, name=step.short_name, actor=step.actor_label,
+                    activity=step.activity, time=step.time_label,
+                    outcomes=tuple(words.outcome(o) for o in step.outcomes),
+                    changes=tuple(changes))  # fmt: skip
+
+
+def _document(o: SopOutcome) -> str:
+    return DOCUMENT_TITLES.get(o.document, "tanpa dokumen")
+
+
+def _outcome_changes(old: SopStep, new: SopStep, before: _Words, after: _Words,
+                     renumbered: dict[int, int]) -> list[Change]:  # fmt: skip
+    """The outcomes of one step compared, matched by their codes; a target counts as the same
+    when it is the same step under its new number."""
+    found = []
+    olds = {o.code: o for o in old.outcomes}
+    for o in new.outcomes:
+        was = olds.pop(o.code, None)
+        if was is None:
+            found.append(Change("Hasil baru", after=after.outcome(o)))
+            continue
+        moved = (was.ends != o.ends if o.next_step_no is None
+                 else renumbered.get(was.next_step_no) != o.next_step_no)  # fmt: skip
+        pairs = [
+            ("Nama", was.label, o.label),
+            ("Formulir", FORM_LABELS.get(was.form, was.form), FORM_LABELS.get(o.form, o.form)),
+            ("Dokumen", _document(was), _document(o)),
+            ("Hanya ditawarkan setelah", before.only_after(was), after.only_after(o)),
+        ]
+        if moved:
+            pairs.append(("Lanjut ke", before.target(was), after.target(o)))
+        found += [Change(f"Hasil '{was.label}', {what}", a, b) for what, a, b in pairs if a != b]
+    found += [Change("Hasil dihapus", before=before.outcome(o)) for o in olds.values()]
+    return found
+
+
+def _header_text(value) -> str:
+    if isinstance(value, bool):
+        return "Ya" if value else "Tidak"
+    if isinstance(value, date):
+        return format_date_short(value)
+    return value or "—"
+
+
+def compare(old: Sop | None, new: Sop) -> Comparison:
+    """What `new` changes against `old` (None: a new SOP, every step added), in words: the
+    header fields, the steps added, removed and changed (actor, name, activity, time standard,
+    outcomes and their form, target, document), each by its label, never a code."""
+    if old is None:
+        words = _Words(new)
+        return Comparison((), tuple(_step_diff(s, words, no=s.no) for s in new.steps), (), ())
+    header = tuple(Change(HEADER_LABELS[f], _header_text(getattr(old, f)),
+                          _header_text(getattr(new, f)))
+                   for f in HEADER_FIELDS
+                   if f not in ("revised_on", "effective_on")
+                   and getattr(old, f) != getattr(new, f))  # fmt: skip
+    before, after = _Words(old), _Words(new)
+    pairs = _pairs(sorted(old.steps, key=lambda s: s.no), sorted(new.steps, key=lambda s: s.no))
+    renumbered = {o.no: n.no for o, n in pairs if o and n}
+    added, removed, changed = [], [], []
+    for o, n in pairs:
+        if o is None:
+            added.append(_step_diff(n, after, no=n.no))
+        elif n is None:
+            removed.append(_step_diff(o, before, old_no=o.no))
+        else:
+            found = [Change(what, text(o) or "—", text(n) or "—") for what, text in STEP_WORDS
+                     if text(o) != text(n)]  # fmt: skip
+            found += _outcome_changes(o, n, before, after, renumbered)
+            if found or o.no != n.no:
+                changed.append(_step_diff(n, after, old_no=o.no, no=n.no, changes=found))
+    return Comparison(header, tuple(added), tuple(removed), tuple(changed))
 
 
 def changes(old: Sop, new: Sop) -> list[str]:
     """What `new` changes against `old`, one line each, in Indonesian."""
-    found = []
-    for field in HEADER_FIELDS:
-        if field in ("revised_on", "effective_on"):
-            continue
-        if getattr(old, field) != getattr(new, field):
-            found.append(f"{HEADER_LABELS[field]} diubah.")
-    before = {s.no: _step_text(s) for s in old.steps}
-    after = {s.no: _step_text(s) for s in new.steps}
-    for no in sorted(set(before) | set(after)):
-        if no not in after:
-            found.append(f"Langkah {no} dihapus.")
-        elif no not in before:
-            found.append(f"Langkah {no} ditambahkan: {after[no]['Kegiatan']}")
-        else:
-            for name, value in after[no].items():
-                if before[no][name] != value:
-                    found.append(f"Langkah {no}, {name}: {before[no][name]} → {value}")
-    return found
+    found = compare(old, new)
+    lines = [f"{c.what} diubah." for c in found.header]
+    lines += [f"Langkah {s.old_no} ({s.name}) dihapus." for s in found.removed]
+    lines += [f"Langkah {s.no} ditambahkan: {s.activity}" for s in found.added]
+    for step in found.changed:
+        if step.moved:
+            lines.append(f"Langkah {step.old_no} ({step.name}) kini langkah {step.no}.")
+        lines += [f"Langkah {step.no}, {c}" for c in step.changes]
+    return lines
+
+
+def in_flight(code: str) -> int:
+    """How many complaints of SOP `code` are still in progress (on whichever revision)."""
+    from models.complaint import Complaint
+
+    return db.session.scalar(
+        select(func.count(Complaint.id)).join(Sop, Complaint.sop_id == Sop.id)
+        .where(Sop.code == code, Complaint.status == "in_progress"))  # fmt: skip
+
+
+def takes_effect(sop: Sop) -> list[str]:
+    """What publishing `sop` does, in Indonesian: from which date it is given to complaints,
+    and that complaints already registered keep their revision (the rule of `current_sop`,
+    `Complaint.sop_id` and `Submission.sop_id`)."""
+    day = format_date_long(sop.effective_on)
+    running = in_flight(sop.code)
+    now = (f"saat ini {running} pengaduan {sop.code} sedang berjalan" if running
+           else f"saat ini tidak ada pengaduan {sop.code} yang sedang berjalan")  # fmt: skip
+    return [
+        f"Pengaduan {sop.code} yang diterima mulai {day} mengikuti revisi {sop.revision}.",
+        "Pengaduan yang sudah diregistrasi tetap mengikuti revisi lamanya sampai selesai; "
+        f"langkah dan standar waktunya tidak berubah ({now}).",
+        f"Pengaduan yang diterima sebelum {day} tetap mengikuti revisi yang berlaku pada tanggal "
+        "diterimanya, walaupun diregistrasi kemudian; pengaduan daring yang menunggu "
+        "registrasi mengikuti revisi yang berlaku ketika dikirim.",
+    ]
 
 
 ACTOR_CHOICES = [(a, ACTOR_LABELS[a]) for a in ACTORS]
