@@ -20,10 +20,12 @@ from werkzeug.routing import IntegerConverter
 
 from models import User, db
 from models.dates import format_date_long, format_moment, today_wib
+from models.inputs import typed_input
 from models.notifications import unread_expression
 from models.params import MAX_ID, parse_id
 from models.picklists import PickLists
 from models.search import include_object
+from models.step_forms import format_size
 
 PROJECT_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PROJECT_DIR / "migrations"
@@ -147,6 +149,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_defaults(_static_version)
     app.jinja_env.filters["wib"] = format_moment
     app.jinja_env.filters["tanggal"] = format_date_long
+    app.jinja_env.filters["ukuran"] = format_size
+    app.jinja_env.globals["typed_input"] = typed_input
     app.jinja_env.globals["today_wib"] = today_wib
     app.jinja_env.filters["fromiso"] = date.fromisoformat
     app.jinja_env.filters["nl2br"] = nl2br

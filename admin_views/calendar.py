@@ -20,7 +20,7 @@ from models.workflow import recompute_due_moments
 
 
 class CalendarDayForm(AppForm):
-    day = DateField("Tanggal", validators=[InputRequired("Tanggal wajib diisi (tttt-bb-hh).")])
+    day = DateField("Tanggal", validators=[InputRequired("Tanggal wajib diisi (hh-bb-tttt).")])
     kind = SelectField("Jenis", choices=[SelectChoice("off", "Libur dinas (kantor tutup)"),
                                          SelectChoice("work", "Hari kerja tambahan")])  # fmt: skip
     note = StringField("Keterangan", validators=[InputRequired("Keterangan wajib diisi."),

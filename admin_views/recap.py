@@ -20,7 +20,7 @@ def _period_from_args():
     today = today_wib()
     kind = request.args.get("jenis", "bulan")
     value = request.args.get("nilai") or {
-        "bulan": f"{today:%Y-%m}", "triwulan": f"{today.year}-Q{(today.month - 1) // 3 + 1}",
+        "bulan": f"{today:%m-%Y}", "triwulan": f"Q{(today.month - 1) // 3 + 1}-{today.year}",
         "tahun": str(today.year),
     }.get(kind, "")  # fmt: skip
     return kind, value, parse_period(kind, value, request.args.get("dari", ""),
@@ -38,7 +38,7 @@ class RecapView(SecureView):
             kind, value, period = _period_from_args()
         except ValueError as exc:
             today = today_wib()
-            kind, value = "bulan", f"{today:%Y-%m}"
+            kind, value = "bulan", f"{today:%m-%Y}"
             return self.render("admin/recap.html", recap=None, error=str(exc), kind=kind,
                                value=value, kinds=PERIOD_KINDS, months=MONTHS), 400  # fmt: skip
         return self.render("admin/recap.html", recap=build_recap(period), error=None, kind=kind,

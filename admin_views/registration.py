@@ -10,8 +10,9 @@ from flask import (
 from flask_admin import expose
 from flask_login import current_user
 
+from admin_views.base import draft_saved
 from admin_views.complaint_page import remember_receipt
-from models import db
+from models import db, held_uploads
 from models.accounts import Role
 from models.contacts import reachable
 from models.dates import (
@@ -80,6 +81,7 @@ class Registration:
             flash(f"Belum ada SOP yang berlaku untuk kanal {channel.name}.", "error")
             return self._register_page(form, 409)
         flash("Diarsipkan sebagai bukan pengaduan: " + ARCHIVE_REASONS[reason] + ".", "success")
+        draft_saved("registrasi:meja")
         return redirect(url_for("submissions.details_page", id=found.id))
 
 
@@ -94,18 +96,29 @@ def warn_similar(complaint) -> None:
 
 def register_posted(submission=None):
     """Register what the front office posted (from an online `submission`, when given):
-    (complaint, None, 302), or (None, the form to show again with its errors, status)."""
+    (complaint, None, 302), or (None, the form to show again with its errors, status).
+
+    The files chosen for a form shown again are kept for this session and listed on it, so
+    that they need not be chosen again (models/held_uploads.py)."""
     form = RegisterForm(formdata=request.form)
-    files, problems = read_uploads(request.files.getlist("attachments"))
+    kept = held_uploads.posted(request.form)
+    files, problems = read_uploads(request.files.getlist("attachments"), already=len(kept))
     try:
         if problems:
             form.validate()
             form.attachments.errors = problems
             raise FormInvalid(form)
-        return register(current_user, request.form, files, submission=submission), None, 302
+        attached = [k.upload() for k in kept] + files
+        complaint = register(current_user, request.form, attached, submission=submission)
     except FormInvalid as invalid:
         flash("Registrasi belum tersimpan; periksa pesan di bawah.", "error")
-        return None, invalid.form, 400
+        form, status = invalid.form, 400
     except ActionRefused as refused:
         flash(refused.message, "error")
-        return None, form, refused.status
+        status = refused.status
+    else:
+        held_uploads.release([k.id for k in kept])
+        draft_saved(f"registrasi:{f's{submission.id}' if submission else 'meja'}")
+        return complaint, None, 302
+    held_uploads.show_again(form.attachments, kept, files)
+    return None, form, status

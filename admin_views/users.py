@@ -185,10 +185,10 @@ class AppointmentForm(AdminBaseForm):
         validators=[DataRequired("Jabatan wajib diisi."), Length(max=200)],
     )
     starts_on = DateField(
-        "Mulai tanggal", validators=[DataRequired("Tanggal mulai wajib diisi (tttt-bb-hh).")]
+        "Mulai tanggal", validators=[DataRequired("Tanggal mulai wajib diisi (hh-bb-tttt).")]
     )
     ends_on = DateField(
-        "Sampai tanggal", validators=[DataRequired("Tanggal selesai wajib diisi (tttt-bb-hh).")]
+        "Sampai tanggal", validators=[DataRequired("Tanggal selesai wajib diisi (hh-bb-tttt).")]
     )
     basis = TextAreaField("Dasar (nomor surat perintah)", validators=[Length(max=500)])
 

@@ -13,10 +13,11 @@ from flask_wtf.csrf import validate_csrf
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import ValidationError
 
+from admin_views.base import way_back
 from admin_views.complaint_page import remember_receipt, take_receipt
 from admin_views.responses import file_response
 from citizen.forms import PublicComplaintForm, opened_token
-from models import db
+from models import db, held_uploads
 from models.dates import format_moment
 from models.documents import filename, record_document
 from models.pdf import render_pdf
@@ -59,29 +60,39 @@ def submit_form():
     """The public complaint form; a sent form leads to its receipt with the tracking code.
 
     A refused form (a mistake, a bot's sign, too many sent lately) comes back with what was
-    typed; files must be chosen again (a browser never refills them), as the page says.
+    typed, and the files chosen are kept for this browser and listed (a browser never refills
+    a file input; models/held_uploads.py); those that cannot be kept are named to be chosen
+    again. A form refused as a bot's keeps no new file.
     """
     form = PublicComplaintForm()
     if request.method == "GET":
         form.opened.data = opened_token()
         return _form_page(form)
+    kept = held_uploads.posted(request.form)
+    files, problems = read_uploads(request.files.getlist("attachments"), already=len(kept))
+
+    def again(status, refusal, keep_new=True):
+        held_uploads.show_again(form.attachments, kept, files, keep_new)
+        return _form_page(form, status, refusal)
+
     if not form.validate():
+        form.attachments.errors = problems
         if form.csrf_token.errors:
             form.opened.data = opened_token()
-            return _form_page(form, 400, "Formulir sudah terlalu lama terbuka. Isian Anda "
-                              "masih ada; periksa lalu kirim lagi.")  # fmt: skip
-        return _form_page(form, 400, "Pengaduan belum terkirim; periksa pesan di bawah.")
+            return again(400, "Formulir sudah terlalu lama terbuka. Isian Anda masih ada; "
+                         "periksa lalu kirim lagi.")  # fmt: skip
+        return again(400, "Pengaduan belum terkirim; periksa pesan di bawah.")
     refusal = form.bot_refusal()
     if refusal:
-        return _form_page(form, 400, refusal)
-    files, problems = read_uploads(request.files.getlist("attachments"))
+        return again(400, refusal, keep_new=False)
     if problems:
         form.attachments.errors = problems
-        return _form_page(form, 400, "Lampiran belum dapat diterima; periksa pesan di bawah.")
+        return again(400, "Lampiran belum dapat diterima; periksa pesan di bawah.")
     try:
-        sent = submit(form.fields(), files, _address())
+        sent = submit(form.fields(), [k.upload() for k in kept] + files, _address())
     except SubmissionRefused as refused:
-        return _form_page(form, refused.status, refused.message)
+        return again(refused.status, refused.message)
+    held_uploads.release([k.id for k in kept])
     remember_receipt(f"s{sent.submission.id}", sent.code)
     session[SENT] = sent.submission.id
     return redirect(url_for(".sent"))
@@ -107,7 +118,7 @@ def too_large(_error):
     page on the citizen's side, the back-office's elsewhere."""
     if request.blueprint == bp.name:
         return render_template("public/too_large.html"), 413
-    return render_template("errors/413.html"), 413
+    return render_template("errors/413.html", back=way_back()), 413
 
 
 # -- tracking -------------------------------------------------------------------------------

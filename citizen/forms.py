@@ -15,7 +15,6 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField,
     HiddenField,
-    MultipleFileField,
     SelectChoice,
     SelectField,
     StringField,
@@ -27,7 +26,7 @@ from admin_views.i18n import AppForm
 from models import db
 from models.contacts import Normalized, normalize_email, normalize_whatsapp
 from models.masterdata import Jenis
-from models.step_forms import MAX_FILES
+from models.step_forms import MAX_FILES, AttachmentsField
 
 
 def _signer() -> URLSafeSerializer:
@@ -61,7 +60,7 @@ class PublicComplaintForm(AppForm):
     email = StringField("Email", validators=[Normalized(normalize_email)])
     whatsapp = StringField("Nomor WhatsApp", validators=[Normalized(normalize_whatsapp)])
     address = TextAreaField("Alamat", validators=[Length(max=1000)])
-    attachments = MultipleFileField(
+    attachments = AttachmentsField(
         f"Lampiran (gambar PNG/JPEG/GIF atau PDF, paling banyak {MAX_FILES} berkas @ 5 MB)"
     )
     consent = BooleanField(

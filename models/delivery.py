@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from models import db, throttle
+from models import db, held_uploads, throttle
 from models.calendar import WorkCalendar, load_calendar
 from models.channels import CHANNELS, Outgoing, SendFailed, base_url, senders
 from models.citizen_messages import CitizenMessage, forget, outgoing_text, unseal
@@ -235,6 +235,7 @@ def run(
             try:
                 swept = sweep()
                 throttle.prune()  # the public pages' counted events of past days
+                held_uploads.prune()  # files kept for forms never sent again
                 if swept.notifications:
                     echo(
                         f"Sapuan: {swept.due_soon} segera jatuh tempo, {swept.late} "

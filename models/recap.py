@@ -11,7 +11,14 @@ from sqlalchemy import case, func, select
 
 from models import db
 from models.complaint import CLOSURES, STATUSES, Complaint
-from models.dates import MONTHS, SANE_DATE_MESSAGE, WIB, format_date_long, sane_date
+from models.dates import (
+    MONTHS,
+    SANE_DATE_MESSAGE,
+    WIB,
+    format_date_long,
+    parse_date,
+    sane_date,
+)
 from models.lapor import FOLLOW_UP_DAYS, lapor_followups_met
 from models.masterdata import Channel, ComplaintClass, Jenis
 from models.sop import Sop, SopStep
@@ -39,7 +46,8 @@ class Period:
 
 
 def parse_period(kind: str, value: str, first: str = "", last: str = "") -> Period:
-    """Read a period: ``bulan 2026-11``, ``triwulan 2026-Q4``, ``tahun 2026`` or a range.
+    """Read a period: ``bulan 11-2026``, ``triwulan Q4-2026``, ``tahun 2026`` or a range of
+    two dates (``02-11-2026``); the ISO forms (``2026-11``, ``2026-Q4``, ``2026-11-02``) too.
 
     :raise ValueError: with an Indonesian message.
     """
@@ -52,15 +60,20 @@ def parse_period(kind: str, value: str, first: str = "", last: str = "") -> Peri
 def _parse_period(kind: str, value: str, first: str, last: str) -> Period:
     try:
         if kind == "bulan":
-            year, month = (int(x) for x in value.split("-"))
+            match = re.fullmatch(r"(\d{4})-(\d{1,2})|(\d{1,2})[-/.](\d{4})", value.strip())
+            if not match:
+                raise ValueError
+            iso_year, iso_month, month, year = match.groups()
+            year, month = int(year or iso_year), int(month or iso_month)
             start = date(year, month, 1)
             end = (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
             return Period(start, end, f"{MONTHS[month - 1]} {year}")
         if kind == "triwulan":
-            match = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", value.strip())
+            match = re.fullmatch(r"(\d{4})-?[Qq]([1-4])|[Qq]([1-4])[-/ ]?(\d{4})", value.strip())
             if not match:
                 raise ValueError
-            year, quarter = int(match.group(1)), int(match.group(2))
+            iso_year, iso_quarter, quarter, year = match.groups()
+            year, quarter = int(year or iso_year), int(quarter or iso_quarter)
             start = date(year, 3 * quarter - 2, 1)
             nxt = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
             return Period(start, nxt - timedelta(days=1), f"Triwulan {quarter} {year}")
@@ -68,7 +81,7 @@ def _parse_period(kind: str, value: str, first: str, last: str) -> Period:
             year = int(value)
             return Period(date(year, 1, 1), date(year, 12, 31), f"Tahun {year}")
         if kind == "rentang":
-            start, end = date.fromisoformat(first), date.fromisoformat(last)
+            start, end = parse_date(first), parse_date(last)
             if end < start:
                 raise ValueError("Tanggal akhir tidak boleh sebelum tanggal awal.")
             label = f"{format_date_long(start)} s.d. {format_date_long(end)}"

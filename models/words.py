@@ -65,10 +65,14 @@ def _sane_date(_form, field):
 
 def bind_clean_text_field(unbound_field, form, options):
     """WTForms `Meta.bind_field` of every form: each text field gets the `without_controls`
-    filter, each date or moment field the check that its year is one the office can mean."""
+    filter, each date or moment field the check that its year is one the office can mean, and
+    each date or time field is drawn as the office writes it (models/inputs.py)."""
     from wtforms import DateField, DateTimeField, StringField, TimeField
     from wtforms.fields import DateTimeLocalField
 
+    from models.inputs import bind_typed_field
+
+    unbound_field = bind_typed_field(unbound_field)
     field_class = unbound_field.field_class
     dated = issubclass(
         field_class, DateField | DateTimeField | DateTimeLocalField

@@ -200,7 +200,7 @@ def test_a_refused_registration_takes_no_number(app):
         ({"platform_id": "0"}, "platform_id", "Pilih platform untuk kanal Media sosial."),
         ({"complainant_name": ""}, "complainant_name", "Nama pengadu wajib diisi"),
         ({"subject": ""}, "subject", "Pokok pengaduan wajib diisi."),
-        ({"received_at": "kemarin"}, "received_at", "Nilai tanggal dan waktu tidak valid."),
+        ({"received_at": "kemarin"}, "received_at", "Tanggal dan jam tidak valid; tulis"),
     ],
 )
 def test_registration_form_explains_bad_input(app, overrides, field, message):
