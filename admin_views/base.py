@@ -4,6 +4,7 @@ from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView, filters
 from flask_admin.menu import MenuLink
+from flask_admin.model import typefmt
 from flask_login import current_user
 
 from admin_views.i18n import AdminBaseForm
@@ -39,6 +40,50 @@ def safe_path(target: str | None, default: str) -> str:
     return target
 
 
+def return_path() -> str:
+    """Where to come back to after logging in again: the page itself for a GET; for a form
+    sent (a POST, which cannot be opened again) the page the form was on, where the
+    browser's kept draft fills it again (static/app.js)."""
+    from urllib.parse import urlsplit
+
+    if request.method == "GET":
+        return request.full_path
+    referrer = urlsplit(request.referrer or "")
+    same_site = referrer.netloc == request.host
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return safe_path(path if same_site else None, url_for("admin.index"))
+
+
+def way_back() -> str | None:
+    """The link an error page offers back to the form or page the official came from (through
+    the login page when the session has ended); None when there is nowhere to go back to."""
+    back = return_path()
+    if request.method == "GET" or back == url_for("admin.index"):
+        return None
+    if not current_user.is_authenticated:
+        return url_for("auth.login", next=back)
+    return back
+
+
+# Session key: the drafts the server has saved since the last page (static/app.js forgets
+# them in the browser): prefixes of the forms' `data-draft` keys.
+SAVED_DRAFTS = "saved_drafts"
+
+
+def draft_saved(*prefixes: str) -> None:
+    """Tell the next page that the forms whose draft key starts with `prefixes` are saved."""
+    from flask import session
+
+    session[SAVED_DRAFTS] = [*session.get(SAVED_DRAFTS, []), *prefixes]
+
+
+def take_saved_drafts() -> list[str]:
+    """The saved drafts' prefixes, once (the page that shows them forgets them)."""
+    from flask import session
+
+    return session.pop(SAVED_DRAFTS, [])
+
+
 def may_open(roles) -> bool:
     """Whether the logged-in official holds one of `roles` today (any official when empty)."""
     from models.dates import today_wib
@@ -51,7 +96,7 @@ def may_open(roles) -> bool:
 def _refuse():
     """Send an anonymous visitor to the login page; refuse a logged-in one with 403."""
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path))
+        return redirect(url_for("auth.login", next=return_path()))
     abort(403)
 
 
@@ -85,11 +130,13 @@ class RoleLink(MenuLink):
 
 
 class HomeView(RoleRequired, AdminIndexView):
-    """The admin home page; every logged-in official may open it."""
+    """The admin home page; every logged-in official may open it. Each role's own lists come
+    first (models/home.py), then what waits for them, the week's intake and compliance."""
 
     @expose("/")
     def index(self):
-        """The official's home: what waits for them, the week's intake, this month's compliance."""
+        """The official's home: their role's own lists, what waits for them, the week's intake,
+        this month's compliance."""
 
         from sqlalchemy import func, select
 
@@ -119,17 +166,94 @@ class HomeView(RoleRequired, AdminIndexView):
             outbox = outbox_counts(datetime.combine(today, time.min, WIB))
         return self.render("admin/home.html", queues=queues, weeks=weeks, outbox=outbox,
                            compliance=compliance_share(today.replace(day=1), today),
-                           registers=may_open(("fo",)))  # fmt: skip
+                           registers=may_open(("fo",)),
+                           **self._own_lists(now, today, queues))  # fmt: skip
+
+    def _own_lists(self, now, today, queues) -> dict:
+        """Each role's own sections, gathered from models/home.py; None (or empty) for a
+        role the official does not hold today, directly or by an acting appointment."""
+        from admin_views.complaint_lists import DEADLINE_BADGES, co_acting_roles, working_calendar
+        from models.accounts import ROLE_LABELS, Role
+        from models.dates import format_day_date
+        from models.drafts import drafts_of
+        from models.home import (
+            HOME_QUEUE_ROLES,
+            holders,
+            intake_today,
+            late_complaints,
+            oldest_in_queue,
+            setup_gaps,
+            soonest_due_in_queue,
+            upcoming_meetings,
+            waiting_submissions,
+        )
+
+        calendar, co_acting = working_calendar(), co_acting_roles()
+        kadis = fo = setup = None
+        if may_open((Role.KADIS,)):
+            late_total, late = late_complaints(current_user, now, calendar)
+            kadis = {"waiting": oldest_in_queue(Role.KADIS, current_user, now, calendar,
+                                                Role.KADIS in co_acting),
+                     "late_total": late_total, "late": late,
+                     "holders": holders([item.role for item in late], today),
+                     "late_url": self._overdue_list_url()}  # fmt: skip
+        urgent = [(role, ROLE_LABELS[role],
+                   soonest_due_in_queue(role, current_user, now, calendar, role in co_acting))
+                  for role in HOME_QUEUE_ROLES if may_open((role,))]  # fmt: skip
+        meetings = upcoming_meetings(current_user, today) if urgent else []
+        drafts = drafts_of(current_user) if urgent else []
+        if may_open((Role.FO,)):
+            intake_total, intake = intake_today(today)
+            waiting_total, waiting_late, waiting = waiting_submissions(now)
+            # The front office's queue is the sending of the answer letters (SOP data: the
+            # closing stage "dispatch"; it registers at once, so nothing waits at step 2).
+            letters, letters_late = next(((count, late) for view, count, late in queues
+                                          if getattr(view, "queue_role", None) == Role.FO),
+                                         (0, 0))  # fmt: skip
+            fo = {"intake_total": intake_total, "intake": intake, "waiting_total": waiting_total,
+                  "waiting_late": waiting_late, "waiting": waiting, "letters": letters,
+                  "letters_late": letters_late}  # fmt: skip
+        if may_open((Role.ADMIN,)):
+            setup = setup_gaps()
+        return {"kadis": kadis, "urgent": urgent, "meetings": meetings, "drafts": drafts, "fo": fo,
+                "setup": setup, "badges": DEADLINE_BADGES, "day_date": format_day_date}  # fmt: skip
+
+    def _overdue_list_url(self) -> str:
+        """The list of all complaints filtered to the late ones (its "Terlambat" filter)."""
+        from admin_views.complaint_lists import OverdueFilter
+
+        for view in self.admin._views:
+            if view.endpoint == "complaints":
+                for arg, (_index, flt) in (view._filter_args or {}).items():
+                    if isinstance(flt, OverdueFilter):
+                        return url_for("complaints.index_view", **{f"flt0_{arg}": "1"})
+        return url_for("complaints.index_view")
 
 
 class SecureView(RoleRequired, BaseView):
     """A plain admin page behind the role check."""
 
 
+def _office_way(formatters: dict) -> dict:
+    """Flask-Admin's cell formatters by type, with moments, dates and times shown as every
+    page shows them (models/dates.format_value: ``2 Des 2026 14.30 WIB``, ``2 Des 2026``,
+    ``14.30``) instead of Python's ISO text. A moment is a date too: it comes first."""
+    from datetime import date, datetime, time
+
+    from models.dates import format_value
+
+    def cell(_view, value, _name):
+        return format_value(value)
+
+    return {datetime: cell, date: cell, time: cell, **formatters}
+
+
 class SecureModelView(RoleRequired, ModelView):
     """A model list behind the role check, with Indonesian forms and no silent inline edits."""
 
     form_base_class = AdminBaseForm
+    column_type_formatters = _office_way(typefmt.BASE_FORMATTERS)
+    column_type_formatters_detail = _office_way(typefmt.DETAIL_FORMATTERS)
     column_editable_list = ()  # /ajax/update/ does not check can_edit
     can_set_page_size = False
     page_size = 25
