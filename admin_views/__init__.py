@@ -6,7 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
-from admin_views.base import HomeView, RoleLink
+from admin_views.base import HomeView, RoleLink, take_saved_drafts, way_back
 from admin_views.csp import CspSafeLoader
 from admin_views.i18n import TRANSLATIONS_DIR, use_project_catalogs
 from models import db
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> Admin:
     from admin_views.calendar import CalendarView, OfficeHoursView
     from admin_views.complaints import ComplaintListView, QueueView
     from admin_views.masterdata import (
+        AnswerTemplateView,
         ChannelView,
         ComplaintClassView,
         DispositionMarkView,
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> Admin:
     from models.citizen_messages import CitizenMessage
     from models.identity import IdentityReveal
     from models.masterdata import (
+        AnswerTemplate,
         Channel,
         ComplaintClass,
         DispositionMark,
@@ -104,6 +106,8 @@ def init_app(app: Flask) -> Admin:
         OtherAgencyView(OtherAgency, db, name="Instansi tujuan pelimpahan",
                         category=admin_category, endpoint="other_agencies",
                         url="instansi-pelimpahan"),
+        AnswerTemplateView(AnswerTemplate, db, name="Templat jawaban", category=admin_category,
+                           endpoint="answer_templates", url="templat-jawaban"),
         AdminChangeView(AdminChange, db, name="Riwayat administrasi", category=admin_category,
                         endpoint="admin_changes", url="riwayat-administrasi"),
         IdentityRevealView(IdentityReveal, db, name="Pembukaan identitas pengadu",
@@ -128,6 +132,7 @@ def init_app(app: Flask) -> Admin:
             )
     # The bell in the navbar (templates/admin/master.html).
     app.jinja_env.globals["unread_notifications"] = lambda: unread_count(current_user)
+    app.jinja_env.globals["take_saved_drafts"] = take_saved_drafts
 
     @app.before_request
     def _admin_requires_login():
@@ -155,7 +160,7 @@ def init_app(app: Flask) -> Admin:
 
     def _bad_request_page(message: str, status: int = 400):
         return render_template("errors/500.html", status=status, title="Permintaan tidak valid",
-                               message=message), status  # fmt: skip
+                               message=message, back=way_back()), status  # fmt: skip
 
     @app.errorhandler(400)
     def _bad_request(exc):
@@ -163,9 +168,10 @@ def init_app(app: Flask) -> Admin:
 
         if isinstance(exc, CSRFError):
             return _bad_request_page(
-                "Formulir ini sudah kedaluwarsa atau sesi Anda berakhir, "
-                "sehingga isiannya belum tersimpan. Muat ulang halaman "
-                "(masuk lagi bila diminta), lalu kirim sekali lagi."
+                "Formulir ini sudah kedaluwarsa atau sesi Anda berakhir, sehingga isiannya "
+                "belum tersimpan. Isian itu tidak hilang: peramban ini menyimpannya, dan "
+                "formulirnya terbuka kembali dengan isian itu (setelah Anda masuk lagi bila "
+                "diminta). Periksa, lalu simpan."
             )
         return _bad_request_page("Permintaan ini tidak dapat dibaca; periksa alamat atau "
                                  "isian, lalu coba lagi.")  # fmt: skip
@@ -173,8 +179,9 @@ def init_app(app: Flask) -> Admin:
     @app.errorhandler(405)
     def _wrong_method(_exc):
         return _bad_request_page("Halaman ini tidak dapat dibuka dengan cara itu (misalnya "
-                                 "alamat formulir yang dibuka ulang setelah masuk lagi). Buka "
-                                 "halamannya dari menu.", status=405)  # fmt: skip
+                                 "alamat tujuan sebuah formulir yang dibuka sebagai halaman). "
+                                 "Kembali ke halamannya, atau buka dari menu.",
+                                 status=405)  # fmt: skip
 
     @app.errorhandler(403)
     def _forbidden(_exc):
@@ -187,7 +194,7 @@ def init_app(app: Flask) -> Admin:
     def _error_page(status: int, title: str, message: str):
         db.session.rollback()  # whatever the request began is undone
         return render_template("errors/500.html", status=status, title=title,
-                               message=message), status  # fmt: skip
+                               message=message, back=way_back()), status  # fmt: skip
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(exc):

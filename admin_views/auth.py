@@ -17,7 +17,7 @@ from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from admin_views.base import safe_path
+from admin_views.base import return_path, safe_path
 from admin_views.i18n import AppForm
 from models import User, db
 from models.accounts import LoginAttempt, login_wait_minutes, take_login_turn, verify_login
@@ -62,7 +62,11 @@ def _end_expired_sessions():
         flash("Sesi Anda berakhir karena lama tidak ada aktivitas. Silakan masuk lagi." if idle
               else "Sesi Anda berakhir karena sudah terlalu lama. Silakan masuk lagi.",
               "warning")  # fmt: skip
-        return redirect(url_for("auth.login", next=request.full_path))
+        if request.method != "GET":
+            flash("Isian yang Anda kirim belum tersimpan, tetapi tidak hilang: peramban ini "
+                  "menyimpannya, dan setelah Anda masuk lagi formulirnya terbuka kembali "
+                  "dengan isian itu. Periksa, lalu simpan.", "info")  # fmt: skip
+        return redirect(url_for("auth.login", next=return_path()))
     session[LAST_SEEN] = now
     return None
 

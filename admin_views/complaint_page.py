@@ -15,7 +15,7 @@ from flask_login import current_user
 from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
 
-from admin_views.base import may_open, safe_path
+from admin_views.base import draft_saved, may_open, safe_path
 from admin_views.complaint_lists import DEADLINE_BADGES, OVERALL_BADGES, ComplaintList
 from admin_views.i18n import AppForm
 from admin_views.responses import file_response
@@ -27,6 +27,7 @@ from models import (
 )
 from models.accounts import ROLE_LABELS, Role
 from models.actors import class_role, clock_role, forward_role, merge_role, open_step, why_not
+from models.answer_templates import templates_for
 from models.closing import forward, merge, merged_into, set_class
 from models.dates import (
     format_moment,
@@ -41,6 +42,7 @@ from models.documents import (
     record_document,
     register_book,
 )
+from models.drafts import draft_of
 from models.duplicates import similar
 from models.identity import (
     REVEAL_MINUTES,
@@ -78,6 +80,7 @@ from models.workflow import (
     pause,
     resume,
     role_label,
+    save_draft,
 )
 
 
@@ -105,24 +108,39 @@ class ComplaintPage:
         who = record.actor.full_name if record and record.actor else "pejabat lain"
         when = format_moment(record.finished_at)
         flash(f"Pengaduan {moved.reg_number} sudah ditindaklanjuti oleh {who} pada {when} dan "
-              "tidak lagi menunggu Anda.", "warning")  # fmt: skip
-        return None, redirect(url_for(".index_view"))
+              "tidak lagi menunggu Anda; isian Anda belum tersimpan.", "warning")  # fmt: skip
+        return None, (self.render("admin/moved_on.html", complaint=moved, record=record,
+                                  waiting=why_not(moved, current_user),
+                                  typed_text=typed_text(moved)), 409)  # fmt: skip
 
     def _render_complaint(self, complaint, failed=None, refused=None, status=200,
-                          revealed=None, typed=None):  # fmt: skip
+                          revealed=None, typed=None, lost=None):  # fmt: skip
         """The complaint page; `revealed` is the reveal just logged (its identity is shown,
-        prefilled and carried into the document links of this page only)."""
+        prefilled and carried into the document links of this page only); `lost` the texts
+        of a form that could not be saved, shown to copy.
+
+        Of the open step's outcomes one form shows (the others hidden until chosen): the one
+        that failed, else the one asked for (`?hasil=`), else the first the SOP offers."""
         history = history_of(complaint)
         who = complainant(complaint, reveal=revealed is not None,
                           allowed=sees_identities(current_user))  # fmt: skip
-        forms = []
+        forms, drafts = [], {}
         reason = why_not(complaint, current_user)
         if reason is None:
             for outcome in offered_outcomes(complaint):
+                draft = draft_of(complaint, outcome.code)
                 if failed is not None and failed[0] == outcome.code:
                     forms.append((outcome, failed[1]))
-                else:
-                    forms.append((outcome, form_for(complaint, outcome, who=who)))
+                    continue
+                if draft is not None:  # saved to finish later: the form starts from it
+                    drafts[outcome.code] = draft
+                formdata = draft.formdata() if draft is not None else None
+                forms.append((outcome, form_for(complaint, outcome, formdata, who=who)))
+        codes = [outcome.code for outcome, _form in forms]
+        asked = failed[0] if failed is not None else request.args.get("hasil")
+        drafted = next(iter(drafts), None)
+        chosen = asked if asked in codes else (drafted or (codes[0] if codes else None))
+        letters = any(outcome.form == "answer" for outcome, _form in forms)
         stage = open_step(complaint)
         now = utcnow()
         may_merge = merge_role(complaint, current_user, now) is not None
@@ -149,6 +167,11 @@ class ComplaintPage:
             history=history,
             sop_diagram=complaint_swimlane(complaint, history),
             forms=forms,
+            drafts=drafts,
+            answer_templates=templates_for(complaint, who) if letters else [],
+            chosen=chosen,
+            failed=failed is not None,
+            typed_text=lost,
             reason=refused or reason,
             deadline=deadline_state(complaint, utcnow()),
             documents=document_links(complaint),
@@ -199,7 +222,7 @@ class ComplaintPage:
         if moved is None:
             abort(404)
         return self.render("admin/moved_on.html", complaint=moved, record=last_record(moved),
-                           waiting=why_not(moved, current_user)), 404  # fmt: skip
+                           waiting=why_not(moved, current_user), typed_text=None), 404  # fmt: skip
 
     @expose("/ungkap/", methods=("POST",))
     def reveal_view(self):
@@ -244,8 +267,10 @@ class ComplaintPage:
             if gone:
                 return gone
             return self._render_complaint(complaint, refused=refused.message,
-                                          status=refused.status)  # fmt: skip
+                                          status=refused.status,
+                                          lost=typed_text(complaint))  # fmt: skip
         db.session.refresh(complaint)
+        draft_saved(f"aksi:{complaint.id}:")
         flash(f"Tersimpan: {record.outcome_label} — pengaduan {complaint.reg_number}. "
               f"{_next_text(complaint)}", "success")  # fmt: skip
         return redirect(self._next_task(complaint))
@@ -263,6 +288,35 @@ class ComplaintPage:
             if following is not None:
                 return url_for(".details_view", id=following.id)
         return url_for(".index_view")
+
+    @expose("/draf/", methods=("POST",))
+    def draft_view(self):
+        """Keep the open step's form as typed so far, to finish later (who acts on it).
+
+        :raise 403: the user does not act on this step now.
+        """
+        complaint, gone = self._acted_on_or_gone()
+        if gone:
+            return gone
+        outcome = request.form.get("outcome", "")
+        try:
+            save_draft(complaint.id, current_user, outcome, request.form,
+                       expected_version=request.form.get("version", type=int))  # fmt: skip
+        except ActionRefused as refused:
+            db.session.rollback()
+            if refused.status == 403:
+                abort(403)
+            complaint, gone = self._acted_on_or_gone()
+            if gone:
+                return gone
+            return self._render_complaint(complaint, refused=refused.message,
+                                          status=refused.status,
+                                          lost=typed_text(complaint))  # fmt: skip
+        draft_saved(f"aksi:{complaint.id}:{outcome}")  # the server keeps it now
+        flash("Draf tersimpan. Lanjutkan kapan saja dari halaman pengaduan ini; draf hilang "
+              "setelah langkah ini selesai.", "success")  # fmt: skip
+        return redirect(url_for(".details_view", id=complaint.id, hasil=outcome,
+                                url=request.args.get("url")) + "#tindakan")  # fmt: skip
 
     @expose("/jeda/", methods=("POST",))
     def pause_view(self):
@@ -347,6 +401,8 @@ class ComplaintPage:
             return self._render_complaint(complaint, refused=refused.message,
                                           status=refused.status, typed=request.form)  # fmt: skip
         flash(done(result), "success")
+        if closes:
+            draft_saved(f"aksi:{complaint.id}:", f"gabung:{complaint.id}", f"limpah:{complaint.id}")
         if not closes:
             return redirect(url_for(".details_view", id=complaint.id))
         if self.reads_register():
@@ -529,6 +585,20 @@ class RegisterBookForm(AppForm):
                 raise ValidationError("Tanggal akhir tidak boleh sebelum tanggal awal.")
             if (field.data - self.first.data).days > 366:
                 raise ValidationError("Periode paling lama satu tahun.")
+
+
+def typed_text(complaint: Complaint) -> list[tuple[str, str]]:
+    """The texts of a step form that could not be saved (another official acted first),
+    each with its label: what the official typed, to copy before it is lost. Only the text
+    fields of the outcome posted; nothing when the SOP has no such outcome."""
+    code = request.form.get("outcome", "")
+    outcome = next((o for step in complaint.sop.steps for o in step.outcomes
+                    if o.code == code), None)  # fmt: skip
+    if outcome is None:
+        return []
+    texts = [f for f in form_for(complaint, outcome) if f.type in ("StringField", "TextAreaField")]
+    return [(f.label.text, value) for f in texts
+            for value in request.form.getlist(f.name) if value.strip()]  # fmt: skip
 
 
 def _next_text(complaint: Complaint) -> str:

@@ -1,4 +1,5 @@
-"""Master data as the admin's lists: channels, platforms, jenis and disposition marks.
+"""Master data as the admin's lists: channels, platforms, jenis, disposition marks, complaint
+classes, agencies to forward to and the answer letters' templates.
 
 A row is never deleted: complaints and printed dispositions refer to it. Deactivating it
 ("Nonaktifkan") takes it off the forms (they offer only `active` rows) while every complaint
@@ -166,6 +167,62 @@ class OtherAgencyForm(LookupForm):
     )  # fmt: skip
 
 
+class AnswerTemplateForm(LookupForm):
+    """A template of the answer letter: for a jenis (or every jenis), its Hal and its body,
+    with placeholders filled from the complaint when the Kasi picks it."""
+
+    jenis_id = SelectField("Jenis", coerce=str, validate_choice=False,
+                           description="Ditawarkan untuk pengaduan jenis ini; kosong: semua "
+                                       "jenis.")  # fmt: skip
+    subject = StringField(
+        "Hal",
+        validators=[InputRequired("Hal wajib diisi."),
+                    Length(max=300, message="Hal paling banyak 300 karakter.")],
+    )  # fmt: skip
+    body = TextAreaField(
+        "Isi surat",
+        validators=[InputRequired("Isi surat wajib diisi."),
+                    Length(max=20000, message="Isi surat paling banyak 20.000 karakter.")],
+        render_kw={"rows": 12},
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        from models.answer_templates import PLACEHOLDERS
+        from models.masterdata import Jenis, offered
+
+        super().__init__(*args, **kwargs)
+        self.jenis_id.choices = [SelectChoice("", "— semua jenis —")] + [
+            SelectChoice(str(j.id), j.name) for j in offered(Jenis)
+        ]
+        if self.jenis_id.data in (None, "None"):
+            self.jenis_id.data = ""
+        self.body.description = (
+            "Penanda yang diisi otomatis: "
+            + "; ".join(f"{{{name}}} = {meaning}" for name, meaning in PLACEHOLDERS.items())
+            + ". Penutup surat (Demikian …) ditambahkan pada Surat Dinas bila isi tidak memuatnya."
+        )
+
+    def validate_jenis_id(self, field):
+        if field.data and field.data not in {c.value for c in field.choices}:
+            raise ValidationError("Pilih jenis dari daftar.")
+
+    def _placeholders_known(self, field):
+        from models.answer_templates import PLACEHOLDERS, unknown_placeholders
+
+        unknown = unknown_placeholders(field.data)
+        if unknown:
+            raise ValidationError(
+                f"Penanda tidak dikenal: {', '.join('{' + u + '}' for u in unknown)}. Yang "
+                f"tersedia: {', '.join('{' + p + '}' for p in PLACEHOLDERS)}.")  # fmt: skip
+
+    validate_subject = _placeholders_known
+    validate_body = _placeholders_known
+
+    def populate_obj(self, obj):
+        super().populate_obj(obj)
+        obj.jenis_id = parse_id(self.jenis_id.data)
+
+
 class LookupView(ExportMixin, SecureModelView):
     """One list of master data: create, edit, (de)activate, filter, export; never delete."""
 
@@ -309,3 +366,15 @@ class OtherAgencyView(LookupView):
     noun = "instansi"
     column_list = ("code", "name", "address", "ordering", "active")
     form_rules = ("code", "name", "address", "ordering", "active")
+
+
+class AnswerTemplateView(LookupView):
+    """Templat jawaban: what the answer letter starts from, by jenis."""
+
+    form_class = AnswerTemplateForm
+    noun = "templat"
+    column_list = ("code", "name", "jenis", "subject", "ordering", "active")
+    column_labels = {**LookupView.column_labels, "jenis": "Jenis", "subject": "Hal"}
+    column_formatters = {"jenis": lambda _v, _c, row, _n: row.jenis.name if row.jenis
+                         else "Semua jenis"}  # fmt: skip
+    form_rules = ("code", "name", "jenis_id", "subject", "body", "ordering", "active")

@@ -34,9 +34,12 @@ from models.complaint import (  # noqa: E402
     NumberSequence,
     StepRecord,
 )
+from models.drafts import StepDraft  # noqa: E402
+from models.held_uploads import HeldUpload  # noqa: E402
 from models.identity import ConfidentialReader, IdentityReveal  # noqa: E402
 from models.lapor_api import LaporPost  # noqa: E402
 from models.masterdata import (  # noqa: E402
+    AnswerTemplate,
     Channel,
     ComplaintClass,
     DispositionMark,
@@ -63,6 +66,8 @@ __all__ = [
     "ActingAppointment",
     "AgencySettings",
     "CalendarDay",
+    "AnswerTemplate",
+    "StepDraft",
     "Attachment",
     "Channel",
     "Complaint",
@@ -89,6 +94,7 @@ __all__ = [
     "ConfidentialReader",
     "IdentityReveal",
     "DayTally",
+    "HeldUpload",
     "Delivery",
     "Notice",
     "Notification",

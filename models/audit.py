@@ -47,6 +47,7 @@ def _audited() -> tuple:
     from models import (
         ActingAppointment,
         AgencySettings,
+        AnswerTemplate,
         CalendarDay,
         Channel,
         ComplaintClass,
@@ -63,8 +64,8 @@ def _audited() -> tuple:
     )
 
     return (User, ActingAppointment, CalendarDay, OfficeHours, AgencySettings, Channel,
-            Platform, Jenis, DispositionMark, ComplaintClass, OtherAgency, Sop, SopStep,
-            SopOutcome, NotificationSettings)  # fmt: skip
+            Platform, Jenis, DispositionMark, ComplaintClass, OtherAgency, AnswerTemplate, Sop,
+            SopStep, SopOutcome, NotificationSettings)  # fmt: skip
 
 
 def _plain(value):

@@ -1,8 +1,8 @@
 """Lookup lists officials pick from: channels, platforms, jenis, disposition marks, complaint
-classes and the other agencies complaints are forwarded to."""
+classes, the other agencies complaints are forwarded to and the answer letters' templates."""
 
-from sqlalchemy import String, Text, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import db
 
@@ -69,3 +69,16 @@ class OtherAgency(_Lookup, db.Model):
 
     __tablename__ = "other_agency"
     address: Mapped[str] = mapped_column(Text, default="")
+
+
+class AnswerTemplate(_Lookup, db.Model):
+    """A template the answer letter (Surat Dinas) starts from: its Hal and its body with
+    placeholders ({nomor}, {tanggal}, {perihal}, {sapaan}, …: models/answer_templates.py),
+    offered for one jenis or, without one, for every jenis."""
+
+    __tablename__ = "answer_template"
+    jenis_id: Mapped[int | None] = mapped_column(ForeignKey("jenis.id"))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+
+    jenis: Mapped[Jenis | None] = relationship()

@@ -7,6 +7,7 @@ Each form knows which complaint it is for; `record_data()` is what the history k
 import hashlib
 from datetime import datetime
 
+from sqlalchemy import select
 from werkzeug.utils import secure_filename
 from wtforms import (
     BooleanField,
@@ -35,7 +36,7 @@ from models import db
 from models.accounts import Role, User, users_holding
 from models.actors import invitees
 from models.complaint import MeetingInvitee, StepRecord
-from models.dates import WIB, to_wib
+from models.dates import WIB, format_date, to_wib
 from models.kinds import FORM_KINDS
 from models.masterdata import (
     Channel,
@@ -85,6 +86,16 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class AttachmentsField(MultipleFileField):
+    """The files of a registration or a citizen's complaint. A form shown again with errors
+    lists the files already kept for it (`held`, models/held_uploads.py: sent back with the
+    form, each may be removed) and names those to be chosen again (`lost`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.held, self.lost = [], []
+
+
 class StepForm(Form):
     """Base of the step forms: Indonesian messages, the complaint, the outcome's addressee."""
 
@@ -106,6 +117,8 @@ class StepForm(Form):
         # The complainant as the reader's page shows them (documents.complainant): what a
         # form may prefill; None or masked: nothing of the identity.
         self.who = who
+        # A form opened, not sent back: what an earlier step wrote may be carried into it.
+        self.fresh = formdata is None
         super().__init__(formdata=formdata, **kwargs)
         self.setup()
 
@@ -171,7 +184,7 @@ class RegisterForm(StepForm):
     description = TextAreaField(
         "Uraian", validators=[_required("Uraian pengaduan"), Length(max=20000)]
     )
-    attachments = MultipleFileField("Lampiran (gambar atau PDF, maks. 5 berkas @ 5 MB)")
+    attachments = AttachmentsField("Lampiran (gambar atau PDF, maks. 5 berkas @ 5 MB)")
     class_id = SelectField(
         "Kelas pengaduan", coerce=int, validate_choice=False,
         description="Menentukan batas waktu penyelesaian sejak diterima; dapat ditentukan "
@@ -312,12 +325,37 @@ class ResumeForm(StepForm):
         "Saran tindak", validators=[_required("Saran tindak"), Length(max=5000)]
     )
 
+    def setup(self):
+        """After a coordination meeting the resume starts from its Berita Acara: the matter
+        is the complaint's, the facts the meeting's discussion, the analysis its
+        considerations, the conclusion its conclusion — for the Kabid to edit."""
+        minutes = latest_minutes(self.complaint) if self.fresh and self.complaint else None
+        if minutes is None:
+            return
+        self.matter.data = self.complaint.subject
+        self.facts.data = minutes.data.get("discussion", "")
+        self.analysis.data = minutes.data.get("considerations", "")
+        self.conclusion.data = minutes.data.get("conclusion", "")
+        self.conclusion.description = (
+            f"Dari Berita Acara {minutes.document_number or ''} rapat koordinasi; sesuaikan "
+            "bila perlu.")  # fmt: skip
+
     def record_data(self):
         keys = ("matter", "facts", "analysis", "conclusion", "recommendation")
         return {k: (getattr(self, k).data or "").strip() for k in keys}
 
     def note_text(self):
         return self.conclusion.data.strip()
+
+
+def latest_minutes(complaint) -> StepRecord | None:
+    """The complaint's latest Berita Acara of a coordination meeting, if it had one."""
+    return db.session.scalar(
+        select(StepRecord)
+        .where(StepRecord.complaint_id == complaint.id, StepRecord.document == "berita_acara")
+        .order_by(StepRecord.seq.desc())
+        .limit(1)
+    )
 
 
 class StudyForm(StepForm):
@@ -439,6 +477,8 @@ class MinutesForm(StepForm):
         unique = list(dict.fromkeys(people))
         self.attendees.choices = [SelectChoice(u.id, f"{u.full_name} — {u.position}")
                                   for u in unique]  # fmt: skip
+        if self.fresh and self.complaint is not None:  # those invited came, unless unticked
+            self.attendees.data = [u.id for u in invitees(self.complaint.id)]
 
     def validate_attendees(self, field):
         if not field.data:
@@ -479,7 +519,7 @@ class DispatchForm(StepForm):
                 "note": (self.note.data or "").strip()}  # fmt: skip
 
     def note_text(self):
-        return f"{self.medium.data}, {self.sent_on.data:%d-%m-%Y}"
+        return f"{self.medium.data}, {format_date(self.sent_on.data)}"
 
 
 # Each form kind's class, as the registry names it (models/kinds.py).
@@ -506,12 +546,14 @@ def read_upload(storage) -> dict | str:
             "sha256": hashlib.sha256(content).hexdigest(), "content": content}  # fmt: skip
 
 
-def read_uploads(storages) -> tuple[list[dict], list[str]]:
-    """Read every non-empty upload; return the files and the problems found."""
+def read_uploads(storages, already: int = 0) -> tuple[list[dict], list[str]]:
+    """Read every non-empty upload, beside `already` files kept from an earlier try; return the
+    files and the problems found."""
     files, problems = [], []
     storages = [s for s in storages if s and s.filename]
-    if len(storages) > MAX_FILES:
-        return [], [f"Paling banyak {MAX_FILES} berkas lampiran."]
+    if len(storages) + already > MAX_FILES:
+        kept = f" ({already} sudah terlampir)" if already else ""
+        return [], [f"Paling banyak {MAX_FILES} berkas lampiran{kept}."]
     for storage in storages:
         result = read_upload(storage)
         (problems.append if isinstance(result, str) else files.append)(result)
@@ -527,3 +569,10 @@ def attachment_problems(files) -> list[str]:
         if f["size"] > MAX_FILE_BYTES:
             problems.append(f"Berkas '{f['filename']}' melebihi 5 MB.")
     return problems
+
+
+def format_size(size: int) -> str:
+    """``120 KB``, ``1,5 MB``: a file's size as a page shows it."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")

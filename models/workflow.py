@@ -26,6 +26,7 @@ from models.contacts import reachable
 from models.dates import format_moment, to_wib
 from models.deadlines import DUE_SOON_SHARE
 from models.documents import letter_number
+from models.drafts import StepDraft, drop_drafts, keep_draft
 from models.kinds import DOCUMENTS
 from models.masterdata import Channel, ComplaintClass
 from models.notifications import announce_stage
@@ -379,6 +380,45 @@ def advance(
     :raise FormInvalid: the step's form has errors; nothing was saved.
     """  # fmt: skip
     now = now or utcnow()
+    complaint, outcome = _open_to(complaint_id, user, outcome_code, expected_version, now)
+    role = acting_role(complaint, user, to_wib(now).date())
+    form = form_for(complaint, outcome, formdata, now=now)
+    if not form.validate():
+        raise FormInvalid(form)
+    try:
+        done = Done(outcome, user, role, form.record_data(), form.note_text())
+        record = _finish(complaint, done, now, load_calendar())
+        form.after_record(record)
+        drop_drafts(complaint.id)  # the step is done: what was drafted for it is sent
+        announce_stage(complaint, now, actor=user)  # the outbox: in the step's transaction
+        if complaint.status == "closed":  # the answer has been sent
+            tell_complainant("answered", complaint, now)
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        raise _already_done(complaint_id) from None
+    return record
+
+
+def save_draft(complaint_id: int, user: User, outcome_code: str, formdata,
+               expected_version: int | None = None,
+               now: datetime | None = None) -> StepDraft:  # fmt: skip
+    """Keep what the user typed in the open step's form of `outcome_code`, unchecked, to
+    finish later (models/drafts.py): only who acts on the step now, for an outcome it offers.
+
+    :raise ActionRefused: as `advance` refuses the step.
+    """
+    now = now or utcnow()
+    complaint, outcome = _open_to(complaint_id, user, outcome_code, expected_version, now)
+    return keep_draft(complaint, outcome.code, user, form_for(complaint, outcome, formdata), now)
+
+
+def _open_to(complaint_id: int, user: User, outcome_code: str, expected_version: int | None,
+             now: datetime):  # fmt: skip
+    """The complaint and the outcome of its open step the user may act with now.
+
+    :raise ActionRefused: no such complaint (404), somebody acted since the version the user
+        saw, not the user's step (403), an outcome the SOP does not offer now.
+    """
     complaint = db.session.get(Complaint, complaint_id)
     if complaint is None:
         raise ActionRefused("Pengaduan tidak ditemukan.", status=404)
@@ -390,21 +430,7 @@ def advance(
     outcome = next((o for o in offered_outcomes(complaint) if o.code == outcome_code), None)
     if outcome is None:
         raise ActionRefused("Tindakan ini tidak tersedia pada langkah SOP saat ini.")
-    role = acting_role(complaint, user, to_wib(now).date())
-    form = form_for(complaint, outcome, formdata, now=now)
-    if not form.validate():
-        raise FormInvalid(form)
-    try:
-        done = Done(outcome, user, role, form.record_data(), form.note_text())
-        record = _finish(complaint, done, now, load_calendar())
-        form.after_record(record)
-        announce_stage(complaint, now, actor=user)  # the outbox: in the step's transaction
-        if complaint.status == "closed":  # the answer has been sent
-            tell_complainant("answered", complaint, now)
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        raise _already_done(complaint_id) from None
-    return record
+    return complaint, outcome
 
 
 def tell_complainant(event: str, complaint: Complaint, now: datetime,

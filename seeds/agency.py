@@ -76,3 +76,43 @@ OTHER_AGENCIES = (
     ("satpolpp", "Satuan Polisi Pamong Praja Kota Mojokerto", "Kota Mojokerto"),
     ("bpjs_tk", "BPJS Ketenagakerjaan Kantor Cabang Mojokerto", "Mojokerto"),
 )
+# (code, name, jenis code or None for every jenis, Hal, body): the answer letters' templates the
+# Kasi starts from. Placeholders: models/answer_templates.py. The Surat Dinas adds the standard
+# closing after a body without one, so the bodies end before it.
+ANSWER_TEMPLATES = (
+    ("pengaduan_perizinan", "Jawaban pengaduan layanan perizinan", "pengaduan",
+     "Jawaban atas pengaduan nomor {nomor}",
+     "Menindaklanjuti pengaduan {sapaan} yang kami terima pada tanggal {tanggal} melalui "
+     "{kanal} perihal {perihal}, bersama ini kami sampaikan hal-hal sebagai berikut:\n"
+     "1. Kami telah memeriksa permohonan dan berkas yang Saudara sampaikan melalui sistem "
+     "OSS/SiCantik.\n"
+     "2. [Uraikan hasil pemeriksaan: penyebab hambatan dan kondisi berkas.]\n"
+     "3. [Uraikan langkah yang perlu Saudara lakukan atau yang telah kami lakukan, beserta "
+     "perkiraan waktunya.]\n"
+     "Apabila Saudara memerlukan penjelasan lebih lanjut, Saudara dapat menghubungi Mal "
+     "Pelayanan Publik Kota Mojokerto pada jam layanan."),
+    ("keluhan_layanan", "Jawaban keluhan atas pelayanan", "keluhan",
+     "Tanggapan atas keluhan nomor {nomor}",
+     "Terima kasih atas keluhan {sapaan} yang kami terima pada tanggal {tanggal} perihal "
+     "{perihal}. Keluhan tersebut menjadi masukan yang berharga bagi perbaikan pelayanan "
+     "kami.\n"
+     "Atas keluhan tersebut kami telah [uraikan tindakan: klarifikasi kepada petugas, "
+     "perbaikan prosedur, dan sebagainya].\n"
+     "Kami mohon maaf atas ketidaknyamanan yang Saudara alami."),
+    ("pertanyaan_informasi", "Jawaban pertanyaan atau permintaan informasi", "pertanyaan",
+     "Jawaban atas pertanyaan nomor {nomor}",
+     "Menindaklanjuti pertanyaan {sapaan} yang kami terima pada tanggal {tanggal} perihal "
+     "{perihal}, dengan ini kami sampaikan penjelasan sebagai berikut:\n"
+     "[Uraikan jawaban beserta dasar peraturannya.]"),
+    ("saran_masukan", "Tanggapan atas saran", "saran",
+     "Tanggapan atas saran nomor {nomor}",
+     "Terima kasih atas saran {sapaan} yang kami terima pada tanggal {tanggal} perihal "
+     "{perihal}. Saran tersebut telah kami catat dan akan menjadi bahan pertimbangan dalam "
+     "perbaikan penyelenggaraan pelayanan pada DPMPTSP dan Tenaga Kerja Kota Mojokerto.\n"
+     "[Uraikan tindak lanjut yang telah atau akan dilakukan, bila ada.]"),
+    ("umum", "Jawaban umum", None,
+     "Jawaban atas pengaduan nomor {nomor}",
+     "Menindaklanjuti {jenis} {sapaan} yang kami terima pada tanggal {tanggal} melalui "
+     "{kanal} perihal {perihal}, bersama ini kami sampaikan sebagai berikut:\n"
+     "[Uraikan jawaban.]"),
+)  # fmt: skip

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from models import (
     AgencySettings,
+    AnswerTemplate,
     Channel,
     ComplaintClass,
     DispositionMark,
@@ -112,7 +113,13 @@ def load_agency() -> bool:
 def load_masterdata() -> int:
     """Add the channels, platforms, jenis, disposition marks, complaint classes and other
     agencies that are missing."""
-    added = 0
+    have = set(db.session.scalars(select(Jenis.code)))  # first: the templates name theirs
+    first = [Jenis(code=c, name=n, ordering=i) for i, (c, n) in enumerate(agency.JENIS)
+             if c not in have]  # fmt: skip
+    db.session.add_all(first)
+    db.session.flush()
+    added = len(first)
+    jenis = dict(db.session.execute(select(Jenis.code, Jenis.id)).all())
     tables = (
         (Channel, [
             dict(code=c, name=n, sop_code=s, needs_platform=p, needs_tracking_number=t)
@@ -124,6 +131,8 @@ def load_masterdata() -> int:
         (ComplaintClass, [dict(code=c, name=n, limit_days=d)
                           for c, n, d in agency.COMPLAINT_CLASSES]),
         (OtherAgency, [dict(code=c, name=n, address=a) for c, n, a in agency.OTHER_AGENCIES]),
+        (AnswerTemplate, [dict(code=c, name=n, jenis_id=jenis[j] if j else None, subject=h,
+                               body=b) for c, n, j, h, b in agency.ANSWER_TEMPLATES]),
     )  # fmt: skip
     for model, rows in tables:
         have = set(db.session.scalars(select(model.code)))

@@ -50,6 +50,7 @@ VIEWS = {
     "disposition_marks": {"admin"},
     "complaint_classes": {"admin"},
     "other_agencies": {"admin"},
+    "answer_templates": {"admin"},
     "notifications": ANYONE,  # each official's own inbox (the bell)
     "profile": ANYONE,  # each official's own e-mail, WhatsApp number and channels
     "outbox": {"admin"},
@@ -66,13 +67,14 @@ VIEWS = {
 # Kasi or the Kabid, and neither is above the Kepala Dinas); only the officials
 # who answer complainants may reveal an identity; the Buku Registrasi is for those who follow
 # the whole register, not for the Tim Teknis, whichever list it is asked from; only the admin
-# revises SOPs.
+# revises SOPs (publish_view answers GET with its confirmation page, POST publishes: both
+# are the admin's).
 SOP_REVISION_PAGES = ("revise_view", "new_view", "header_view", "step_view",
                       "step_delete_view", "publish_view", "discard_view")  # fmt: skip
 NARROWER = {"register_view": {"fo"}, "receipt_view": {"fo"}, "new_code_view": {"fo"},
             "lapor_posted_view": {"fo"}, "lapor_send_view": {"fo"}, "lapor_closed_view": {"fo"},
             "archive_view": {"fo"}, "lapor_import_view": {"fo"},
-            "act_view": {"kadis"}, "pause_view": set(),
+            "act_view": {"kadis"}, "draft_view": {"kadis"}, "pause_view": set(),
             "resume_view": set(),
             "reveal_view": {"fo", "kadis", "kabid", "kasi"},
             # beside the steps (models/actors.py): the complaint waits on the Kepala Dinas
@@ -89,7 +91,7 @@ PAGES = {
     "read_view", "open_view", "receipt_view", "new_code_view", "details_page", "file_view",
     "archive_view", "lapor_import_view", "lapor_sample_view", "lapor_followups_view",
     "lapor_posted_view", "lapor_send_view", "lapor_closed_view", "restore_view", "class_view",
-    "merge_view",
+    "merge_view", "draft_view",
     "forward_view", *SOP_REVISION_PAGES,
 }  # fmt: skip
 PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",

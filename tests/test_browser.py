@@ -40,10 +40,15 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "pengaduan2026"
+SECRET = "browser-test-secret"  # the site's SECRET_KEY (a test forges an idle session with it)
+SAVE = "button[type=submit]:not([formaction])"  # a step form's own button (not Simpan draf)
 SLOWEST = 10.0  # seconds: only a hung page fails; speed is reported, not asserted
 EVERY_PAGE_SHOT = os.environ.get("BROWSER_SCREENSHOTS") == "1"  # a third of the tests' time
 WIB = timezone(timedelta(hours=7))
 PHONE = {"width": 390, "height": 844}
+# The clicks the ten steps of SOP.50 took before issue 19 (test_the_ten_steps_of_sop_50_in_clicks
+# run on commit 58acf0b): the office's way around may only get shorter.
+BEFORE = 46
 
 
 # --- the server and the browser -------------------------------------------------------------
@@ -67,7 +72,7 @@ def site(request, tmp_path_factory, pg_database):
     """The app as `make run` serves it, with gunicorn instead of the development server."""
     tmp = tmp_path_factory.mktemp(f"site-{request.param}")
     env = {**os.environ, "DATABASE_URL": _database_url(request.param, tmp, pg_database),
-           "SECRET_KEY": "browser-test-secret", "PENGADUAN_ENV": "test",
+           "SECRET_KEY": SECRET, "PENGADUAN_ENV": "test",
            "SUBMIT_MIN_SECONDS": "0"}  # a script types faster than the bot check waits  # fmt: skip
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     for command in (["init-db"], ["seed-demo", "--password", PASSWORD]):
@@ -120,6 +125,7 @@ class Official:
         self.page.set_default_timeout(15_000)
         self.problems: list[str] = []
         self.signed_in = False
+        self.clicks = 0  # what an official's hand does: links, buttons, choices, boxes
         host = urllib.parse.urlsplit(self.base).netloc
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(
             f"console: {m.text} ({self.page.url})"))  # fmt: skip
@@ -152,9 +158,15 @@ class Official:
         self._arrived(name)
 
     def click(self, locator, name: str):
+        self.clicks += 1
         with self.page.expect_navigation():
             locator.click()
         self._arrived(name)
+
+    def tap(self, locator):
+        """A click that opens no page (a choice, a box to tick), counted like the others."""
+        self.clicks += 1
+        locator.click()
 
     def login(self):
         if self.signed_in:
@@ -268,18 +280,37 @@ TYPING = {
 
 def _act(official: Official, queue: str, subject: str, outcome: str):
     """From the official's queue: find the complaint, open it, fill the step form, save."""
-    page = official.page
     official.menu(f"/admin/antrian/{queue}/", "antrian")
     _find(official, subject)
-    form = page.locator(f"form:has(input[name='outcome'][value='{outcome}'])")
+    _fill_and_save(official, outcome)
+
+
+def _step_form(official: Official, outcome: str):
+    """The form of `outcome` on the complaint's page, chosen first when another one shows."""
+    form = official.page.locator(f"form:has(input[name='outcome'][value='{outcome}'])")
+    if form.is_hidden():
+        official.tap(official.page.locator(f"#pilih-hasil a[data-outcome='{outcome}']"))
+        assert form.is_visible()
+    return form
+
+
+def _fill(official: Official, outcome: str):
+    form = _step_form(official, outcome)
     for name, value in TYPING[outcome].items():
         if isinstance(value, int):  # tick that many of the offered checkboxes
             for box in form.locator(f"input[name='{name}']").all()[:value]:
-                box.check()
+                if not box.is_checked():  # (ticked already by the form: no click)
+                    official.clicks += 1
+                    box.check()
             continue
         field = form.locator(f"[name='{name}']")
         field.fill(value() if callable(value) else value)
-    official.click(form.locator("button[type=submit]"), f"simpan-{outcome}")
+    return form
+
+
+def _fill_and_save(official: Official, outcome: str):
+    form = _fill(official, outcome)
+    official.click(form.locator(SAVE), f"simpan-{outcome}")
     assert "Tersimpan" in official.flash(), (outcome, official.flash())
 
 
@@ -311,11 +342,11 @@ def _walk(officials, subject, steps):
         _act(officials(username), queue, subject, outcome)
 
 
-def _find(official: Official, subject: str):
-    """In the list on screen: search for the complaint, open it."""
-    official.page.get_by_placeholder("Cari no. registrasi").fill(subject)
+def _find(official: Official, subject: str, words: str | None = None):
+    """In the list on screen: search for the complaint (by `words` of its subject), open it."""
+    official.page.get_by_placeholder("Cari no. registrasi").fill(words or subject)
     official.click(official.page.get_by_role("button", name="Cari"), "cari")
-    row = official.page.locator("table.model-list tbody tr", has_text=subject)
+    row = official.page.locator("table.model-list tbody tr", has_text=subject[:40])  # (cut)
     official.click(row.get_by_title("Buka pengaduan"), "pengaduan")
 
 
@@ -334,6 +365,51 @@ def test_a_social_media_complaint_goes_through_all_ten_steps_to_selesai(official
     _walk(officials, subject, SOP_50_WALK)
     kadis, text = _status_on_page(officials, subject)
     assert number in text and "Selesai pada" in text and "SOP.50" in text
+
+
+def _on_its_form(official: Official, number: str, outcome: str) -> bool:
+    """Whether the official's page already shows the complaint with the outcome's form (the
+    last action landed there)."""
+    page = official.page
+    return bool(page.locator("h1", has_text=number).count() and page.locator(
+        f"form:has(input[name='outcome'][value='{outcome}'])").count())  # fmt: skip
+
+
+def _open_from_home(official: Official, number: str, queue: str, subject: str):
+    """An official turning to a new task starts from their home page (opening the app, not
+    counted): the complaint's own link there when it has one, else the queue, searched."""
+    official.open("/admin/", "beranda")
+    link = official.page.locator("a", has_text=number)
+    if link.count():
+        official.click(link.first, "pengaduan")
+        return
+    official.menu(f"/admin/antrian/{queue}/", "antrian")
+    _find(official, subject)
+
+
+def test_the_ten_steps_of_sop_50_in_clicks(officials):
+    """Every click the ten steps of SOP.50 take, each official at their desk: the complaint
+    is opened from their home page unless the last action landed on it, the outcome chosen
+    when another's form shows, the boxes ticked, the form saved (typing not counted). The
+    count is written to artifacts/clicks-<db>.txt. Measured by this same walk on the commit
+    before issue 19 (58acf0b): BEFORE clicks."""
+    subject = f"Izin reklame belum terbit {uuid.uuid4().hex[:6]}"
+    number = _register(officials("fo"), "Media sosial", subject, platform="Instagram")
+    desks = {username: officials(username) for username, _queue, _outcome in SOP_50_WALK}
+    start = {username: official.clicks for username, official in desks.items()}
+    steps = []
+    for username, queue, outcome in SOP_50_WALK:
+        official = desks[username]
+        before = official.clicks
+        if not _on_its_form(official, number, outcome):
+            _open_from_home(official, number, queue, subject)
+        _fill_and_save(official, outcome)
+        steps.append(f"{username} {outcome}: {official.clicks - before}")
+    total = sum(official.clicks - start[username] for username, official in desks.items())
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / f"clicks-{desks['fo'].db}.txt").write_text(
+        "\n".join([*steps, f"total: {total}"]) + "\n")  # fmt: skip
+    assert total < BEFORE, steps
 
 
 def test_a_curhat_ning_ita_complaint_is_answered_directly(officials):
@@ -643,6 +719,60 @@ def test_the_kabids_bell_rings_when_the_kadis_disposes(officials):
     assert _bell(kabid) == before
 
 
+# --- typed work is never lost -----------------------------------------------------------------
+
+
+def _go_idle(official: Official, minutes: int = 31):
+    """The official's session as if untouched for `minutes`: its signed cookie rewritten with
+    the site's secret (the server ends it on the next request, as after a long lunch)."""
+    from flask import Flask
+
+    signer = Flask("idle")
+    signer.secret_key = SECRET
+    serializer = signer.session_interface.get_signing_serializer(signer)
+    cookie = next(c for c in official.context.cookies() if c["name"] == "session")
+    data = serializer.loads(cookie["value"])
+    data["seen"] -= minutes * 60
+    official.context.add_cookies([{**cookie, "value": serializer.dumps(data)}])
+
+
+def test_a_letter_typed_before_the_session_ended_is_saved_after_logging_in(officials):
+    """The Kasi starts the answer from a template (filled for the complaint), completes it,
+    stays idle past the timeout and clicks Simpan: the login page says the text is kept;
+    after logging in she is back on the complaint with the letter as she typed it, and saving
+    it works."""
+    subject = f"Jam layanan MPP {uuid.uuid4().hex[:6]}"
+    number = _register(officials("fo"), "Curhat Ning Ita", subject)
+    _walk(officials, subject, SOP_48[:2])
+    kasi = officials("kasi")
+    kasi.menu("/admin/antrian/kasi/", "antrian")
+    _find(kasi, subject)
+    form = _step_form(kasi, "jawab")
+    kasi.clicks += 1
+    form.locator("select[data-answer-template]").select_option(index=1)
+    body = form.locator("[name='body']")
+    assert subject in body.input_value() and "{" not in body.input_value()
+    assert number in form.locator("[name='subject']").input_value()
+    body.press("Control+End")
+    body.type(" Loket MPP buka pukul 08.00 sampai 15.00 WIB.")
+    letter = body.input_value()
+    key = f":{form.get_attribute('data-draft')}"  # draft:<official>:aksi:<complaint>:jawab
+    kept = f"() => Object.keys(localStorage).filter(k => k.endsWith('{key}')).length"
+    assert kasi.page.evaluate(kept) == 1
+    _go_idle(kasi)
+    kasi.click(form.locator(SAVE), "sesi-berakhir")
+    assert "/login" in kasi.page.url and "tidak hilang" in kasi.flash(), kasi.flash()
+    kasi.page.get_by_label("Nama pengguna").fill("kasi")
+    kasi.page.get_by_label("Kata sandi").fill(PASSWORD)
+    kasi.click(kasi.page.get_by_role("button", name="Masuk"), "kembali")
+    form = _step_form(kasi, "jawab")
+    assert form.locator(".draft-restored").is_visible()
+    assert form.locator("[name='body']").input_value() == letter
+    kasi.click(form.locator(SAVE), "simpan-jawab")
+    assert "Tersimpan" in kasi.flash(), kasi.flash()
+    assert kasi.page.evaluate(kept) == 0  # saved: the browser forgets the draft
+
+
 # --- a phone in the hand ----------------------------------------------------------------------
 
 
@@ -652,7 +782,9 @@ def _fits(official: Official) -> int:
 
 
 def test_the_kadis_disposes_from_a_phone(officials):
-    subject = f"Sampah di depan MPP {uuid.uuid4().hex[:6]}"
+    # A pasted link of 300 characters: no page may grow wider than the phone for it.
+    words = f"Sampah di depan MPP {uuid.uuid4().hex[:6]}"
+    subject = f"{words} https://mojokertokota.go.id/" + "x" * (300 - len(words) - 29)
     fo = officials("fo")
     _register(fo, "Datang ke kantor", subject)
     kadis = officials("kadis", viewport=PHONE)
@@ -662,14 +794,19 @@ def test_the_kadis_disposes_from_a_phone(officials):
     for cell in ("col-reg_number", "col-subject", "col-stage", "col-deadline"):  # a card each
         box = kadis.page.locator(f"table.model-list tbody tr td.{cell}").first.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], cell
-    _find(kadis, subject)
+    _find(kadis, subject, words)
     assert _fits(kadis) == 0, "complaint page"
+    tops = [
+        kadis.page.locator(where).first.bounding_box()["y"]
+        for where in ("#ringkasan", "#pilih-hasil", "form[data-outcome]:visible", "table.timeline")
+    ]
+    assert tops == sorted(tops), tops  # the summary, the choice, the form, the history
     form = kadis.page.locator("form:has(input[name='outcome'][value='arahan'])")
-    box = form.locator("button[type=submit]").bounding_box()
+    box = form.locator(SAVE).bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     form.locator("input[name='marks']").first.check()
     form.locator("[name='instruction']").fill("Segera tindak lanjuti.")
-    kadis.click(form.locator("button[type=submit]"), "simpan")
+    kadis.click(form.locator(SAVE), "simpan")
     assert "Tersimpan" in kadis.flash()
     assert _fits(kadis) == 0, "queue after saving"
 
@@ -693,8 +830,11 @@ def test_the_admin_changes_a_time_standard_of_sop_50_from_next_monday(officials)
     monday = today + timedelta(days=7 - today.weekday())
     admin.page.get_by_label("Tgl Efektif").fill(monday.isoformat())
     admin.click(admin.page.get_by_role("button", name="Simpan"), "kepala-tersimpan")
-    admin.click(admin.page.get_by_role("button", name=re.compile("Terbitkan revisi")),
-                "terbit")  # fmt: skip
+    admin.click(admin.page.get_by_role("link", name=re.compile("Terbitkan revisi")),
+                "konfirmasi")  # fmt: skip
+    asked = admin.page.locator("body").inner_text()  # what changes, before it does
+    assert "60 menit" in asked and "90 menit" in asked, asked
+    admin.click(admin.page.get_by_role("button", name="Terbitkan", exact=True), "terbit")
     text = admin.page.locator("body").inner_text()
     assert "diterbitkan" in admin.flash() and "Langkah 3, Waktu: 60 menit → 90 menit" in text
     assert f"mulai {format_date_long(monday)}" in admin.flash()

@@ -2,9 +2,13 @@
 where it went, the front office registers from the menu and the home page, a wrong method is
 answered in Indonesian."""
 
+import re
+
 from sqlalchemy import select
 
 from models import Complaint, db
+from models.workflow import offered_outcomes
+from tests.conftest import PASSWORD
 from tests.test_closing import PAGE, _switch
 from tests.workflow_helpers import act, register_complaint
 
@@ -38,7 +42,7 @@ def test_a_wrong_method_is_answered_in_indonesian(client, auth):
     auth.login("kasi")
     wrong = client.get("/admin/pengaduan/gabung/?id=1")
     text = wrong.get_data(as_text=True)
-    assert wrong.status_code == 405 and "Buka halamannya dari menu" in text
+    assert wrong.status_code == 405 and "buka dari menu" in text
     assert "Method Not Allowed" not in text
 
 
@@ -132,3 +136,146 @@ def test_the_kadis_filters_his_queue_by_step(app, client, auth):
         rows = client.get(f"/admin/antrian/kadis/?flt0_{arg}={sop.code}:{step}").get_data(
             as_text=True)  # fmt: skip
         assert number in rows and other not in rows
+
+
+# --- typed work is never lost; one form at a time (issue 19 items 1 and 2) ----------------------
+
+FORM_TAG = re.compile(r"<form [^>]*data-outcome=\"([a-z_]+)\"[^>]*>")
+
+
+def _shown_forms(html: str) -> list[str]:
+    """The outcomes whose step form the page shows (not hidden until chosen)."""
+    return [m.group(1) for m in FORM_TAG.finditer(html) if " hidden" not in m.group(0)]
+
+
+def _drawn_forms(html: str) -> list[str]:
+    return [m.group(1) for m in FORM_TAG.finditer(html)]
+
+
+def test_a_step_offers_its_outcomes_as_a_choice_and_shows_one_form(app, client, auth):
+    from tests.conftest import csrf_token
+    from tests.workflow_helpers import FORMS
+
+    with app.app_context():
+        c = register_complaint()
+        offered = [o.code for o in offered_outcomes(c)]
+        labels = [o.label for o in offered_outcomes(c)]
+        cid, version = c.id, c.version
+    assert len(offered) > 1  # the SOP's disposition step: a choice to make
+    auth.login("kadis")
+    page = f"/admin/antrian/kadis/details/?id={cid}"
+    html = client.get(page).get_data(as_text=True)
+    assert _drawn_forms(html) == offered and _shown_forms(html) == offered[:1]
+    start = html.index('id="pilih-hasil"')
+    choice = html[start : html.index("</nav>", start)]
+    assert all(label in choice for label in labels)
+    other = client.get(f"{page}&hasil={offered[1]}").get_data(as_text=True)
+    assert _shown_forms(other) == [offered[1]]  # chosen: only that one
+    assert _shown_forms(client.get(f"{page}&hasil=tidak-ada").get_data(as_text=True)) == \
+        offered[:1]  # fmt: skip
+    with app.app_context():
+        empty = {k: "" for k in FORMS[offered[1]]()}
+    failed = client.post(f"/admin/antrian/kadis/aksi/?id={cid}", data={
+        **empty, "outcome": offered[1], "version": version,
+        "csrf_token": csrf_token(client, page)})  # fmt: skip
+    assert failed.status_code == 400
+    assert _shown_forms(failed.get_data(as_text=True)) == [offered[1]]  # its errors in view
+
+
+def test_a_form_sent_after_the_session_ended_comes_back_after_logging_in(app, client, auth):
+    """The Kasi types a letter, goes to lunch, clicks Simpan: the login page says the typed
+    text is kept, and logging in leads back to the complaint's page (not the form's address,
+    which only takes a POST); the browser's draft fills it there (the Chromium test)."""
+    from tests.conftest import csrf_token
+
+    with app.app_context():
+        c = register_complaint()
+        cid = c.id
+    auth.login("kadis")
+    page = f"/admin/antrian/kadis/details/?id={cid}"
+    token = csrf_token(client, page)
+    with client.session_transaction() as session:
+        session["seen"] -= 31 * 60
+    sent = client.post(f"/admin/antrian/kadis/aksi/?id={cid}", headers={
+        "Referer": f"http://localhost{page}"}, data={"outcome": "arahan",
+        "instruction": "Segera jawab pengadu.", "csrf_token": token})  # fmt: skip
+    assert sent.status_code == 302 and "/login" in sent.location
+    login = client.get(sent.location).get_data(as_text=True)
+    assert "Sesi Anda berakhir" in login and "tidak hilang" in login
+    token = csrf_token(client, sent.location)
+    back = client.post(sent.location, data={"username": "kadis", "password": PASSWORD,
+                                            "csrf_token": token})  # fmt: skip
+    assert back.location == page  # the form's page, where the draft is restored
+    html = client.get(page).get_data(as_text=True)
+    assert 'data-draft="aksi:' in html and '<meta name="draft-owner"' in html
+
+
+def test_a_form_whose_token_is_gone_offers_the_way_back_in_indonesian(app, client, auth):
+    with app.app_context():
+        c = register_complaint()
+        cid = c.id
+    auth.login("kadis")
+    page = f"/admin/antrian/kadis/details/?id={cid}"
+    client.get(page)
+    client.delete_cookie("session")  # the cookie lost: no session, no CSRF token
+    sent = client.post(f"/admin/antrian/kadis/aksi/?id={cid}", headers={
+        "Referer": f"http://localhost{page}"}, data={"outcome": "arahan"})  # fmt: skip
+    text = sent.get_data(as_text=True)
+    assert sent.status_code == 400 and "CSRF" not in text and "tidak hilang" in text
+    link = re.search(r'id="kembali-ke-formulir" href="([^"]+)"', text).group(1)
+    assert link.startswith("/login?next=") and f"details/?id%3D{cid}" in link.replace("%2F", "/")
+    elsewhere = client.post(f"/admin/antrian/kadis/aksi/?id={cid}", headers={
+        "Referer": "http://evil.example/admin/"}, data={"outcome": "arahan"})  # fmt: skip
+    assert "evil.example" not in elsewhere.get_data(as_text=True)  # never another site
+
+
+def test_the_second_tab_that_loses_the_race_keeps_the_typed_text(app, client, auth):
+    """Two tabs of the Kepala Dinas's queue: the first disposes; the second's letter text
+    is shown back to copy, beside who acted first, instead of being dropped."""
+    from tests.conftest import csrf_token
+
+    with app.app_context():
+        c = register_complaint()
+        cid, version = c.id, c.version
+    auth.login("kadis")
+    with app.app_context():
+        act(db.session.get(Complaint, cid), "kadis", "arahan")  # the other tab, first
+    typed = "Mohon Kabid menelaah persyaratan NIB pengadu dan melapor besok."
+    late = client.post(f"/admin/antrian/kadis/aksi/?id={cid}", data={
+        "outcome": "arahan", "version": version, "instruction": typed,
+        "csrf_token": csrf_token(client, "/admin/")})  # fmt: skip
+    text = late.get_data(as_text=True)
+    assert late.status_code == 409 and 'id="isian-anda"' in text and typed in text
+    assert "sudah ditindaklanjuti oleh" in text
+
+
+def test_a_saved_action_tells_the_browser_to_forget_its_draft(app, client, auth):
+    from tests.conftest import csrf_token
+    from tests.workflow_helpers import FORMS
+
+    with app.app_context():
+        c = register_complaint()
+        cid, version = c.id, c.version
+        form = FORMS["arahan"]()
+    auth.login("kadis")
+    page = f"/admin/antrian/kadis/details/?id={cid}"
+    done = client.post(f"/admin/antrian/kadis/aksi/?id={cid}", data={
+        **form, "outcome": "arahan", "version": version,
+        "csrf_token": csrf_token(client, page)})  # fmt: skip
+    landed = client.get(done.location).get_data(as_text=True)
+    assert f'<meta name="drafts-saved" content="aksi:{cid}:">' in landed
+    assert "drafts-saved" not in client.get("/admin/").get_data(as_text=True)  # told once
+
+
+def test_the_registration_form_is_kept_as_a_draft_until_it_is_saved(app, client, auth):
+    from tests.workflow_helpers import registration
+
+    auth.login("fo")
+    form_page = "/admin/antrian/fo/registrasi/"
+    assert 'data-draft="registrasi:meja"' in client.get(form_page).get_data(as_text=True)
+    with app.app_context():
+        data = registration()
+    done = auth.post(form_page, data)
+    assert done.status_code == 302
+    landed = client.get(done.location).get_data(as_text=True)
+    assert '<meta name="drafts-saved" content="registrasi:meja">' in landed
