@@ -6,7 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 
-from admin_views.base import HomeView, RoleLink, take_saved_drafts, way_back
+from admin_views.base import HomeView, RoleLink, take_saved_drafts, unsaved_message, way_back
 from admin_views.csp import CspSafeLoader
 from admin_views.i18n import TRANSLATIONS_DIR, use_project_catalogs
 from models import db
@@ -168,10 +168,7 @@ def init_app(app: Flask) -> Admin:
 
         if isinstance(exc, CSRFError):
             return _bad_request_page(
-                "Formulir ini sudah kedaluwarsa atau sesi Anda berakhir, sehingga isiannya "
-                "belum tersimpan. Isian itu tidak hilang: peramban ini menyimpannya, dan "
-                "formulirnya terbuka kembali dengan isian itu (setelah Anda masuk lagi bila "
-                "diminta). Periksa, lalu simpan."
+                "Formulir ini sudah kedaluwarsa atau sesi Anda berakhir. " + unsaved_message()
             )
         return _bad_request_page("Permintaan ini tidak dapat dibaca; periksa alamat atau "
                                  "isian, lalu coba lagi.")  # fmt: skip

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from admin_views.base import return_path, safe_path
+from admin_views.base import return_path, safe_path, unsaved_message
 from admin_views.i18n import AppForm
 from models import User, db
 from models.accounts import LoginAttempt, login_wait_minutes, take_login_turn, verify_login
@@ -63,9 +63,7 @@ def _end_expired_sessions():
               else "Sesi Anda berakhir karena sudah terlalu lama. Silakan masuk lagi.",
               "warning")  # fmt: skip
         if request.method != "GET":
-            flash("Isian yang Anda kirim belum tersimpan, tetapi tidak hilang: peramban ini "
-                  "menyimpannya, dan setelah Anda masuk lagi formulirnya terbuka kembali "
-                  "dengan isian itu. Periksa, lalu simpan.", "info")  # fmt: skip
+            flash(unsaved_message(), "info")
         return redirect(url_for("auth.login", next=return_path()))
     session[LAST_SEEN] = now
     return None

@@ -65,6 +65,17 @@ def way_back() -> str | None:
     return back
 
 
+def unsaved_message() -> str:
+    """What a page says of a form that could not be saved (session ended, token refused):
+    its text is kept when the form was one the browser keeps (static/app.js marks those)."""
+    if request.form.get("_kept"):
+        return ("Isian yang Anda kirim belum tersimpan, tetapi tidak hilang: peramban ini "
+                "menyimpannya, dan formulirnya terbuka kembali dengan isian itu (setelah Anda "
+                "masuk lagi bila diminta). Periksa, lalu simpan.")  # fmt: skip
+    return ("Isian yang Anda kirim belum tersimpan. Kembali ke formulir (setelah masuk lagi bila "
+            "diminta) dan kirim sekali lagi.")  # fmt: skip
+
+
 # Session key: the drafts the server has saved since the last page (static/app.js forgets
 # them in the browser): prefixes of the forms' `data-draft` keys.
 SAVED_DRAFTS = "saved_drafts"

@@ -380,7 +380,11 @@ class AnswerForm(StepForm):
     subject = StringField("Hal", validators=[_required("Hal"), Length(max=300)])
     addressee = StringField("Kepada Yth.", validators=[_required("Penerima"), Length(max=200)])
     addressee_place = StringField("di", default="Tempat", validators=[Length(max=200)])
-    body = TextAreaField("Isi jawaban", validators=[_required("Isi jawaban"), Length(max=20000)])
+    body = TextAreaField(
+        "Isi jawaban",
+        validators=[_required("Isi jawaban"), Length(max=20000)],
+        render_kw={"rows": 12},
+    )  # a letter: room to read it whole
     signatory = SelectField("Penandatangan", coerce=int, validate_choice=False)
     copies = TextAreaField("Tembusan (satu per baris)", validators=[Length(max=2000)])
 

@@ -399,6 +399,10 @@ def advance(
     return record
 
 
+# The longest field a draft keeps (the longest a step form takes is the answer's 20,000).
+DRAFT_MAX_CHARS = 20_000
+
+
 def save_draft(complaint_id: int, user: User, outcome_code: str, formdata,
                expected_version: int | None = None,
                now: datetime | None = None) -> StepDraft:  # fmt: skip
@@ -409,7 +413,11 @@ def save_draft(complaint_id: int, user: User, outcome_code: str, formdata,
     """
     now = now or utcnow()
     complaint, outcome = _open_to(complaint_id, user, outcome_code, expected_version, now)
-    return keep_draft(complaint, outcome.code, user, form_for(complaint, outcome, formdata), now)
+    form = form_for(complaint, outcome, formdata)
+    if any(len(v) > DRAFT_MAX_CHARS for f in form for v in f.raw_data or () if isinstance(v, str)):
+        raise ActionRefused(f"Draf belum tersimpan: satu isian lebih dari {DRAFT_MAX_CHARS:,} "
+                            "karakter.".replace(",", "."), status=400)  # fmt: skip
+    return keep_draft(complaint, outcome.code, user, form, now)
 
 
 def _open_to(complaint_id: int, user: User, outcome_code: str, expected_version: int | None,

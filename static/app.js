@@ -113,6 +113,11 @@ var drafts = (function () {
     return {restored: function () { return null; }};
   }
   var mine = PREFIX + owner.content + ':';
+  keys().forEach(function (key) {  // another official's, on a shared computer: not kept
+    if (key.indexOf(mine) !== 0) {
+      store.removeItem(key);
+    }
+  });
   var saved = document.querySelector('meta[name="drafts-saved"]');
   if (saved) {
     saved.content.split(' ').forEach(function (prefix) {
@@ -197,6 +202,11 @@ var drafts = (function () {
   var restored = [];
   document.querySelectorAll('form[data-draft]').forEach(function (form) {
     var key = mine + form.dataset.draft;
+    var marker = document.createElement('input');  // tells the server this form is kept
+    marker.type = 'hidden';
+    marker.name = '_kept';
+    marker.value = '1';
+    form.appendChild(marker);
     var draft = read(key);
     if (draft && draft.version !== versionOf(form)) {
       store.removeItem(key);  // typed for a step that is no longer open

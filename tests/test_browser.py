@@ -291,6 +291,7 @@ def _step_form(official: Official, outcome: str):
     if form.is_hidden():
         official.tap(official.page.locator(f"#pilih-hasil a[data-outcome='{outcome}']"))
         assert form.is_visible()
+    assert official.page.locator("form[data-outcome]:visible").count() == 1  # that one only
     return form
 
 

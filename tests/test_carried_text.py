@@ -157,3 +157,16 @@ def test_the_berita_acara_starts_with_the_invited_members_ticked(app, client, au
     assert len(boxes) > len(invited)  # the Kabid and the Kasi are offered too
     ticked = {int(re.search(r'value="(\d+)"', b).group(1)) for b in boxes if " checked" in b}
     assert ticked == invited
+
+
+def test_a_draft_longer_than_any_form_takes_is_refused(app, client, auth):
+    from models.workflow import DRAFT_MAX_CHARS
+
+    cid, version, *_rest = _to_the_kasis_letter(app)
+    auth.login("kasi")
+    refused = client.post(f"/admin/antrian/kasi/draf/?id={cid}", data={
+        "outcome": "jawab", "version": version, "body": "x" * (DRAFT_MAX_CHARS + 1),
+        "csrf_token": csrf_token(client, KASI_PAGE.format(cid))})  # fmt: skip
+    assert refused.status_code == 400 and "Draf belum tersimpan" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(StepDraft.id))) == 0

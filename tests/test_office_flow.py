@@ -197,7 +197,7 @@ def test_a_form_sent_after_the_session_ended_comes_back_after_logging_in(app, cl
     with client.session_transaction() as session:
         session["seen"] -= 31 * 60
     sent = client.post(f"/admin/antrian/kadis/aksi/?id={cid}", headers={
-        "Referer": f"http://localhost{page}"}, data={"outcome": "arahan",
+        "Referer": f"http://localhost{page}"}, data={"outcome": "arahan", "_kept": "1",
         "instruction": "Segera jawab pengadu.", "csrf_token": token})  # fmt: skip
     assert sent.status_code == 302 and "/login" in sent.location
     login = client.get(sent.location).get_data(as_text=True)
@@ -219,9 +219,13 @@ def test_a_form_whose_token_is_gone_offers_the_way_back_in_indonesian(app, clien
     client.get(page)
     client.delete_cookie("session")  # the cookie lost: no session, no CSRF token
     sent = client.post(f"/admin/antrian/kadis/aksi/?id={cid}", headers={
-        "Referer": f"http://localhost{page}"}, data={"outcome": "arahan"})  # fmt: skip
+        "Referer": f"http://localhost{page}"},
+        data={"outcome": "arahan", "_kept": "1"})  # fmt: skip
     text = sent.get_data(as_text=True)
     assert sent.status_code == 400 and "CSRF" not in text and "tidak hilang" in text
+    unkept = client.post(f"/admin/antrian/kadis/aksi/?id={cid}", headers={
+        "Referer": f"http://localhost{page}"}, data={"outcome": "arahan"})  # fmt: skip
+    assert "tidak hilang" not in unkept.get_data(as_text=True)  # a form no browser keeps
     link = re.search(r'id="kembali-ke-formulir" href="([^"]+)"', text).group(1)
     assert link.startswith("/login?next=") and f"details/?id%3D{cid}" in link.replace("%2F", "/")
     elsewhere = client.post(f"/admin/antrian/kadis/aksi/?id={cid}", headers={
