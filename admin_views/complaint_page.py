@@ -28,6 +28,7 @@ from models import (
 from models.accounts import ROLE_LABELS, Role
 from models.actors import class_role, clock_role, forward_role, merge_role, open_step, why_not
 from models.answer_templates import templates_for
+from models.case_file import case_file
 from models.closing import forward, merge, merged_into, set_class
 from models.dates import (
     format_moment,
@@ -417,24 +418,28 @@ class ComplaintPage:
         if record is None or record.complaint_id != complaint.id or not record.document:
             abort(404)
         name = filename(record.document, complaint, f"-{record.seq}")
-        if record.document == "buku_registrasi":  # the register page of the day it came in
+        if record.document == "buku_registrasi":  # this complaint's entry of the register
             day = to_wib(complaint.received_at).date()
-            # Who follows the register reads the day's page (what they may not see masked);
-            # the Tim Teknis reads this complaint's own entry.
-            only = None if self.reads_register() else Complaint.id == complaint.id
-            book = register_book(
-                day,
-                day,
-                identity=sees_identities(current_user),
-                visible=visible_complaints(current_user),
-                only=only,
-            )
+            book = register_book(day, day, identity=sees_identities(current_user),
+                                 visible=visible_complaints(current_user),
+                                 only=Complaint.id == complaint.id)  # fmt: skip
             return _pdf_response(render_register(book), name)
         revealed = reveal_in_force(complaint, current_user, request.args.get("reveal"))
         template, context = record_document(complaint, record,
                                             identity=sees_identities(current_user),
                                             revealed=revealed is not None)  # fmt: skip
         return _pdf_response(render_pdf(template, **context), name)
+
+    @expose("/berkas/")
+    def case_file_view(self):
+        """The complaint's case file (berkas pengaduan): cover, history, every document and
+        attachment, as one PDF; masked as the reader's documents are."""
+        complaint = self._complaint_or_404()
+        revealed = reveal_in_force(complaint, current_user, request.args.get("reveal"))
+        content = case_file(complaint, history_of(complaint),
+                            identity=sees_identities(current_user),
+                            revealed=revealed is not None)  # fmt: skip
+        return _pdf_response(content, filename("berkas_pengaduan", complaint))
 
     def reads_register(self) -> bool:
         """Whether the official follows the whole register (the Tim Teknis does not)."""

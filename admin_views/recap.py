@@ -90,6 +90,9 @@ class RecapView(SecureView):
                             ("Cara selesai", recap.by_closure)):  # fmt: skip
             for label, n in rows:
                 writer.writerow([group, neutralise(label), n])
+        writer.writerow(["Kanal", *recap.status_labels, "Jumlah"])
+        for name, cells, total in recap.channel_status:
+            writer.writerow([neutralise(name), *cells, total])
         writer.writerow(["Kelas pengaduan", "Selesai", "Dalam batas kelasnya", "%"])
         for c in recap.by_class:
             share = f"{c.share * 100:.0f}" if c.share is not None else ""

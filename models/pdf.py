@@ -95,11 +95,30 @@ def _register_fonts() -> None:
         pdfmetrics.registerFont(TTFont(_BOLD, str(FONTS_DIR / "LiberationSans-Bold.ttf")))
 
 
+def wrapped(text: str, font: str, size: float, width: float) -> list[str]:
+    """`text` in lines no wider than `width`: broken between words, and a word wider than the
+    line (a pasted link) broken where it must, so that it stays inside its cell."""
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines = []
+    for line in simpleSplit(text, font, size, width):
+        while stringWidth(line, font, size) > width:
+            lo, hi = 1, len(line)  # the longest head that fits (at least one character)
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                fits = stringWidth(line[:mid], font, size) <= width
+                lo, hi = (mid, hi) if fits else (lo, mid - 1)
+            lines.append(line[:lo])
+            line = line[lo:]
+        lines.append(line)
+    return lines
+
+
 def render_register(context: dict) -> bytes:
     """Draw the Buku Registrasi (landscape, header on every page, "halaman x dari y")."""
     from reportlab.lib import colors
     from reportlab.lib.units import mm
-    from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -113,7 +132,7 @@ def render_register(context: dict) -> bytes:
     footer = context["footer"]
 
     def cell(text, col_width, font=_FONT):
-        return "\n".join(simpleSplit(str(text), font, size, col_width - 2 * pad)) or "-"
+        return "\n".join(wrapped(str(text), font, size, col_width - 2 * pad)) or "-"
 
     rows = [[cell(h, w, _BOLD) for (h, _, _), w in zip(REGISTER_COLUMNS, widths, strict=True)]]
     for entry in context["entries"]:

@@ -135,6 +135,9 @@ class Recap:
     by_jenis: list[tuple[str, int]] = field(default_factory=list)
     by_sop: list[tuple[str, int]] = field(default_factory=list)
     by_status: list[tuple[str, int]] = field(default_factory=list)
+    # Kanal × status: (channel, [count per status in STATUSES' order], total).
+    channel_status: list[tuple[str, list[int], int]] = field(default_factory=list)
+    status_labels = tuple(STATUSES.values())
     steps: list[StepCompliance] = field(default_factory=list)
     # Messages archived in the period as no complaint, by reason (models/submission.py).
     by_archive: list[tuple[str, int]] = field(default_factory=list)
@@ -194,8 +197,10 @@ def build_recap(period: Period) -> Recap:
     recap.received = sum(row[-1] for row in groups)
     sop_codes = dict(db.session.execute(select(Sop.id, Sop.code)).all())
     channels = db.session.execute(select(Channel.id, Channel.name).order_by(Channel.ordering))
+    channels = channels.all()
     jenis = db.session.execute(select(Jenis.id, Jenis.name).order_by(Jenis.ordering))
-    recap.by_channel = _summed(groups, 0, channels.all())
+    recap.by_channel = _summed(groups, 0, channels)
+    recap.channel_status = _crossed(groups, channels)
     recap.by_jenis = _summed(groups, 1, jenis.all())
     by_code = Counter()
     for row in groups:
@@ -239,6 +244,18 @@ def _closures(start: datetime, end: datetime) -> tuple[list, list[ClassShare]]:
     by_class = [ClassShare(c.label, closed[c.id], met[c.id]) for c in classes
                 if c.active or closed[c.id]]  # fmt: skip
     return by_closure, by_class
+
+
+def _crossed(groups, channels) -> list[tuple[str, list[int], int]]:
+    """The period's complaints by channel and status (each channel a row, STATUSES' columns)."""
+    counts = Counter()
+    for row in groups:
+        counts[(row[0], row[3])] += row[-1]
+    rows = []
+    for channel_id, name in channels:
+        cells = [counts.get((channel_id, status), 0) for status in STATUSES]
+        rows.append((name, cells, sum(cells)))
+    return rows
 
 
 def _summed(groups, index: int, labels) -> list[tuple[str, int]]:

@@ -524,7 +524,7 @@ ENGLISH = re.compile(
     r"|Toggle navigation|This field is required|Not a valid|Invalid|Record|Submit|Close"
     r"|Log ?out|Sign in|Page|of|per page|No items|results?|Back)\b"
 )
-SKIP_LINKS = re.compile(r"/(csv|xlsx|ekspor|dokumen|lampiran|pdf)\b|/logout|\.pdf$")
+SKIP_LINKS = re.compile(r"/(csv|xlsx|ekspor|dokumen|lampiran|berkas|pdf)\b|/logout|\.pdf$")
 
 
 def _visible_text(official: Official) -> str:

@@ -58,6 +58,10 @@ def test_november_figures_match_the_hand_count(office_year):
         assert dict(recap.by_jenis)["Saran"] == 2 and dict(recap.by_jenis)["Pertanyaan"] == 1
         assert dict(recap.by_sop) == {"SOP.48": 1, "SOP.49": 1, "SOP.50": 1}
         assert dict(recap.by_status) == {"Dalam proses": 2, "Selesai": 1}
+        assert recap.status_labels == ("Dalam proses", "Selesai")  # kanal × status, the PDF's
+        crossed = {name: (cells, total) for name, cells, total in recap.channel_status if total}
+        assert crossed == {"Curhat Ning Ita": ([0, 1], 1), "Datang ke kantor": ([1, 0], 1),
+                           "Media sosial": ([1, 0], 1)}  # fmt: skip
         steps = {(s.sop, s.step_no): s for s in recap.steps}
         # registrations in November: 08:40 -> 09:00 = 20 min (met), 08:50 -> 09:00 = 10 min,
         # and 07:00 (counts from 07:30) -> 09:00 = 90 min (missed the 30-minute standard)
@@ -106,6 +110,7 @@ def test_recap_page_pdf_and_csv(office_year, client, auth):
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "REKAPITULASI PENGADUAN MASYARAKAT" in text and "November 2026" in text
     assert "NIP. 19780822 200312 2 005" in text  # signed by the Kabid
+    assert "Kanal menurut status saat ini" in text
     data = client.get("/admin/rekap/csv/?jenis=bulan&nilai=2026-11").data
     assert data.startswith(b"\xef\xbb\xbf")
     assert "Jumlah,Diterima,3" in data.decode("utf-8-sig")
