@@ -1,5 +1,5 @@
 """The citizen's pages, apart from the back-office: the complaint form, tracking by code, the
-answer letter, the satisfaction survey.
+answer letter, the satisfaction survey, the check of a printed document's verification code.
 
 No login, no link into the back-office, nobody's name but what the answer letter prints; the
 same security headers and Content-Security-Policy as every page (admin_views/auth.py). CSRF
@@ -17,7 +17,7 @@ from admin_views.base import way_back
 from admin_views.complaint_page import remember_receipt, take_receipt
 from admin_views.responses import file_response
 from citizen.forms import PublicComplaintForm, opened_token
-from models import db, held_uploads
+from models import db, held_uploads, verification
 from models.dates import format_moment
 from models.documents import filename, record_document
 from models.pdf import render_pdf
@@ -193,6 +193,28 @@ def letter():
     template, context = record_document(found, record, identity=True, revealed=False)
     name = filename(record.document, found, "")
     return file_response(render_pdf(template, **context), "application/pdf", name, inline=True)
+
+
+@bp.route("/cek/", defaults={"code": None})
+@bp.route("/cek/<code>")
+def verify(code):
+    """Check a printed document: the code under its QR code (or typed in the form) shows the
+    document's kind, number, date, signer's position and content hash when it matches the
+    record as stored, else "not found or not matching" (one answer for both). Failed codes
+    count with the tracking page's, per address.
+    """
+    typed = (code or request.args.get("kode") or "")[:40]
+    if not typed:
+        return render_template("public/verify.html", typed="")
+    wait = wait_minutes(_address())
+    if wait:
+        return render_template("public/verify.html", typed=typed, wait=wait), 429
+    record = verification.check(typed)
+    if record is None:
+        failed_lookup(_address())
+        return render_template("public/verify.html", typed=typed, unknown=True), 404
+    facts = verification.public_facts(record)
+    return render_template("public/verify.html", typed=facts["code"], facts=facts)
 
 
 @bp.route("/lacak/nilai/", methods=("POST",))
