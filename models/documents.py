@@ -20,7 +20,9 @@ from models.dates import (
     to_wib,
 )
 from models.kinds import DOCUMENT_TITLES, DOCUMENTS
+from models.masterdata import DispositionMark, offered
 from models.settings import PAPER_SIZES, AgencySettings, agency_settings
+from models.verification import seal
 from models.words import date_words
 
 MASK = "Dirahasiakan"
@@ -29,22 +31,75 @@ MASK = "Dirahasiakan"
 CLOSING = re.compile(r"^\s*(demikian|atas perhatian)\b", re.IGNORECASE | re.MULTILINE)
 
 
+def paragraphs_of(text: str | None) -> list[str]:
+    """The paragraphs of an officer's text (separated by a blank line)."""
+    return [p.strip() for p in re.split(r"\n\s*\n", (text or "").strip()) if p.strip()]
+
+
 def has_closing(text: str | None) -> bool:
     """Whether the officer's text already ends with a closing sentence of its own (in its
     last paragraph)."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", (text or "").strip()) if p.strip()]
+    paragraphs = paragraphs_of(text)
     return bool(paragraphs) and CLOSING.search(paragraphs[-1]) is not None
 
 
-def page_size(settings: AgencySettings, landscape: bool = False) -> str:
+def page_size(settings: AgencySettings, landscape: bool = False, half: bool = False) -> str:
+    """The paper of the settings; `half` its upper half (F4: 215 x 165 mm, the disposition
+    sheet's)."""
     width, height = PAPER_SIZES[settings.paper_size]
+    if half:
+        height = height / 2
     if landscape:
         width, height = height, width
-    return f"{width}mm {height}mm"
+    return f"{width:g}mm {height:g}mm"
 
 
-def letterhead(settings: AgencySettings) -> dict:
-    """The kop: government, agency, address and contacts, city, and the logo if uploaded."""
+# The kop's text column: the page less the margins (3 cm + 2 cm), less the emblem's cell on
+# either side when there is an emblem (80 px each, 60 pt); sizes in points.
+MM = 72 / 25.4
+KOP_MARGINS_MM = 50
+KOP_LOGO_PT = 2 * 60 + 8
+AGENCY_SIZES = (13.0, 9.0)  # the agency's line: largest, smallest
+# A line of the agency's name may start with these, never end with them.
+JOINERS = {"DAN", "SERTA", "ATAU", "&", "DI", "KE", "DARI", "PADA", "UNTUK"}
+
+
+def _width(text: str, size: float, font: str = "Helvetica-Bold") -> float:
+    """Printed width in points. Helvetica's metrics are Liberation Sans's (metric-compatible),
+    and need no font file."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return stringWidth(text, font, size)
+
+
+def agency_lines(name: str, width: float, sizes=AGENCY_SIZES) -> tuple[list[str], float]:
+    """The agency's name as the kop prints it: (lines, font size in points).
+
+    The admin's own line breaks stand. A name set on one line stays on one line when it fits
+    at the largest size; otherwise it is cut once, before a joining word ("… SATU PINTU / DAN
+    TENAGA KERJA") where there is one, else where the two lines are most even — never after
+    a joining word. The size is the largest (down to the smallest) at which each line fits.
+    """
+    largest, smallest = sizes
+    lines = [line.strip() for line in (name or "").splitlines() if line.strip()] or [""]
+    if len(lines) == 1 and _width(lines[0], largest) > width:
+        words = lines[0].split()
+        cuts = [i for i in range(1, len(words)) if words[i - 1].upper() not in JOINERS]
+        before_joiner = [i for i in cuts if words[i].upper() in JOINERS]
+        if cuts:
+            i = min(before_joiner or cuts, key=lambda i: max(
+                _width(" ".join(words[:i]), 1), _width(" ".join(words[i:]), 1)))  # fmt: skip
+            lines = [" ".join(words[:i]), " ".join(words[i:])]
+    widest = max(_width(line, 1) for line in lines) or 1
+    size = max(smallest, min(largest, int(width / widest * 10) / 10))
+    return lines, size
+
+
+def letterhead(settings: AgencySettings, width_mm: float | None = None, sizes=AGENCY_SIZES,
+               logo_px: tuple[int, int] = (70, 80)) -> dict:  # fmt: skip
+    """The kop: government, agency (its lines, sized to fit), address and contacts, city, and
+    the logo if uploaded. `width_mm`: the text width of the page (default: the paper's less
+    the standard margins)."""
     contacts = []
     if settings.phone:
         contacts.append(f"Telp. {settings.phone}")
@@ -58,7 +113,12 @@ def letterhead(settings: AgencySettings) -> dict:
     if settings.logo:
         logo = f"data:{settings.logo_mime};base64,{base64.b64encode(settings.logo).decode()}"
     city = settings.city + (f" {settings.postcode}" if settings.postcode else "")
+    if width_mm is None:
+        width_mm = PAPER_SIZES[settings.paper_size][0] - KOP_MARGINS_MM
+    width = width_mm * MM - (KOP_LOGO_PT if logo else 0) - 6  # the cell's padding
+    lines, size = agency_lines(settings.agency, width, sizes)
     return {"government": settings.government, "agency": settings.agency,
+            "agency_lines": lines, "agency_size": size, "logo_px": logo_px,
             "address": settings.address, "contacts": ", ".join(contacts), "city": city,
             "logo": logo}  # fmt: skip
 
@@ -67,23 +127,34 @@ def letter_number(settings: AgencySettings, seq: int, year: int) -> str:
     return settings.letter_number_pattern.format(seq=seq, year=year, unit_code=settings.unit_code)
 
 
+def _position(role: str, own: str | None = None) -> str:
+    """A position as the signature block prints it: capitals, no final comma (the block adds
+    it); the Kepala Dinas's in full as the agency sets it (…, KOTA MOJOKERTO)."""
+    if role == Role.KADIS:
+        own = agency_settings().head_position
+    text = " ".join((own or ROLE_LABELS[Role(role)]).split())
+    return text.upper().rstrip(",").rstrip()
+
+
 def signer(user: User | None, role: str, on: date, acting_kind: str | None = None) -> dict:
-    """A signature block: position (with Plt./Plh. when acting), name, rank, NIP."""
+    """A signature block: position (with Plt./Plh. when acting), name, rank, NIP; `behalf`
+    is the "a.n. …" line above it (set by the document's rule, `_in_heads_name`)."""
     if user is None:
-        return {"prefix": "", "position": ROLE_LABELS[Role(role)].upper(), "name": "",
-                "rank": "", "nip": ""}  # fmt: skip
+        return {"prefix": "", "position": _position(role), "name": "", "rank": "", "nip": "",
+                "role": str(role), "behalf": ""}  # fmt: skip
     appointment = None
     if user.role != role:
         appointment = user.appointment_for(role, on)
     kind = acting_kind or (appointment.kind if appointment else None)
-    if appointment is not None:
-        position = appointment.position
+    if appointment is not None:  # Plt./Plh.: the position the appointment names
+        position = " ".join(appointment.position.split()).upper().rstrip(",")
     elif user.role == role:
-        position = user.position
+        position = _position(role, user.position)
     else:
-        position = ROLE_LABELS[Role(role)]
-    return {"prefix": f"{kind} " if kind else "", "position": position.upper(),
-            "name": user.full_name, "rank": user.rank, "nip": format_nip(user.nip)}  # fmt: skip
+        position = _position(role)
+    return {"prefix": f"{kind} " if kind else "", "position": position,
+            "name": user.full_name, "rank": user.rank, "nip": format_nip(user.nip),
+            "role": str(role), "behalf": ""}  # fmt: skip
 
 
 def record_signer(record: StepRecord) -> dict:
@@ -112,11 +183,12 @@ def _latest(complaint: Complaint, before: StepRecord, document: str) -> StepReco
 def base_context(complaint: Complaint | None = None) -> dict:
     settings = agency_settings()
     return {"settings": settings, "kop": letterhead(settings), "page": page_size(settings),
+            "half_page": False,
             "complaint": complaint, "place": settings.place,
             "date_long": format_date_long, "date_short": format_date_short,
             "day_date": format_day_date, "moment": format_moment,
             "date_words": date_words, "to_date": lambda moment: to_wib(moment).date(),
-            "has_closing": has_closing}  # fmt: skip
+            "has_closing": has_closing, "paragraphs_of": paragraphs_of}  # fmt: skip
 
 
 def _meeting_leader(record: StepRecord, on: date) -> dict:
@@ -127,18 +199,100 @@ def _meeting_leader(record: StepRecord, on: date) -> dict:
     return record_signer(record)
 
 
+def _holder(role: str, on: date) -> dict:
+    """The signature block of whoever holds `role` on `on` (own holder first, else acting)."""
+    holders = users_holding(role, on)
+    return signer(holders[0] if holders else None, role, on)
+
+
 def _signatory(record: StepRecord, on: date) -> dict:
-    """The official the form names as signer (as Kepala Dinas when he holds it that day)."""
+    """The official the form names as signer (as Kepala Dinas when he holds it that day); a
+    form that names none (the Undangan Rakor): the one the agency's settings name."""
     snapshot = (record.data or {}).get("signatory") or {}
-    user = db.session.get(User, snapshot.get("id")) if snapshot.get("id") else None
+    if not snapshot.get("id"):
+        role = Role.KABID if agency_settings().invitation_signer == "kabid" else Role.KADIS
+        return _holder(role, on)
+    user = db.session.get(User, snapshot["id"])
     role = Role.KADIS if user is not None and user.holds(Role.KADIS, on) \
         else (user.role if user else Role.KADIS)  # fmt: skip
     return signer(user, role, on)
 
 
+def _in_heads_name(rule):
+    """A document sent in the Kepala Dinas's name and signed by anyone else (not acting as
+    him) carries "a.n. KEPALA DINAS …," above the signer's own position."""
+
+    def sign(record: StepRecord, on: date) -> dict:
+        block = rule(record, on)
+        kind = DOCUMENTS.get(record.document)
+        if kind is not None and kind.in_heads_name and block["role"] != Role.KADIS:
+            block["behalf"] = f"a.n. {_position(Role.KADIS)}"
+        return block
+
+    return sign
+
+
 # Who signs a document: the rule its DocumentKind names (models/kinds.py).
-SIGNERS = {"actor": lambda record, on: record_signer(record), "meeting_leader": _meeting_leader,
-           "signatory": _signatory}  # fmt: skip
+SIGNERS = {name: _in_heads_name(rule) for name, rule in {
+    "actor": lambda record, on: record_signer(record), "meeting_leader": _meeting_leader,
+    "signatory": _signatory}.items()}  # fmt: skip
+
+
+# The Lembar Disposisi's Sifat boxes, in the order the sheet prints them (the values of
+# models.step_forms.SIFAT).
+SIFAT_BOXES = ("Sangat Segera", "Segera", "Rahasia", "Biasa")
+
+
+def _next_role(record: StepRecord) -> str | None:
+    """The role of the step the record's outcome led to, from the SOP revision followed."""
+    try:
+        step = record.sop.step(record.step_no)
+        outcome = next(o for o in step.outcomes if o.code == record.outcome)
+        return record.sop.step(outcome.next_step_no).actor if outcome.next_step_no else None
+    except (LookupError, StopIteration):
+        return None
+
+
+def _person(user: User, ticked: bool = False) -> dict:
+    return {"id": user.id, "name": user.full_name, "position": user.position, "ticked": ticked}
+
+
+def disposition_sheet(complaint: Complaint, record: StepRecord, on: date) -> dict:
+    """What the Lembar Disposisi prints beside the complaint: every Sifat box, a box for each
+    official who could be the addressee (the holders of the next step's role, the chosen one
+    ticked), every active disposition mark ticked or not, the note; a sheet whose step names
+    no addressee says whom it goes back to."""
+    data = record.data or {}
+    to = data.get("to") or {}
+    role = _next_role(record)
+    addressees, returns_to = [], None
+    if to:
+        people = users_holding(role, on) if role else []
+        addressees = [_person(u, u.id == to.get("id")) for u in people]
+        if not any(a["ticked"] for a in addressees):
+            addressees.append({**to, "ticked": True})
+    else:
+        if role and role != record.actor_role:
+            back = users_holding(role, on)[:1]
+        else:  # the same official goes on: the sheet goes back to whoever sent the matter
+            back = [r.actor for r in reversed(complaint.history) if r.seq < record.seq
+                    and r.actor is not None and r.actor_role != record.actor_role][:1]  # fmt: skip
+        returns_to = _person(back[0]) if back else None
+    chosen = list(data.get("marks") or [])
+    names = [m.name for m in offered(DispositionMark)]
+    marks = [(name, name in chosen) for name in names]
+    marks += [(name, True) for name in chosen if name not in names]  # since retired
+    return {
+        "sifat_boxes": [(s, data.get("sifat") == s) for s in SIFAT_BOXES],
+        "addressees": addressees,
+        "returns_to": returns_to,
+        "marks": marks,
+        "instruction": data.get("instruction") or data.get("note") or record.note or "",
+    }
+
+
+# The Lembar Disposisi's margins (top right bottom left, mm): a half sheet.
+HALF_MARGINS_MM = (10, 15, 14, 20)
 
 
 def record_document(complaint: Complaint, record: StepRecord, identity: bool = True,
@@ -160,12 +314,38 @@ def record_document(complaint: Complaint, record: StepRecord, identity: bool = T
         title=kind.title,
         issued_on=issued_on,
         signer=SIGNERS[kind.signer](record, issued_on),
+        verification=seal(record),  # the QR and short code of the public check
     )
     if kind.follows:
         context["meeting"] = _latest(complaint, record, kind.follows)
+    if record.document == "lembar_disposisi":
+        settings = context["settings"]
+        top, right, bottom, left = HALF_MARGINS_MM
+        context.update(disposition_sheet(complaint, record, issued_on), half_page=True,
+                       page=page_size(settings, half=True),
+                       margins=" ".join(f"{m}mm" for m in HALF_MARGINS_MM),
+                       kop=letterhead(settings, PAPER_SIZES[settings.paper_size][0] - left - right,
+                                      sizes=(11.0, 8.0), logo_px=(44, 50)))  # fmt: skip
+    if record.document == "undangan_rakor":  # the invited, the meeting's leader first
+        context["invited"] = _invited(record, context["signer"], issued_on)
+    if record.document == "berita_acara":  # the Kepala Dinas acknowledges (Mengetahui)
+        context["head"] = _holder(Role.KADIS, issued_on)
+    if record.document == "resume":  # its attachment: the Berita Acara it reports on
+        context["minutes"] = _latest(complaint, record, "berita_acara")
     if kind.addressed and who["masked"]:  # the addressee is the complainant, by name
         context["data"] = {**context["data"], "addressee": MASK, "addressee_place": MASK}
     return kind.template, context
+
+
+def _invited(record: StepRecord, signature: dict, on: date) -> list[dict]:
+    """Whom the Undangan Rakor is addressed to: the Kabid who leads the meeting (unless he
+    signs it himself), then the invited Tim Teknis."""
+    people = list((record.data or {}).get("invitees") or [])
+    leaders = users_holding(Role.KABID, on)
+    if leaders and signature.get("role") != Role.KABID:
+        if all(p.get("id") != leaders[0].id for p in people):
+            people.insert(0, _person(leaders[0]))
+    return [{"name": p["name"], "position": p["position"]} for p in people]
 
 
 CONFIDENTIAL_ROW = "Pengaduan rahasia"

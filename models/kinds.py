@@ -31,11 +31,16 @@ class DocumentKind:
     template: str | None  # templates/documents/<code>.html; None: drawn by models.pdf
     numbered: bool = False  # takes the next outgoing letter number (gap-free per year)
     # Who signs: "actor" (who recorded the step, Plt./Plh. as acting), "meeting_leader" (the
-    # Kabid who led the Tim Teknis), "signatory" (the official the form names), None (no one).
+    # Kabid who led the Tim Teknis), "signatory" (the official the form names or, when it
+    # names none, the one the agency's settings name: AgencySettings.invitation_signer),
+    # None (no one).
     signer: str | None = "actor"
+    # Sent in the Kepala Dinas's name: signed by anyone else it carries "a.n. KEPALA DINAS …,".
+    in_heads_name: bool = False
     follows: str | None = None  # an earlier document of the complaint it reports on
     addressed: bool = False  # to the complainant: the addressee is masked like them
     beside_sop: bool = False  # printed by an action beside the SOP's steps, no step's form
+    sent: bool = False  # a letter that goes out: the front office files its proof of dispatch
 
 
 # fmt: off
@@ -54,12 +59,12 @@ FORM_KINDS = (
 DOCUMENT_KINDS = (
     DocumentKind("buku_registrasi",  "Buku Registrasi Pengaduan Masyarakat", None, signer=None),
     DocumentKind("lembar_disposisi", "Lembar Disposisi",           "documents/lembar_disposisi.html"),
-    DocumentKind("resume",           "Resume",                     "documents/resume.html"),
-    DocumentKind("undangan_rakor",   "Undangan Rapat Koordinasi",  "documents/undangan_rakor.html", numbered=True),
+    DocumentKind("resume",           "Resume",                     "documents/resume.html", numbered=True),
+    DocumentKind("undangan_rakor",   "Undangan Rapat Koordinasi",  "documents/undangan_rakor.html", numbered=True, signer="signatory", in_heads_name=True),
     DocumentKind("berita_acara",     "Berita Acara",               "documents/berita_acara.html", numbered=True, signer="meeting_leader", follows="undangan_rakor"),
-    DocumentKind("surat_dinas",      "Surat Dinas Jawaban",        "documents/surat_dinas.html", numbered=True, signer="signatory", addressed=True),
+    DocumentKind("surat_dinas",      "Surat Dinas Jawaban",        "documents/surat_dinas.html", numbered=True, signer="signatory", addressed=True, in_heads_name=True, sent=True),
     # Beside the SOP's steps: a complaint forwarded to the agency it belongs to (models/closing.py).
-    DocumentKind("surat_pelimpahan", "Surat Pelimpahan Pengaduan", "documents/surat_pelimpahan.html", numbered=True, beside_sop=True),
+    DocumentKind("surat_pelimpahan", "Surat Pelimpahan Pengaduan", "documents/surat_pelimpahan.html", numbered=True, beside_sop=True, in_heads_name=True, sent=True),
 )
 # fmt: on
 

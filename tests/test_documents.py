@@ -15,6 +15,7 @@ from tests.test_calendar import wib
 from tests.workflow_helpers import FORMS, SOP_50_WALK, registration, user
 
 F4 = (609.4, 935.4)  # 215 x 330 mm in points
+HALF_F4 = (609.4, 467.7)  # 215 x 165 mm: the Lembar Disposisi
 A4 = (595.3, 841.9)
 HOSTILE = '<img src="http://evil.example/x.png"> <script>alert(1)</script> & "kutip"'
 
@@ -78,13 +79,13 @@ def test_lembar_disposisi_reads_back(client, auth, answered):
     auth.login("kadis")
     pdf = _get(client, complaint_id, records["lembar_disposisi"]).data
     text = _text(pdf)
-    assert _size(pdf) == F4
+    assert _size(pdf) == HALF_F4
     assert "LEMBAR DISPOSISI" in text and "/PGD/417.514.3/2026" in text
     assert "PEMERINTAH KOTA MOJOKERTO" in text
     assert "Untuk ditindaklanjuti" in text and "Sri Wahyuni" in text
     assert "Dr. Bambang Hariyanto, S.Sos., M.Si." in text
     assert "NIP. 19750210 199803 1 004" in text
-    assert "Mojokerto, 25 November 2026" in text
+    assert "Tgl. 25 November 2026" in text  # beside the paraf
 
 
 def test_surat_dinas_has_number_date_and_signature(client, auth, answered):
@@ -99,13 +100,19 @@ def test_surat_dinas_has_number_date_and_signature(client, auth, answered):
 
 
 def test_outgoing_numbers_are_consecutive_without_gaps(app, answered):
+    """Every numbered document (models/kinds.py) takes the next number: the walk's invitation,
+    Berita Acara, resume (Telaahan Staf) and answer letter."""
+    from models.kinds import DOCUMENTS
+
     complaint_id, _records = answered
     with app.app_context():
-        numbers = [r.document_number for r in db.session.scalars(
-            select(StepRecord).where(StepRecord.complaint_id == complaint_id,
-                                     StepRecord.document_number.is_not(None))
-            .order_by(StepRecord.seq))]  # fmt: skip
-    assert numbers == [f"065/{n}/417.514.3/2026" for n in (1, 2, 3)]
+        rows = db.session.scalars(select(StepRecord).where(
+            StepRecord.complaint_id == complaint_id, StepRecord.document.is_not(None))
+            .order_by(StepRecord.seq)).all()  # fmt: skip
+        numbered = [r.document for r in rows if DOCUMENTS[r.document].numbered]
+        numbers = [r.document_number for r in rows if r.document_number]
+    assert "resume" in numbered and len(numbered) == len(numbers)
+    assert numbers == [f"065/{n}/417.514.3/2026" for n in range(1, len(numbers) + 1)]
 
 
 def test_berita_acara_spells_the_day_and_is_signed_by_the_kabid(client, auth, answered):
@@ -263,3 +270,199 @@ def test_the_surat_dinas_closes_once_whoever_wrote_the_closing(app, client, auth
     standard = _text(_get(client, answered[0], answered[1]["surat_dinas"]).data)
     assert mine.count("Demikian") == 1 and "Demikian kami sampaikan" in mine
     assert standard.count("Demikian") == 1 and "Demikian disampaikan" in standard
+
+
+# -- issue 20: the forms of tata naskah dinas ------------------------------------------------
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [re.sub(r"\s+", " ", page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _record(app, complaint_id, outcome) -> int:
+    with app.app_context():
+        return db.session.scalar(select(StepRecord.id).where(
+            StepRecord.complaint_id == complaint_id, StepRecord.outcome == outcome))  # fmt: skip
+
+
+def test_lembar_disposisi_prints_every_field_ticked_or_not(app, client, auth, answered):
+    """Half F4, one page; every field of the standard sheet, all four Sifat boxes, a box for
+    each official the sheet may go to, every active mark ticked or not; the outcome's name is
+    no instruction; a sheet of a step with no addressee says whom it goes back to."""
+    from models.documents import SIFAT_BOXES
+    from models.masterdata import DispositionMark, offered
+    from models.step_forms import SIFAT
+
+    complaint_id, records = answered
+    with app.app_context():
+        marks = [m.name for m in offered(DispositionMark)]
+        step = db.session.get(StepRecord, records["lembar_disposisi"])
+        chosen, sifat, reg = step.data["marks"], step.data["sifat"], step.complaint.reg_number
+        label, kabid = step.outcome_label, user("kabid").full_name
+    assert marks and set(SIFAT_BOXES) == set(SIFAT)
+    auth.login("kadis")
+    pdf = _get(client, complaint_id, records["lembar_disposisi"]).data
+    pages = _pages(pdf)
+    assert _size(pdf) == HALF_F4 and len(pages) == 1
+    text = pages[0]
+    for field in ("Surat dari", "No. Surat", "Tgl. Surat", "Diterima Tgl.", f"No. Agenda : {reg}",
+                  "Sifat", "Hal", "Diteruskan kepada Sdr.:", "Dengan hormat harap:", "Catatan:",
+                  "Paraf:", "Tgl. 25 November 2026", "NIP. 19750210 199803 1 004"):  # fmt: skip
+        assert field in text, field
+    for box in SIFAT_BOXES:
+        assert f"[{'X' if box == sifat else ' '}] {box}" in text, box
+    for name in marks:
+        assert f"[{'X' if name in chosen else ' '}] {name}" in text, name
+    assert f"[X] {kabid}" in text and label not in text
+
+    studied = _get(client, complaint_id, _record(app, complaint_id, "dipelajari")).data
+    text = _text(studied)
+    assert "Resume dipelajari" not in text
+    assert f"Dikembalikan kepada Sdr.: [X] {kabid}" in text  # the resume came from the Kabid
+    assert all(f"[ ] {box}" in text for box in SIFAT_BOXES)
+
+
+def test_kop_keeps_the_agency_lines_as_set(app, client, auth, answered):
+    """The admin's line breaks stand; a name set on one line is cut before "DAN", never after
+    it, at a size at which each line fits the text column."""
+    from models.documents import AGENCY_SIZES, _width, agency_lines
+
+    lines, size = agency_lines("DINAS SATU PINTU DAN\nTENAGA KERJA", 400)
+    assert lines == ["DINAS SATU PINTU DAN", "TENAGA KERJA"] and size == AGENCY_SIZES[0]
+    with app.app_context():
+        name = db.session.get(AgencySettings, 1).agency
+    lines, size = agency_lines(name, 340)
+    assert " ".join(lines) == name and len(lines) == 2
+    assert lines[1].startswith("DAN ") and not lines[0].endswith(" DAN")
+    assert all(_width(line, size) <= 340 for line in lines)
+    with app.app_context():
+        db.session.get(AgencySettings, 1).agency = "DINAS PENANAMAN MODAL\nDAN TENAGA KERJA"
+        db.session.commit()
+    auth.login("kasi")
+    pdf = _get(client, answered[0], answered[1]["resume"]).data
+    kop = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert re.search(r"\n\s*DINAS PENANAMAN MODAL\s*\n\s*DAN TENAGA KERJA\s*\n", kop)
+
+
+def _head_position(app) -> str:
+    with app.app_context():
+        return " ".join(db.session.get(AgencySettings, 1).head_position.upper().split())
+
+
+def test_signature_blocks_name_the_kadis_in_full_and_a_n_when_the_kabid_signs(
+    app, client, auth, answered
+):
+    """The Kepala Dinas signs with his position in full, as the agency sets it; an answer
+    letter the Kabid signs for him carries "a.n. KEPALA DINAS …," above the Kabid's own."""
+    from tests.workflow_helpers import act, register_complaint, uid
+
+    head = _head_position(app)
+    assert head.endswith("KOTA MOJOKERTO")
+    auth.login("fo")
+    own = _text(_get(client, answered[0], answered[1]["surat_dinas"]).data)
+    assert f"{head}, " in own and "a.n." not in own
+    with app.app_context():
+        c = register_complaint()
+        for who, _queue, outcome in SOP_50_WALK:
+            extra = {"signatory": str(uid("kabid"))} if outcome == "jawaban_tertulis" else {}
+            act(db.session.get(Complaint, c.id), who, outcome, **extra)
+        letter = db.session.scalar(select(StepRecord.id).where(
+            StepRecord.complaint_id == c.id, StepRecord.document == "surat_dinas"))  # fmt: skip
+        cid = c.id
+    text = _text(_get(client, cid, letter).data)
+    assert f"a.n. {head}, KEPALA BIDANG PENGADUAN, KEBIJAKAN DAN PELAPORAN LAYANAN," in text
+    assert "NIP. 19780822 200312 2 005" in text
+
+
+def test_undangan_is_signed_as_the_agency_sets_and_invites_the_kabid(app, client, auth, answered):
+    """By default the Kepala Dinas signs the invitation, addressed to the Kabid who leads the
+    meeting and the invited Tim Teknis; set to the Kabid, he signs a.n. the Kepala Dinas.
+    A position in brackets is never put in brackets again."""
+    from models.settings import INVITATION_SIGNERS
+
+    complaint_id, records = answered
+    head = _head_position(app)
+    with app.app_context():
+        invitees = db.session.get(StepRecord, records["undangan_rakor"]).data["invitees"]
+    auth.login("kasi")
+    text = _text(_get(client, complaint_id, records["undangan_rakor"]).data)
+    assert f"{head}, Dr. Bambang Hariyanto" in text and "a.n." not in text
+    assert "Sri Wahyuni, S.H., M.H., Kepala Bidang Pengaduan" in text
+    assert all(f"{p['name']}, {p['position']}" in text for p in invitees)
+    assert not re.search(r"\([^()]*\(", text)
+    assert set(INVITATION_SIGNERS) == {"kadis", "kabid"}
+    with app.app_context():
+        db.session.get(AgencySettings, 1).invitation_signer = "kabid"
+        db.session.commit()
+    text = _text(_get(client, complaint_id, records["undangan_rakor"]).data)
+    assert f"a.n. {head}, KEPALA BIDANG PENGADUAN" in text
+    assert "NIP. 19780822 200312 2 005" in text and "Dr. Bambang Hariyanto" not in text
+
+
+def test_berita_acara_has_the_attendance_table_and_mengetahui(app, client, auth, answered):
+    complaint_id, records = answered
+    with app.app_context():
+        attendees = db.session.get(StepRecord, records["berita_acara"]).data["attendees"]
+    auth.login("kabid")
+    text = _text(_get(client, complaint_id, records["berita_acara"]).data)
+    assert "DAFTAR HADIR No Nama Jabatan Tanda Tangan" in text
+    for n, p in enumerate(attendees, 1):
+        assert f"{n} {p['name']} {p['position']} {n}." in text
+    assert "Mengetahui," in text and "Pimpinan Rapat," in text
+    assert "NIP. 19750210 199803 1 004" in text and "NIP. 19780822 200312 2 005" in text
+
+
+def test_resume_is_a_numbered_telaahan_staf(app, client, auth, answered):
+    complaint_id, records = answered
+    with app.app_context():
+        number = db.session.get(StepRecord, records["resume"]).document_number
+    auth.login("kabid")
+    text = _text(_get(client, complaint_id, records["resume"]).data)
+    assert number and f"Nomor : {number}" in text
+    assert "Sifat : Biasa" in text and "Lampiran : 1 (satu) berkas Berita Acara" in text
+    headings = ["I. Pokok persoalan", "II. Praanggapan -", "III. Fakta yang mempengaruhi",
+                "IV. Analisis", "V. Kesimpulan", "VI. Saran tindak"]  # fmt: skip
+    places = [text.find(h) for h in headings]
+    assert -1 not in places and places == sorted(places)
+
+
+FOOTER = re.compile(r"\S+ — halaman \d+")
+
+
+@pytest.mark.parametrize("document", ["surat_dinas", "berita_acara", "resume"])
+def test_no_page_holds_a_signature_block_alone(app, answered, document):
+    """Whatever the length of the text, the signature block's page also holds the text's
+    last lines: the letter grows a paragraph at a time across the page's end and, on every
+    page, what is left once the signature lines (and footer) are taken away is not empty."""
+    from models.documents import record_document
+    from models.pdf import render_pdf
+
+    complaint_id, records = answered
+    field = {"surat_dinas": "body", "berita_acara": "conclusion", "resume": "recommendation"}
+    paragraph = ("Kalimat isi naskah yang cukup panjang untuk mengisi baris demi baris halaman "
+                 "ini sampai ke ujungnya. ") * 3  # fmt: skip
+    crossed = False
+    with app.app_context(), app.test_request_context():
+        record = db.session.get(StepRecord, records[document])
+        for n in range(6, 20):
+            template, context = record_document(record.complaint, record)
+            context["data"] = {**context["data"], field[document]: "\n\n".join([paragraph] * n)}
+            context["verification"] = None  # its own block, not the text's
+            pdf = render_pdf(template, **context)
+            signer = context["signer"]
+            lines = [signer["behalf"], f"{signer['prefix']}{signer['position']},", signer["name"],
+                     signer["rank"], f"NIP. {signer['nip']}", "Mojokerto, 25 November 2026",
+                     "Pimpinan Rapat,", "Mengetahui,"]  # fmt: skip
+            copies = context["data"].get("copies") or []  # below the signature, on its page
+            lines += ["Tembusan:"] + [f"{i}. {c}" for i, c in enumerate(copies, 1)]
+            if "head" in context:
+                head = context["head"]
+                lines += [f"{head['position']},", head["name"], head["rank"], f"NIP. {head['nip']}"]
+            pages = _pages(pdf)
+            crossed |= len(pages) > 1
+            for i, page in enumerate(pages):
+                rest = FOOTER.sub("", page)
+                for line in filter(None, lines):
+                    rest = rest.replace(line, "")
+                assert rest.strip(), f"{document}, {n} paragraphs: page {i + 1} is a signature"
+    assert crossed  # the text did run over a page
