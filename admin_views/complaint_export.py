@@ -1,48 +1,101 @@
 """The complaint lists' export: every row the list shows, in one pass from its own query."""
 
+from datetime import datetime, timedelta
+
 from flask_login import current_user
 from sqlalchemy import (
     String,
     and_,
+    bindparam,
     case,
     func,
     or_,
+    select,
     true,
     type_coerce,
 )
 from sqlalchemy.orm import aliased
 
 from admin_views.complaint_lists import stage_text
-from admin_views.export import CHUNK, FORMULA_STARTS, ExportMixin, neutralise
+from admin_views.export import (
+    CHUNK,
+    FORMULA_STARTS,
+    MOMENT_FORMAT,
+    ExportMixin,
+    neutralise,
+)
 from models import (
     Channel,
     Complaint,
+    ComplaintClass,
     Jenis,
     Platform,
     Sop,
     SopStep,
+    StepRecord,
     db,
 )
 from models.complaint import CLOSURES, STATUSES
-from models.dates import (
-    format_stored_moment,
-)
-from models.deadlines import deadline_case
+from models.dates import MONTHS_SHORT
+from models.deadlines import LABELS, OVERALL_LABELS, deadline_case
 from models.documents import (
     MASK,
 )
 from models.identity import (
     sees_identities,
 )
-from models.lapor import class_label
+from models.lapor import ANSWER_DOCUMENT, class_label
 from models.types import utcnow
 
+# The CSV's columns; a moment's column is followed by the same moment in ISO 8601 on the office
+# clock ("2026-12-02 14:30"), which any program reads whatever its regional settings.
 EXPORT_HEADERS = (
-    "No. Registrasi", "Diterima (WIB)", "Kanal", "Platform", "No. LAPOR!",
-    "Klasifikasi LAPOR!", "Kategori LAPOR!", "Jenis", "SOP",
-    "Status", "Langkah saat ini", "Batas waktu (WIB)", "Status waktu", "Nama pengadu",
-    "Kontak", "Alamat", "Pokok pengaduan", "Uraian",
+    "No. Registrasi", "Diterima (WIB)", "Diterima (ISO)", "Kanal", "Platform", "No. LAPOR!",
+    "Klasifikasi LAPOR!", "Kategori LAPOR!", "Jenis", "Kelas", "SOP",
+    "Status", "Langkah saat ini", "Batas waktu (WIB)", "Batas waktu (ISO)",
+    "Status waktu", "Tanggal selesai (WIB)", "Tanggal selesai (ISO)", "Lama sampai selesai (hari)",
+    "Tepat waktu/Terlambat",
+    "Diteruskan kepada", "Tindak lanjut", "Nama pengadu", "Kontak", "Alamat",
+    "Pokok pengaduan", "Uraian",
 )  # fmt: skip
+# The XLSX's: the same, its moments real date cells, so without the ISO columns.
+XLSX_HEADERS = tuple(h for h in EXPORT_HEADERS if not h.endswith("(ISO)"))
+XLSX_MOMENTS = {
+    XLSX_HEADERS.index(h): MOMENT_FORMAT
+    for h in ("Diterima (WIB)", "Batas waktu (WIB)", "Tanggal selesai (WIB)")
+}
+
+# The documents whose records say to whom a complaint went (the Lembar Disposisi of a
+# disposition or an order, its data's "to" snapshot) and how it was answered (the Surat Dinas).
+FORWARD_DOCUMENTS = ("lembar_disposisi", ANSWER_DOCUMENT)
+ANSWER_EXCERPT = 200  # characters of the answer's body, after its Hal
+
+_WIB = timedelta(hours=7)  # WIB has kept UTC+7, without daylight saving, since 1964
+
+
+def wib_naive(value: str | datetime | None) -> datetime | None:
+    """A moment as the driver returns it (SQLite's naive UTC text, PostgreSQL's aware
+    datetime) as a naive datetime on the office clock, the way a spreadsheet holds it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return datetime.fromisoformat(value) + _WIB
+    return value.replace(tzinfo=None) - value.utcoffset() + _WIB
+
+
+def overall_case(now: datetime):
+    """`models.deadlines.overall_state` as SQL, giving its label: a closed complaint against its
+    class's limit (OVERALL_LABELS), an open one as `deadline_of` its class's due moment
+    (LABELS); "" without a class. tests/test_export_formats.py holds the two together."""
+    return case(
+        (Complaint.class_due_at.is_(None), ""),
+        (Complaint.status == "closed", case(
+            (Complaint.closed_at <= Complaint.class_due_at, OVERALL_LABELS["met"]),
+            else_=OVERALL_LABELS["missed"])),
+        (Complaint.class_due_at < now, LABELS["overdue"]),
+        (Complaint.class_due_soon_at <= now, LABELS["due_soon"]),
+        else_=LABELS["on_time"],
+    )  # fmt: skip
 
 
 class _Made(dict):
@@ -57,6 +110,48 @@ class _Made(dict):
         return value
 
 
+# Per chunk of complaints one query (never one per row): the records naming an addressee or
+# an answer, their JSON read by the database.
+_IDS = bindparam("ids", expanding=True)
+_TO_NAME = StepRecord.data[("to", "name")].as_string()
+_FORWARDS = (
+    select(
+        StepRecord.complaint_id,
+        StepRecord.document,
+        _TO_NAME,
+        StepRecord.data[("to", "position")].as_string(),
+        StepRecord.data["subject"].as_string(),
+        func.substr(StepRecord.data["body"].as_string(), 1, ANSWER_EXCERPT),
+    )
+    .where(
+        StepRecord.complaint_id.in_(_IDS),
+        StepRecord.document.in_(FORWARD_DOCUMENTS),
+        or_(StepRecord.document == ANSWER_DOCUMENT, _TO_NAME.is_not(None)),
+    )
+    .order_by(StepRecord.complaint_id, StepRecord.seq)
+)
+
+
+def _forwards(connection, ids, shown_ids):
+    """{complaint id: "Name (position); …"}, {id: the answer's Hal and, where the identity is
+    shown (`shown_ids`), the start of its body — a letter's body names its addressee}."""
+    sent, answers = {}, {}
+    for cid, document, name, position, subject, body in connection.execute(
+        _FORWARDS, {"ids": ids}
+    ).all():
+        if document == ANSWER_DOCUMENT:  # the latest answer is the follow-up
+            text = subject or ""
+            if body and cid in shown_ids:
+                text = f"{text}: {body}" if text else body
+            answers[cid] = text
+        elif name:
+            person = f"{name} ({position})" if position else name
+            people = sent.setdefault(cid, [])
+            if person not in people:
+                people.append(person)
+    return {cid: "; ".join(p) for cid, p in sent.items()}, answers
+
+
 class ComplaintExport(ExportMixin):
     """CSV and XLSX of a complaint list, as filtered, searched and sorted (admin_views/export)."""
 
@@ -64,13 +159,27 @@ class ComplaintExport(ExportMixin):
     export_rows_are_safe = True  # export_rows() neutralises every value it writes
 
     def export_rows(self, query):
+        """The CSV's headers and chunks of rows (export_table)."""
+        headers, chunks, _formats = self.export_table(query, "csv")
+        return headers, chunks
+
+    def export_table(self, query, fmt):
         """The list's complaints in chunks of rows; identities masked when anonymous or
-        confidential; every value safe from spreadsheet formulas.
+        confidential; every text safe from spreadsheet formulas. CSV: every moment as the list
+        shows it and in ISO; XLSX: as a date cell.
 
         The list's own query (scope, filters, search, order) with only the exported columns:
-        masking and the deadline label are worked out by the database, moments are read as
-        the driver returns them, and each row is built in one pass (a million rows cost
-        about twice a raw dump of the same columns; bench/scale.py).
+        masking and the deadline labels are worked out by the database, moments are read as
+        the driver returns them, and each row is built in one pass; what the step records add
+        comes in one query per chunk of rows. Its cost is reading every record of the chunk's
+        complaints (bench/export.py: about 5x a raw dump of the complaint rows, against 2.5x
+        without it).
+
+        Diteruskan kepada: every official a disposition or an order was addressed to, in
+        order. Tindak lanjut: the latest Surat Dinas's Hal, with the start of its body where
+        the identity is shown. Tepat waktu/Terlambat: the complaint against its class's overall
+        limit from receipt (overall_state, as its page says it), not a single step's standard.
+        Lama sampai selesai: whole calendar days from receipt to closing (a number).
         """
         platform, open_step = aliased(Platform), aliased(SopStep)
         hidden = or_(Complaint.is_anonymous, Complaint.is_confidential)
@@ -80,51 +189,94 @@ class ComplaintExport(ExportMixin):
         def shown(column):
             return case((hidden, MASK), else_=func.coalesce(column, ""))
 
+        now = utcnow()
         columns = query.with_entities(
+            Complaint.id, case((hidden, True), else_=False),
             Complaint.reg_number, type_coerce(Complaint.received_at, String), Channel.name,
             func.coalesce(platform.name, ""), func.coalesce(Complaint.lapor_tracking_no, ""),
             func.coalesce(Complaint.lapor_classification, ""),
-            func.coalesce(Complaint.lapor_category, ""), Jenis.name, Sop.code, Sop.revision,
+            func.coalesce(Complaint.lapor_category, ""), Jenis.name, ComplaintClass.name,
+            ComplaintClass.limit_days, Sop.code, Sop.revision,
             Complaint.status, Complaint.closed_as, open_step.no,
             open_step.short_name, type_coerce(Complaint.due_at, String),
-            deadline_case(utcnow()), shown(Complaint.complainant_name),
+            deadline_case(now), type_coerce(Complaint.closed_at, String), overall_case(now),
+            shown(Complaint.complainant_name),
             shown(Complaint.complainant_contact), shown(Complaint.complainant_address),
             Complaint.subject, Complaint.description,
         ).join(Channel, Channel.id == Complaint.channel_id).join(
             Jenis, Jenis.id == Complaint.jenis_id).join(Sop, Sop.id == Complaint.sop_id
         ).outerjoin(platform, platform.id == Complaint.platform_id).outerjoin(
+            ComplaintClass, ComplaintClass.id == Complaint.class_id
+        ).outerjoin(
             open_step, and_(open_step.sop_id == Complaint.sop_id,
                             open_step.no == Complaint.current_step_no))  # fmt: skip
-        result = db.session.connection().execute(
-            columns.statement.execution_options(yield_per=CHUNK)
-        )
-        moment, starts = format_stored_moment, FORMULA_STARTS
+        connection = db.session.connection()
+        result = connection.execute(columns.statement.execution_options(yield_per=CHUNK))
+        starts = FORMULA_STARTS
         # Master data, SOP and stage labels take few values: each is made once, then looked up.
         label = _Made(neutralise)
         sop = _Made(lambda key: neutralise(f"{key[0]} rev. {key[1]}"))
         stage = _Made(lambda key: neutralise(stage_text(*key)))
         status_label = _Made(lambda key: CLOSURES[key[1]] if key[1] else STATUSES[key[0]])
         klass = _Made(lambda key: neutralise(class_label(key)))
+        weight = _Made(lambda key: neutralise(f"{key[0]} ({key[1]} hari kerja)") if key[0] else "")
+        xlsx = fmt == "xlsx"
+
+        # A moment's two texts ("2 Des 2026 14.30 WIB", "2026-12-02 14:30") are made once per
+        # hour of the office clock and completed with the minutes.
+        hours = {}
+
+        def texts(value):
+            if not isinstance(value, str):  # PostgreSQL's aware datetime
+                m = wib_naive(value)
+                return (f"{m.day} {MONTHS_SHORT[m.month - 1]} {m.year} "
+                        f"{m.hour:02d}.{m.minute:02d} WIB", f"{m:%Y-%m-%d %H:%M}")  # fmt: skip
+            pair = hours.get(value[:13])  # SQLite's "2026-12-02 07:30:00.000000", in UTC
+            if pair is None:
+                m = wib_naive(value[:13] + ":00")
+                pair = hours[value[:13]] = (
+                    f"{m.day} {MONTHS_SHORT[m.month - 1]} {m.year} {m.hour:02d}.",
+                    f"{m.year}-{m.month:02d}-{m.day:02d} {m.hour:02d}:")  # fmt: skip
+            minute = value[14:16]
+            return pair[0] + minute + " WIB", pair[1] + minute
 
         def chunks():
             for part in result.partitions():
-                yield [(
-                    "'" + number if number[:1] in starts else number, moment(received),
-                    label[channel], label[platform_name],
-                    "'" + lapor if lapor[:1] in starts else lapor, klass[lapor_class],
-                    label[category], label[jenis],
-                    sop[code, revision], status_label[status, closed_as],
-                    stage[code, status_label[status, closed_as], step_no, step_name],
-                    moment(due) if due else "-", state,
-                    "'" + name if name[:1] in starts else name,
-                    "'" + contact if contact[:1] in starts else contact,
-                    "'" + address if address[:1] in starts else address,
-                    "'" + subject if subject[:1] in starts else subject,
-                    "'" + text if text[:1] in starts else text,
-                ) for (number, received, channel, platform_name, lapor, lapor_class, category,
-                       jenis, code, revision,
-                       status, closed_as, step_no, step_name, due, state, name, contact, address,
-                       subject,
-                       text) in part]  # fmt: skip
+                sent, answers = _forwards(connection, [row[0] for row in part],
+                                          {row[0] for row in part if not row[1]})  # fmt: skip
+                rows = []
+                for (cid, _hidden, number, received, channel, platform_name, lapor, lapor_class,
+                     category, jenis, class_name, class_days, code, revision, status, closed_as,
+                     step_no, step_name, due, state, closed, overall, name, contact, address,
+                     subject, uraian) in part:  # fmt: skip
+                    status_text = status_label[status, closed_as]
+                    to, answer = sent.get(cid, ""), answers.get(cid, "")
+                    middle = (
+                        label[channel], label[platform_name],
+                        "'" + lapor if lapor[:1] in starts else lapor, klass[lapor_class],
+                        label[category], label[jenis], weight[class_name, class_days],
+                        sop[code, revision], status_text,
+                        stage[code, status_text, step_no, step_name])  # fmt: skip
+                    tail = (
+                        (wib_naive(closed) - wib_naive(received)).days if closed else None,
+                        overall,
+                        "'" + to if to[:1] in starts else to,
+                        "'" + answer if answer[:1] in starts else answer,
+                        "'" + name if name[:1] in starts else name,
+                        "'" + contact if contact[:1] in starts else contact,
+                        "'" + address if address[:1] in starts else address,
+                        "'" + subject if subject[:1] in starts else subject,
+                        "'" + uraian if uraian[:1] in starts else uraian)  # fmt: skip
+                    number = "'" + number if number[:1] in starts else number
+                    if xlsx:
+                        rows.append((number, wib_naive(received), *middle, wib_naive(due), state,
+                                     wib_naive(closed), *tail))  # fmt: skip
+                    else:
+                        rows.append((number, *texts(received), *middle,
+                                     *(texts(due) if due else ("-", "")), state,
+                                     *(texts(closed) if closed else ("", "")), *tail))  # fmt: skip
+                yield rows
 
-        return EXPORT_HEADERS, chunks()
+        if xlsx:
+            return XLSX_HEADERS, chunks(), XLSX_MOMENTS
+        return EXPORT_HEADERS, chunks(), {}

@@ -3,12 +3,18 @@
 Every row is written to a spooled temporary file while the request's database session is
 open; only then is the file sent. Memory stays flat (the file spills to disk past 8 MB), no
 lazy load runs after the session ends, and a failure answers with an error instead of a
-200 with a cut-off file. Rows come in chunks and each chunk is written and encoded at once:
-a million rows cost about twice a raw dump of the same columns (bench/scale.py).
+200 with a cut-off file. Rows come in chunks and each chunk is written and encoded at once
+(bench/export.py times it against a raw dump of the same rows).
+
+CSV comes with a comma (the default, as before) or, with `?pemisah=titik-koma`, a semicolon:
+the list separator of Excel under Indonesian regional settings, which opens such a file in
+columns with a double click. XLSX has real date and number cells, a bold frozen header, column
+widths taken from the first rows and an autofilter over the whole table.
 """
 
 import csv
 import io
+import itertools
 import tempfile
 
 from flask import abort, flash, redirect, request, send_file, url_for
@@ -23,6 +29,12 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 XLSX_MAX_ROWS = 1_048_575  # a worksheet's rows, less the header
+# The CSV separators offered (`?pemisah=`): a comma unless asked otherwise, since scripts and
+# the older links read commas; a semicolon for Excel under Indonesian regional settings.
+SEPARATORS = {"koma": ",", "titik-koma": ";"}
+MOMENT_FORMAT = "dd-mm-yyyy hh:mm"  # a WIB moment in a cell (format_date_short's order)
+WIDTH_SAMPLE = 200  # the first rows a column's width is estimated from
+MAX_WIDTH = 60
 
 
 # A cell starting with one of these is a formula to a spreadsheet program.
@@ -42,10 +54,10 @@ def neutralised(chunk) -> list[list[str]]:
     return [["'" + v if v and v[0] in starts else v for v in row] for row in chunk]
 
 
-def _write_csv(spool, headers, chunks, safe: bool) -> None:
+def _write_csv(spool, headers, chunks, safe: bool, delimiter: str = ",") -> None:
     spool.write("\ufeff".encode())  # the BOM spreadsheet programs need to read UTF-8
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow(headers)
     for chunk in chunks:
         writer.writerows(chunk if safe else neutralised(chunk))
@@ -55,21 +67,68 @@ def _write_csv(spool, headers, chunks, safe: bool) -> None:
     spool.write(buffer.getvalue().encode("utf-8"))
 
 
-def _write_xlsx(spool, headers, chunks, sheet_title) -> None:
+def _widths(headers, sample, formats) -> list[float]:
+    """Column widths (in characters) that fit the header and the sampled rows."""
+    widths = []
+    for i, header in enumerate(headers):
+        if i in formats:  # a date or a moment: the width of its format
+            longest = len(formats[i])
+        else:
+            longest = max((len(str(row[i])) for row in sample if row[i] is not None), default=0)
+        widths.append(min(max(len(header), longest) + 2, MAX_WIDTH))
+    return widths
+
+
+def _write_xlsx(spool, headers, chunks, sheet_title, formats=None, safe=False) -> None:
+    """Write an XLSX in write-only mode: what precedes the rows in the sheet's XML (widths,
+    frozen pane) is set before the first row, the autofilter (written after them) at the end.
+
+    `formats` maps column indices to the number format of their date or moment cells (naive
+    datetimes on the office clock); any other value is written as it comes: text (formulas
+    neutralised unless `safe`), a number as a number.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
+    formats = formats or {}
+    chunks = iter(chunks)
+    first = next(chunks, [])
+    first = first if safe else neutralised(first)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=sheet_title[:31])
-    sheet.append(headers)
-    for chunk in chunks:
-        for row in neutralised(chunk):
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"  # text, never a formula
-                cells.append(cell)
-            sheet.append(cells)
+    letters = [get_column_letter(i) for i in range(1, len(headers) + 1)]
+    for letter, width in zip(letters, _widths(headers, first[:WIDTH_SAMPLE], formats),
+                             strict=True):  # fmt: skip
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    # One styled cell per date column, given each row's value just before its row is
+    # appended: openpyxl writes a row as it is appended, so the cell is free again after.
+    dated = []
+    for index, number_format in formats.items():
+        cell = WriteOnlyCell(sheet)
+        cell.number_format = number_format
+        dated.append((index, cell))
+    count = 0
+    for chunk in itertools.chain([first], chunks):
+        for row in chunk if safe or chunk is first else neutralised(chunk):
+            if dated:
+                row = list(row)
+                for index, cell in dated:
+                    if row[index] is not None:
+                        cell.value = row[index]
+                        row[index] = cell
+            sheet.append(row)
+        count += len(chunk)
+    sheet.auto_filter.ref = f"A1:{letters[-1]}{count + 1}"
     book.save(spool)
 
 
@@ -85,6 +144,13 @@ class ExportMixin:
         """Return (headers, chunks) for the filtered, sorted `query`: an iterator of lists of
         rows, every value text."""
         raise NotImplementedError
+
+    def export_table(self, query, fmt: str):
+        """Return (headers, chunks, formats) for `fmt` ("csv" or "xlsx"): `formats` maps the
+        indices of date columns to their cells' number format (XLSX); their values are then
+        naive datetimes or dates on the office clock. By default: export_rows(), all text."""
+        headers, chunks = self.export_rows(query)
+        return headers, chunks, {}
 
     def _filtered_query(self):
         """The list's query and its row count, as the user has it filtered and sorted."""
@@ -108,19 +174,23 @@ class ExportMixin:
         """Download this list, as filtered, searched and sorted, as CSV or XLSX."""
         if fmt not in ("csv", "xlsx"):
             abort(404)
+        delimiter = SEPARATORS.get(request.args.get("pemisah", "koma"))
+        if delimiter is None:
+            abort(404)
         count, query = self._filtered_query()
         if fmt == "xlsx" and count is not None and count > XLSX_MAX_ROWS:
             flash(f"Daftar ini berisi {count:,} baris, melebihi batas satu lembar XLSX "
                   f"({XLSX_MAX_ROWS:,} baris). Persempit dengan filter atau unduh sebagai CSV."
                   .replace(",", "."), "error")  # fmt: skip
             return redirect(url_for(".index_view", **request.args))
-        headers, chunks = self.export_rows(query)
+        headers, chunks, formats = self.export_table(query, fmt)
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         try:
             if fmt == "csv":
-                _write_csv(spool, headers, chunks, self.export_rows_are_safe)
+                _write_csv(spool, headers, chunks, self.export_rows_are_safe, delimiter)
             else:
-                _write_xlsx(spool, headers, chunks, self.name)
+                _write_xlsx(spool, headers, chunks, self.name, formats,
+                            self.export_rows_are_safe)  # fmt: skip
         except Exception:
             spool.close()
             raise
