@@ -54,6 +54,7 @@ from models.identity import (
     sees_identities,
     visible_complaints,
 )
+from models.kinds import DOCUMENT_TITLES
 from models.lapor import (
     class_label,
     followup_text,
@@ -65,7 +66,9 @@ from models.lapor_api import api_ready, latest_post, queue_followup
 from models.masterdata import ComplaintClass, OtherAgency, offered
 from models.params import parse_id
 from models.pdf import render_pdf, render_register
+from models.scans import PURPOSES, ScanRefused, file_scan, files_scans, may_file, scans_of
 from models.settings import agency_settings
+from models.step_forms import read_upload
 from models.survey import SCALE, UNSUR, rating_of
 from models.swimlane import complaint_swimlane
 from models.tracking import format_code, qr_svg, reissue, tracking_url
@@ -176,6 +179,9 @@ class ComplaintPage:
             reason=refused or reason,
             deadline=deadline_state(complaint, utcnow()),
             documents=document_links(complaint),
+            scans=scans_of(complaint),
+            purposes=PURPOSES,
+            may_file=lambda purpose, record: may_file(current_user, purpose, record, now),
             badges=DEADLINE_BADGES,
             overall_badges=OVERALL_BADGES,
             role_label=role_label,
@@ -429,6 +435,37 @@ class ComplaintPage:
                                             identity=sees_identities(current_user),
                                             revealed=revealed is not None)  # fmt: skip
         return _pdf_response(render_pdf(template, **context), name)
+
+    @expose("/scan/<int:record_id>", methods=("POST",))
+    def scan_view(self, record_id):
+        """File the signed scan of a printed document (the officials who sign), or the
+        letter's proof of dispatch (the front office): models/scans.py.
+
+        :raise 403: not the user's to file.
+        :raise 404: no such document of this complaint.
+        """
+        if not files_scans(current_user):
+            abort(403)
+        complaint = self._complaint_or_404()
+        record = db.session.get(StepRecord, record_id)
+        if record is None or record.complaint_id != complaint.id or not record.document:
+            abort(404)
+        purpose = request.form.get("purpose", "")
+        storage = request.files.get("berkas")
+        upload = read_upload(storage) if storage is not None and storage.filename else \
+            "Pilih berkasnya dahulu (PDF, PNG atau JPEG, paling besar 5 MB)."  # fmt: skip
+        try:
+            file_scan(complaint, record, current_user, purpose, upload)
+        except ScanRefused as refused:
+            db.session.rollback()
+            if refused.status == 403:
+                abort(403)
+            flash(f"{PURPOSES.get(purpose, 'Berkas')} belum tersimpan: {refused.message}",
+                  "error")  # fmt: skip
+        else:
+            flash(f"{PURPOSES[purpose]} {DOCUMENT_TITLES[record.document]} tersimpan.",
+                  "success")  # fmt: skip
+        return redirect(url_for(".details_view", id=complaint.id) + "#dokumen")
 
     @expose("/berkas/")
     def case_file_view(self):

@@ -1,7 +1,8 @@
 """The case file (berkas pengaduan): one PDF of a complaint for the archive or a hearing — a
 cover with its particulars and the SOP path it took (each step on time or late), its whole
-history, then every document its steps produced and every attachment, in the order they came
-(PDF attachments as their own pages, images scaled onto a page). A reader who may not see
+history, then every document its steps produced (each followed by its signed scans and proofs
+of dispatch, models/scans.py) and every attachment, in the order they came (PDF attachments
+as their own pages, images scaled onto a page). A reader who may not see
 identities gets the cover and the documents masked, as each document prints on its own."""
 
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from models.documents import (
 )
 from models.kinds import DOCUMENT_TITLES
 from models.pdf import render_pdf, render_register
+from models.scans import PURPOSES
 from models.settings import agency_settings
 
 
@@ -34,17 +36,17 @@ class Part:
 def case_file(complaint: Complaint, history: list[StepRecord], identity: bool,
               revealed: bool = False) -> bytes:  # fmt: skip
     """The complaint's case file as PDF bytes (`history`: its records in order)."""
-    attachments = sorted(complaint.attachments, key=lambda a: (a.uploaded_at, a.id))
-    documents = [r for r in history if r.document]
-    parts = [
-        Part(
-            "Sampul dan riwayat penanganan",
-            _cover(complaint, history, documents, attachments, identity, revealed),
-        )
-    ]
-    parts += [Part(f"{r.seq}. {DOCUMENT_TITLES[r.document]}",
-                   _document(complaint, r, identity, revealed)) for r in documents]  # fmt: skip
-    parts += [Part(f"Lampiran: {a.filename}", _attachment(a)) for a in attachments]
+    own, filed = [], {}  # the complaint's files; each document's signed scans and proofs
+    for a in sorted(complaint.attachments, key=lambda a: (a.uploaded_at, a.id)):
+        (filed.setdefault(a.record_id, []) if a.purpose else own).append(a)
+    documents = [(r, filed.get(r.id, [])) for r in history if r.document]
+    cover = _cover(complaint, history, documents, own, identity, revealed)
+    parts = [Part("Sampul dan riwayat penanganan", cover)]
+    for record, scans in documents:
+        parts.append(Part(f"{record.seq}. {DOCUMENT_TITLES[record.document]}",
+                          _document(complaint, record, identity, revealed)))  # fmt: skip
+        parts += [Part(f"{PURPOSES[a.purpose]}: {a.filename}", _attachment(a)) for a in scans]
+    parts += [Part(f"Lampiran: {a.filename}", _attachment(a)) for a in own]
     return _joined(parts, f"Berkas Pengaduan {complaint.reg_number}")
 
 
@@ -55,7 +57,8 @@ def _cover(complaint, history, documents, attachments, identity, revealed) -> by
         who=complainant(complaint, reveal=revealed, allowed=identity),
         history=history,
         steps=[(r, complaint.sop.step_of_record(r.step_no, r.phase)) for r in history],
-        documents=[(r, DOCUMENT_TITLES[r.document]) for r in documents],
+        documents=[(r, DOCUMENT_TITLES[r.document], scans) for r, scans in documents],
+        purposes=PURPOSES,
         attachments=attachments,
     )
     return render_pdf("documents/berkas.html", **context)

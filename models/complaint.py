@@ -224,14 +224,23 @@ class MeetingInvitee(db.Model):
     user: Mapped[User] = relationship()
 
 
+ATTACHMENT_PURPOSES = "purpose IN ('signed', 'dispatch')"
+
+
 class Attachment(db.Model):
     """A file attached to a complaint (a screenshot of the post, a scanned form, a PDF)."""
 
     __tablename__ = "attachment"
+    __table_args__ = (
+        CheckConstraint(f"purpose IS NULL OR {ATTACHMENT_PURPOSES}", name="purpose_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
     record_id: Mapped[int | None] = mapped_column(ForeignKey("step_record.id"))
+    # Filed after printing (models/scans.py): the document's signed scan, the letter's proof
+    # of dispatch; None: a file of the complaint itself.
+    purpose: Mapped[str | None] = mapped_column(String(10))
     filename: Mapped[str] = mapped_column(String(255))
     mime_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]

@@ -75,6 +75,7 @@ NARROWER = {"register_view": {"fo"}, "receipt_view": {"fo"}, "new_code_view": {"
             "lapor_posted_view": {"fo"}, "lapor_send_view": {"fo"}, "lapor_closed_view": {"fo"},
             "archive_view": {"fo"}, "lapor_import_view": {"fo"},
             "act_view": {"kadis"}, "draft_view": {"kadis"}, "pause_view": set(),
+            "scan_view": {"fo", "kadis", "kabid", "kasi"},
             "resume_view": set(),
             "reveal_view": {"fo", "kadis", "kabid", "kasi"},
             # beside the steps (models/actors.py): the complaint waits on the Kepala Dinas
@@ -92,13 +93,13 @@ PAGES = {
     "archive_view", "lapor_import_view", "lapor_sample_view", "lapor_followups_view",
     "lapor_posted_view", "lapor_send_view", "lapor_closed_view", "restore_view", "class_view",
     "merge_view", "draft_view",
-    "forward_view", *SOP_REVISION_PAGES,
+    "forward_view", "case_file_view", "scan_view", *SOP_REVISION_PAGES,
 }  # fmt: skip
 PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",
           "admin.static", "bootstrap.static",
           # the citizen's: below, and tests/test_tracking.py, test_public_form.py
           "public.track", "public.letter", "public.submit_form", "public.sent",
-          "public.rate_view"}  # fmt: skip
+          "public.rate_view", "public.verify"}  # fmt: skip
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -26,8 +26,11 @@ def test_printing_the_register_from_a_complaint_prints_its_entry_only(app, clien
     with app.app_context():
         mine = register_complaint("kantor", subject=f"Reklame {LINK}")
         register_complaint("kantor", subject="Antrean loket terlalu lama")  # the same day
-        record = db.session.scalar(select(StepRecord.id).where(
-            StepRecord.complaint_id == mine.id, StepRecord.document == "buku_registrasi"))
+        record = db.session.scalar(
+            select(StepRecord.id).where(
+                StepRecord.complaint_id == mine.id, StepRecord.document == "buku_registrasi"
+            )
+        )
         cid, number = mine.id, mine.reg_number  # fmt: skip
     auth.login("kadis")  # who follows the whole register
     response = client.get(f"/admin/pengaduan/dokumen/{record}?id={cid}")
