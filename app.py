@@ -112,6 +112,9 @@ def create_app(config: dict | None = None) -> Flask:
         SUBMIT_PER_CONTACT=int(os.environ.get("SUBMIT_PER_CONTACT", "3")),
         SUBMIT_WINDOW_MINUTES=int(os.environ.get("SUBMIT_WINDOW_MINUTES", "60")),
         SUBMIT_MIN_SECONDS=float(os.environ.get("SUBMIT_MIN_SECONDS", "4")),
+        # The key of the printed documents' verification codes (models/verification.py);
+        # unset: SECRET_KEY. Changing it invalidates every code already printed.
+        DOCUMENT_SEAL_KEY=os.environ.get("DOCUMENT_SEAL_KEY") or None,
         **_notification_settings(),
     )
     if config:

@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from admin_views.base import SecureView
 from admin_views.i18n import AppForm
 from models import db
-from models.settings import agency_settings
+from models.settings import INVITATION_SIGNERS, agency_settings
 
 MAX_LOGO_BYTES = 1024 * 1024
 LOGO_TYPES = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
@@ -36,7 +36,11 @@ def _pattern_check(field):
 
 class SettingsForm(AppForm):
     government = StringField("Pemerintah", validators=_required("Nama pemerintah daerah"))
-    agency = StringField("Nama dinas", validators=_required("Nama dinas"))
+    agency = TextAreaField(
+        "Nama dinas",
+        validators=_required("Nama dinas"),
+        description="Pada kop: tiap baris di sini menjadi satu baris kop.",
+    )
     agency_short = StringField("Singkatan dinas", validators=_required("Singkatan dinas"))
     division = StringField("Bidang pemilik SOP", validators=_required("Nama bidang"))
     address = TextAreaField("Alamat", validators=_required("Alamat"))
@@ -54,6 +58,11 @@ class SettingsForm(AppForm):
             SelectChoice("F4", "F4 / Folio (215 × 330 mm)"),
             SelectChoice("A4", "A4 (210 × 297 mm)"),
         ],
+    )
+    invitation_signer = SelectField(
+        "Penanda tangan undangan rapat koordinasi",
+        choices=[SelectChoice(code, label) for code, label in INVITATION_SIGNERS.items()],
+        default="kadis",
     )
     unit_code = StringField("Kode unit pada nomor", validators=_required("Kode unit"))
     registration_number_pattern = StringField(
@@ -101,6 +110,7 @@ class SettingsView(SecureView):
             for name in TEXT_FIELDS:
                 setattr(settings, name, (getattr(form, name).data or "").strip())
             settings.paper_size = form.paper_size.data
+            settings.invitation_signer = form.invitation_signer.data
             if form.remove_logo.data:
                 settings.logo = settings.logo_mime = None
             elif form.logo_content:

@@ -237,9 +237,14 @@ def test_admin_sets_the_letterhead_logo_and_patterns(app, client, auth, answered
             "government", "agency", "agency_short", "division", "address", "phone", "fax",
             "website", "email", "city", "place", "postcode", "head_position", "unit_code",
             "registration_number_pattern", "letter_number_pattern")}  # fmt: skip
-    form.update(paper_size="A4", agency="DINAS UJI COBA", logo=(io.BytesIO(png), "logo.png"))
+    assert 'name="invitation_signer"' in client.get("/admin/kop-surat/").get_data(as_text=True)
+    form.update(paper_size="A4", agency="DINAS UJI COBA\nDAN TENAGA KERJA",
+                invitation_signer="kabid", logo=(io.BytesIO(png), "logo.png"))  # fmt: skip
     response = auth.post("/admin/kop-surat/", form, content_type="multipart/form-data")
     assert response.status_code == 302
+    with app.app_context():
+        saved = db.session.get(AgencySettings, 1)
+        assert saved.invitation_signer == "kabid" and "\n" in saved.agency  # kop lines kept
     text = _text(_get(client, complaint_id, records["lembar_disposisi"]).data)
     assert "DINAS UJI COBA" in text
     bad = {**form, "logo": (io.BytesIO(b"GIF89a..."), "x.gif"), "letter_number_pattern": "065/"}
