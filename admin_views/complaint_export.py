@@ -6,11 +6,9 @@ from flask_login import current_user
 from sqlalchemy import (
     String,
     and_,
-    bindparam,
     case,
     func,
     or_,
-    select,
     true,
     type_coerce,
 )
@@ -32,10 +30,9 @@ from models import (
     Platform,
     Sop,
     SopStep,
-    StepRecord,
     db,
 )
-from models.complaint import CLOSURES, STATUSES
+from models.complaint import CLOSURES, STATUSES, follow_up_text
 from models.dates import MONTHS_SHORT
 from models.deadlines import LABELS, OVERALL_LABELS, deadline_case
 from models.documents import (
@@ -44,7 +41,7 @@ from models.documents import (
 from models.identity import (
     sees_identities,
 )
-from models.lapor import ANSWER_DOCUMENT, class_label
+from models.lapor import class_label
 from models.types import utcnow
 
 # The CSV's columns; a moment's column is followed by the same moment in ISO 8601 on the office
@@ -64,11 +61,6 @@ XLSX_MOMENTS = {
     XLSX_HEADERS.index(h): MOMENT_FORMAT
     for h in ("Diterima (WIB)", "Batas waktu (WIB)", "Tanggal selesai (WIB)")
 }
-
-# The documents whose records say to whom a complaint went (the Lembar Disposisi of a
-# disposition or an order, its data's "to" snapshot) and how it was answered (the Surat Dinas).
-FORWARD_DOCUMENTS = ("lembar_disposisi", ANSWER_DOCUMENT)
-ANSWER_EXCERPT = 200  # characters of the answer's body, after its Hal
 
 _WIB = timedelta(hours=7)  # WIB has kept UTC+7, without daylight saving, since 1964
 
@@ -110,48 +102,6 @@ class _Made(dict):
         return value
 
 
-# Per chunk of complaints one query (never one per row): the records naming an addressee or
-# an answer, their JSON read by the database.
-_IDS = bindparam("ids", expanding=True)
-_TO_NAME = StepRecord.data[("to", "name")].as_string()
-_FORWARDS = (
-    select(
-        StepRecord.complaint_id,
-        StepRecord.document,
-        _TO_NAME,
-        StepRecord.data[("to", "position")].as_string(),
-        StepRecord.data["subject"].as_string(),
-        func.substr(StepRecord.data["body"].as_string(), 1, ANSWER_EXCERPT),
-    )
-    .where(
-        StepRecord.complaint_id.in_(_IDS),
-        StepRecord.document.in_(FORWARD_DOCUMENTS),
-        or_(StepRecord.document == ANSWER_DOCUMENT, _TO_NAME.is_not(None)),
-    )
-    .order_by(StepRecord.complaint_id, StepRecord.seq)
-)
-
-
-def _forwards(connection, ids, shown_ids):
-    """{complaint id: "Name (position); …"}, {id: the answer's Hal and, where the identity is
-    shown (`shown_ids`), the start of its body — a letter's body names its addressee}."""
-    sent, answers = {}, {}
-    for cid, document, name, position, subject, body in connection.execute(
-        _FORWARDS, {"ids": ids}
-    ).all():
-        if document == ANSWER_DOCUMENT:  # the latest answer is the follow-up
-            text = subject or ""
-            if body and cid in shown_ids:
-                text = f"{text}: {body}" if text else body
-            answers[cid] = text
-        elif name:
-            person = f"{name} ({position})" if position else name
-            people = sent.setdefault(cid, [])
-            if person not in people:
-                people.append(person)
-    return {cid: "; ".join(p) for cid, p in sent.items()}, answers
-
-
 class ComplaintExport(ExportMixin):
     """CSV and XLSX of a complaint list, as filtered, searched and sorted (admin_views/export)."""
 
@@ -170,14 +120,11 @@ class ComplaintExport(ExportMixin):
 
         The list's own query (scope, filters, search, order) with only the exported columns:
         masking and the deadline labels are worked out by the database, moments are read as
-        the driver returns them, and each row is built in one pass; what the step records add
-        comes in one query per chunk of rows. Its cost is reading every record of the chunk's
-        complaints (bench/export.py: about 5x a raw dump of the complaint rows, against 2.5x
-        without it).
+        the driver returns them, and each row is built in one pass.
 
-        Diteruskan kepada: every official a disposition or an order was addressed to, in
-        order. Tindak lanjut: the latest Surat Dinas's Hal, with the start of its body where
-        the identity is shown. Tepat waktu/Terlambat: the complaint against its class's overall
+        Diteruskan kepada and Tindak lanjut: what the engine keeps on the complaint's row
+        (workflow.summarise), the answer's opening only where the identity is shown.
+        Tepat waktu/Terlambat: the complaint against its class's overall
         limit from receipt (overall_state, as its page says it), not a single step's standard.
         Lama sampai selesai: whole calendar days from receipt to closing (a number).
         """
@@ -202,7 +149,8 @@ class ComplaintExport(ExportMixin):
             deadline_case(now), type_coerce(Complaint.closed_at, String), overall_case(now),
             shown(Complaint.complainant_name),
             shown(Complaint.complainant_contact), shown(Complaint.complainant_address),
-            Complaint.subject, Complaint.description,
+            Complaint.subject, Complaint.description, Complaint.addressed_to,
+            Complaint.answer_subject, Complaint.answer_opening,
         ).join(Channel, Channel.id == Complaint.channel_id).join(
             Jenis, Jenis.id == Complaint.jenis_id).join(Sop, Sop.id == Complaint.sop_id
         ).outerjoin(platform, platform.id == Complaint.platform_id).outerjoin(
@@ -210,8 +158,8 @@ class ComplaintExport(ExportMixin):
         ).outerjoin(
             open_step, and_(open_step.sop_id == Complaint.sop_id,
                             open_step.no == Complaint.current_step_no))  # fmt: skip
-        connection = db.session.connection()
-        result = connection.execute(columns.statement.execution_options(yield_per=CHUNK))
+        statement = columns.statement.execution_options(yield_per=CHUNK)
+        result = db.session.connection().execute(statement)
         starts = FORMULA_STARTS
         # Master data, SOP and stage labels take few values: each is made once, then looked up.
         label = _Made(neutralise)
@@ -242,15 +190,13 @@ class ComplaintExport(ExportMixin):
 
         def chunks():
             for part in result.partitions():
-                sent, answers = _forwards(connection, [row[0] for row in part],
-                                          {row[0] for row in part if not row[1]})  # fmt: skip
                 rows = []
-                for (cid, _hidden, number, received, channel, platform_name, lapor, lapor_class,
+                for (_cid, hidden_row, number, received, channel, platform_name, lapor, lapor_class,
                      category, jenis, class_name, class_days, code, revision, status, closed_as,
                      step_no, step_name, due, state, closed, overall, name, contact, address,
-                     subject, uraian) in part:  # fmt: skip
+                     subject, uraian, to, answer_subject, opening) in part:  # fmt: skip
                     status_text = status_label[status, closed_as]
-                    to, answer = sent.get(cid, ""), answers.get(cid, "")
+                    answer = follow_up_text(answer_subject, opening, not hidden_row)
                     middle = (
                         label[channel], label[platform_name],
                         "'" + lapor if lapor[:1] in starts else lapor, klass[lapor_class],

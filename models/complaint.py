@@ -32,6 +32,18 @@ CLOSURES = {"merge": "Digabung", "forward": "Dilimpahkan"}
 EVENT_PHASES = ("pause", "resume", "class", *CLOSURES)
 
 
+ANSWER_OPENING = 200  # characters of an answer's body kept for the Tindak lanjut
+
+
+def follow_up_text(subject: str | None, opening: str | None, identity_shown: bool) -> str:
+    """A complaint's Tindak lanjut as the registers and the export print it: the answer's Hal
+    and, where the reader sees the identity, the start of its body."""
+    text = subject or ""
+    if opening and identity_shown:
+        text = f"{text}: {opening}" if text else opening
+    return text
+
+
 class Complaint(db.Model):
     """A citizen's submission as registered by the front office (SPEC §4.1)."""
 
@@ -123,6 +135,14 @@ class Complaint(db.Model):
     closed_as: Mapped[str | None] = mapped_column(String(20))
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id"), index=True)
     forwarded_to_id: Mapped[int | None] = mapped_column(ForeignKey("other_agency.id"))
+
+    # What the registers and the export show of its history, kept by the engine as each
+    # document is recorded (workflow.summarise): Diteruskan kepada, "Name (position); …";
+    # Tindak lanjut, the latest answer's Hal and the start of its body (a body may name the
+    # complainant: shown only with the identity, follow_up_text).
+    addressed_to: Mapped[str] = mapped_column(Text, default="", server_default="")
+    answer_subject: Mapped[str | None] = mapped_column(String(300))
+    answer_opening: Mapped[str | None] = mapped_column(String(ANSWER_OPENING))
 
     registered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at = mapped_column(UTCDateTime, default=utcnow)

@@ -11,7 +11,7 @@ from sqlalchemy import select, true
 
 from models import db
 from models.accounts import ROLE_LABELS, Role, User, format_nip, users_holding
-from models.complaint import Complaint, StepRecord
+from models.complaint import Complaint, StepRecord, follow_up_text
 from models.dates import (
     format_date_long,
     format_date_short,
@@ -19,9 +19,11 @@ from models.dates import (
     format_moment,
     to_wib,
 )
+from models.deadlines import LABELS, OVERALL_LABELS, overall_state
 from models.kinds import DOCUMENT_TITLES, DOCUMENTS
 from models.masterdata import DispositionMark, offered
 from models.settings import PAPER_SIZES, AgencySettings, agency_settings
+from models.types import utcnow
 from models.verification import seal
 from models.words import date_words
 
@@ -349,6 +351,30 @@ def _invited(record: StepRecord, signature: dict, on: date) -> list[dict]:
 
 
 CONFIDENTIAL_ROW = "Pengaduan rahasia"
+REGISTER_KEYS = ("channel", "jenis", "name", "contact", "addressed_to", "follow_up", "status",
+                 "closed", "remarks")  # fmt: skip
+BRIEF = 160  # characters of the description after the subject in "Uraian singkat"
+
+
+def _brief(complaint: Complaint) -> str:
+    """The register's "Uraian singkat": the subject, then the start of the description."""
+    text = " ".join((complaint.description or "").split())
+    if len(text) > BRIEF:
+        text = text[:BRIEF].rsplit(" ", 1)[0] + " …"
+    return f"{complaint.subject}\n{text}" if text else complaint.subject
+
+
+def _remarks(complaint: Complaint, now: datetime) -> str:
+    """The register's "Keterangan": anonim / rahasia, and the complaint against its class's
+    overall limit (as its page says it)."""
+    notes = [label for flag, label in ((complaint.is_anonymous, "Anonim"),
+                                       (complaint.is_confidential, "Rahasia")) if flag]  # fmt: skip
+    state = overall_state(complaint, now)
+    if state in OVERALL_LABELS:
+        notes.append(OVERALL_LABELS[state])
+    elif state:
+        notes.append(f"Batas kelas: {LABELS[state]}")
+    return "; ".join(notes) or "-"
 
 
 def register_book(
@@ -381,20 +407,25 @@ def register_book(
         .order_by(Complaint.received_at, Complaint.id)
     ).all()
     settings = agency_settings()
+    now = utcnow()
     entries = []
     for n, (c, channel, platform, jenis, may_see) in enumerate(rows, 1):
         entry = {"no": n, "reg_number": c.reg_number, "received": format_moment(c.received_at)}
         if not may_see:
-            hidden = dict.fromkeys(("channel", "jenis", "name", "contact", "status", "closed"), "-")
-            entries.append({**entry, **hidden, "subject": CONFIDENTIAL_ROW})
+            entries.append({**entry, **dict.fromkeys(REGISTER_KEYS, "-"),
+                            "subject": CONFIDENTIAL_ROW})  # fmt: skip
             continue
         who = complainant(c, reveal, allowed=identity)
+        contact = "\n".join(x for x in (who["address"], who["contact"]) if x and x != "-")
         entries.append({
             **entry,
             "channel": channel + (f" ({platform})" if platform else "")
-                       + (f" — LAPOR! {c.lapor_tracking_no}" if c.lapor_tracking_no else ""),
-            "jenis": jenis, "name": who["name"], "contact": who["contact"],
-            "subject": c.subject, "status": c.status_text,
+                       + (f"\nLAPOR! {c.lapor_tracking_no}" if c.lapor_tracking_no else ""),
+            "jenis": jenis, "name": who["name"], "contact": MASK if who["masked"] else contact,
+            "subject": _brief(c), "addressed_to": c.addressed_to or "-",
+            "follow_up": follow_up_text(c.answer_subject, c.answer_opening,
+                                        not who["masked"]) or "-",
+            "status": c.status_text, "remarks": _remarks(c, now),
             "closed": format_date_short(to_wib(c.closed_at).date()) if c.closed_at else "-",
         })  # fmt: skip
     period = f"{format_date_long(first)} s.d. {format_date_long(last)}"

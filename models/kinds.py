@@ -41,6 +41,10 @@ class DocumentKind:
     addressed: bool = False  # to the complainant: the addressee is masked like them
     beside_sop: bool = False  # printed by an action beside the SOP's steps, no step's form
     sent: bool = False  # a letter that goes out: the front office files its proof of dispatch
+    # What the complaint's row keeps of it for the registers and the export (workflow.summarise):
+    # "addressee" (its "to" is Diteruskan kepada), "follow_up" (its Hal and opening, or the
+    # agency it forwards to and why, are the Tindak lanjut).
+    summary: str | None = None
 
 
 # fmt: off
@@ -58,13 +62,13 @@ FORM_KINDS = (
 )
 DOCUMENT_KINDS = (
     DocumentKind("buku_registrasi",  "Buku Registrasi Pengaduan Masyarakat", None, signer=None),
-    DocumentKind("lembar_disposisi", "Lembar Disposisi",           "documents/lembar_disposisi.html"),
+    DocumentKind("lembar_disposisi", "Lembar Disposisi",           "documents/lembar_disposisi.html", summary="addressee"),
     DocumentKind("resume",           "Resume",                     "documents/resume.html", numbered=True),
     DocumentKind("undangan_rakor",   "Undangan Rapat Koordinasi",  "documents/undangan_rakor.html", numbered=True, signer="signatory", in_heads_name=True),
     DocumentKind("berita_acara",     "Berita Acara",               "documents/berita_acara.html", numbered=True, signer="meeting_leader", follows="undangan_rakor"),
-    DocumentKind("surat_dinas",      "Surat Dinas Jawaban",        "documents/surat_dinas.html", numbered=True, signer="signatory", addressed=True, in_heads_name=True, sent=True),
+    DocumentKind("surat_dinas",      "Surat Dinas Jawaban",        "documents/surat_dinas.html", numbered=True, signer="signatory", addressed=True, in_heads_name=True, sent=True, summary="follow_up"),
     # Beside the SOP's steps: a complaint forwarded to the agency it belongs to (models/closing.py).
-    DocumentKind("surat_pelimpahan", "Surat Pelimpahan Pengaduan", "documents/surat_pelimpahan.html", numbered=True, beside_sop=True, in_heads_name=True, sent=True),
+    DocumentKind("surat_pelimpahan", "Surat Pelimpahan Pengaduan", "documents/surat_pelimpahan.html", numbered=True, beside_sop=True, in_heads_name=True, sent=True, summary="follow_up"),
 )
 # fmt: on
 

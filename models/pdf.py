@@ -77,11 +77,14 @@ def render_pdf(template: str, **context) -> bytes:
 # ReportLab's own Table: plain strings wrapped once, the header row repeated on every page,
 # and "halaman x dari y" written when the page count is known, in a single pass.
 
-REGISTER_COLUMNS = (  # (heading, key, share of the width)
-    ("No", "no", 0.035), ("No. Registrasi", "reg_number", 0.125), ("Diterima", "received", 0.09),
-    ("Kanal/Media", "channel", 0.12), ("Jenis", "jenis", 0.07), ("Nama Pengadu", "name", 0.12),
-    ("Kontak", "contact", 0.10), ("Pokok Pengaduan", "subject", 0.20),
-    ("Status", "status", 0.085), ("Selesai", "closed", 0.055),
+REGISTER_COLUMNS = (  # (heading, key, share of the width): the book's columns (DOCUMENTS.md)
+    ("No", "no", 0.025), ("No. Registrasi", "reg_number", 0.125),
+    ("Tanggal Diterima", "received", 0.065), ("Kanal / No. LAPOR!", "channel", 0.075),
+    ("Nama Pengadu", "name", 0.075), ("Alamat / Kontak", "contact", 0.095),
+    ("Jenis", "jenis", 0.05), ("Uraian Singkat", "subject", 0.13),
+    ("Diteruskan Kepada", "addressed_to", 0.09), ("Tindak Lanjut", "follow_up", 0.09),
+    ("Tanggal Selesai", "closed", 0.05), ("Status", "status", 0.06),
+    ("Keterangan", "remarks", 0.07),
 )  # fmt: skip
 _FONT, _BOLD = "LiberationSans", "LiberationSans-Bold"
 
@@ -138,10 +141,12 @@ def render_register(context: dict) -> bytes:
     for entry in context["entries"]:
         rows.append([cell(entry[key], w)
                      for (_, key, _), w in zip(REGISTER_COLUMNS, widths, strict=True)])  # fmt: skip
-    if len(rows) == 1:
-        rows.append(["", "Tidak ada pengaduan yang diterima pada periode ini."] + [""] * 8)
+    empty = len(rows) == 1
+    if empty:
+        rows.append(["", "Tidak ada pengaduan yang diterima pada periode ini."]
+                    + [""] * (len(REGISTER_COLUMNS) - 2))  # fmt: skip
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
+    table.setStyle(TableStyle([*([("SPAN", (1, 1), (-1, 1))] if empty else []),
         ("FONT", (0, 0), (-1, -1), _FONT, size, size + 1.5),
         ("FONT", (0, 0), (-1, 0), _BOLD, size, size + 1.5),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),

@@ -21,7 +21,14 @@ from models.accounts import ROLE_LABELS, ActingAppointment, Role, User
 from models.actors import acting_role, clock_role, open_step, why_not
 from models.calendar import WorkCalendar, load_calendar
 from models.citizen_messages import tell_citizen
-from models.complaint import EVENT_PHASES, Attachment, Complaint, StepRecord, next_number
+from models.complaint import (
+    ANSWER_OPENING,
+    EVENT_PHASES,
+    Attachment,
+    Complaint,
+    StepRecord,
+    next_number,
+)
 from models.contacts import reachable
 from models.dates import format_moment, to_wib
 from models.deadlines import DUE_SOON_SHARE
@@ -187,7 +194,30 @@ def _write_record(complaint: Complaint, done: Done, now: datetime,
         record.document_number = letter_number(settings, next_number("surat_keluar", year), year)
     db.session.add(record)
     db.session.flush()
+    summarise(complaint, record)
     return record
+
+
+def summarise(complaint: Complaint, record: StepRecord) -> None:
+    """Keep on the complaint's row what its `record`'s document adds to the registers and the
+    export (DocumentKind.summary): the official a Lembar Disposisi is addressed to, once each,
+    in order; the latest answer's (or forwarding's) Hal and opening."""
+    kind = DOCUMENTS[record.document].summary if record.document else None
+    data = record.data or {}
+    if kind == "addressee":
+        to = data.get("to") or {}
+        if to.get("name"):
+            person = f"{to['name']} ({to['position']})" if to.get("position") else to["name"]
+            people = [p for p in (complaint.addressed_to or "").split("; ") if p]
+            if person not in people:
+                complaint.addressed_to = "; ".join([*people, person])
+    elif kind == "follow_up":
+        agency = data.get("agency")
+        subject = data.get("subject") or (f"Dilimpahkan kepada {agency}" if agency else "")
+        complaint.answer_subject = subject[:300]
+        complaint.answer_opening = (data.get("body") or data.get("reason") or "")[
+            :ANSWER_OPENING
+        ] or None
 
 
 def _move(complaint: Complaint, target: int | str, now: datetime,

@@ -199,3 +199,41 @@ def test_an_answer_waiting_to_be_sent_becomes_the_sops_dispatch_step(empty_app):
         db.session.expire_all()
         complaint = db.session.get(Complaint, complaint.id)
         assert complaint.status == "closed" and step_numbers(complaint) == [2, 3]
+
+
+def test_a_register_in_use_gets_where_its_complaints_went_and_how_they_were_answered(empty_app):
+    """0023 fills the summary the engine keeps from then on (Diteruskan kepada, Tindak lanjut)
+    from the histories already recorded, to the same text the engine writes."""
+    from sqlalchemy import text
+
+    from models import Complaint
+    from seeds.loader import create_demo_accounts
+    from tests.conftest import PASSWORD
+    from tests.workflow_helpers import SOP_50_WALK, act, register_complaint
+
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    columns = ("addressed_to", "answer_subject", "answer_opening")
+    with empty_app.app_context():
+        create_demo_accounts(PASSWORD)
+        walked, fresh = register_complaint(), register_complaint()
+        for who, _queue, outcome in SOP_50_WALK:
+            act(walked, who, outcome)
+        db.session.commit()
+        kept = db.session.execute(
+            select(Complaint.id, *(getattr(Complaint, c) for c in columns)).order_by(Complaint.id)
+        ).all()
+        assert kept[0][1] and kept[0][2] and kept[1][1:] == ("", None, None)
+        ids = (walked.id, fresh.id)
+        db.session.remove()
+    assert runner.invoke(args=["db", "downgrade", "0022"]).exit_code == 0
+    with empty_app.app_context():
+        names = {c["name"] for c in inspect(db.engine).get_columns("complaint")}
+        assert not names & set(columns)
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with empty_app.app_context():
+        again = db.session.execute(
+            text(f"SELECT id, {', '.join(columns)} FROM complaint WHERE id IN {ids} ORDER BY id")
+        ).all()
+        assert [tuple(r) for r in again] == [tuple(r) for r in kept]
