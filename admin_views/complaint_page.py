@@ -26,10 +26,18 @@ from models import (
     db,
 )
 from models.accounts import ROLE_LABELS, Role
-from models.actors import class_role, clock_role, forward_role, merge_role, open_step, why_not
+from models.actors import (
+    class_role,
+    clock_role,
+    forward_role,
+    meeting_role,
+    merge_role,
+    open_step,
+    why_not,
+)
 from models.answer_templates import templates_for
 from models.case_file import case_file
-from models.closing import forward, merge, merged_into, set_class
+from models.closing import forward, merge, merged_into, move_form, move_meeting, set_class
 from models.dates import (
     format_moment,
     to_wib,
@@ -118,7 +126,7 @@ class ComplaintPage:
                                   typed_text=typed_text(moved)), 409)  # fmt: skip
 
     def _render_complaint(self, complaint, failed=None, refused=None, status=200,
-                          revealed=None, typed=None, lost=None):  # fmt: skip
+                          revealed=None, typed=None, lost=None, moving=None):  # fmt: skip
         """The complaint page; `revealed` is the reveal just logged (its identity is shown,
         prefilled and carried into the document links of this page only); `lost` the texts
         of a form that could not be saved, shown to copy.
@@ -190,6 +198,9 @@ class ComplaintPage:
             overall=overall_state(complaint, now),
             classes=offered(ComplaintClass) if class_role(complaint, current_user, now) else None,
             agencies=offered(OtherAgency) if forward_role(complaint, current_user, now) else None,
+            moving=moving
+            if moving is not None
+            else (move_form(complaint) if meeting_role(complaint, current_user, now) else None),
             may_merge=may_merge,
             similar=similar(
                 current_user,
@@ -393,6 +404,26 @@ class ComplaintPage:
             lambda record: f"Pengaduan {complaint.reg_number} dilimpahkan; Surat Pelimpahan "
                            f"nomor {record.document_number} siap dicetak.",
             closes=True)  # fmt: skip
+
+    @expose("/rakor-pindah/", methods=("POST",))
+    def move_meeting_view(self):
+        """Move the coordination meeting the complaint waits for (whoever called or leads it):
+        a corrected invitation is recorded and its invitees told; a form with errors comes
+        back with what was typed.
+
+        :raise 403: neither.
+        """
+        complaint = self._complaint_or_404()
+        try:
+            return self._beside(complaint, lambda version: move_meeting(
+                complaint.id, current_user, request.form, expected_version=version),
+                lambda record: f"Jadwal rapat diubah; undangan perubahan nomor "
+                               f"{record.document_number} siap dicetak dan para undangan "
+                               "diberi tahu.")  # fmt: skip
+        except FormInvalid as invalid:
+            db.session.rollback()
+            complaint = self._complaint_or_404()
+            return self._render_complaint(complaint, moving=invalid.form, status=400)
 
     def _beside(self, complaint, change, done, closes: bool = False):
         """Run an action beside the SOP's steps; refused: the page again with what was typed

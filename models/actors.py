@@ -244,3 +244,22 @@ def forward_role(complaint: Complaint, user: User, now: datetime | None = None) 
     if Role.KABID in stage_roles(step) and user.holds(Role.KABID, on):
         return Role.KABID
     return None
+
+
+MEETING_FORM = "meeting"  # the form kind of an outcome that calls a coordination meeting
+
+
+def meeting_role(complaint: Complaint, user: User, now: datetime | None = None) -> str | None:
+    """The role in which `user` may move the coordination meeting the open complaint waits
+    for (its open step was entered by an outcome of form "meeting", as home.awaiting_meeting
+    says in SQL): the role whose step called it, or the official leading it (the open step's
+    co-actor, the Kabid)."""
+    step = open_step(complaint)
+    if step is None:
+        return None
+    calling = next((o for s in complaint.sop.steps for o in s.outcomes
+                    if o.code == complaint.last_outcome), None)  # fmt: skip
+    if calling is None or calling.form != MEETING_FORM:
+        return None
+    on = to_wib(now or utcnow()).date()
+    return next((r for r in (calling.step.actor, step.co_actor) if r and user.holds(r, on)), None)

@@ -15,11 +15,11 @@ from models.complaint import Attachment, Complaint, StepRecord
 from models.documents import (
     base_context,
     complainant,
+    document_title,
     page_size,
     record_document,
     register_book,
 )
-from models.kinds import DOCUMENT_TITLES
 from models.pdf import render_pdf, render_register
 from models.scans import PURPOSES
 from models.settings import agency_settings
@@ -43,7 +43,7 @@ def case_file(complaint: Complaint, history: list[StepRecord], identity: bool,
     cover = _cover(complaint, history, documents, own, identity, revealed)
     parts = [Part("Sampul dan riwayat penanganan", cover)]
     for record, scans in documents:
-        parts.append(Part(f"{record.seq}. {DOCUMENT_TITLES[record.document]}",
+        parts.append(Part(f"{record.seq}. {document_title(record)}",
                           _document(complaint, record, identity, revealed)))  # fmt: skip
         parts += [Part(f"{PURPOSES[a.purpose]}: {a.filename}", _attachment(a)) for a in scans]
     parts += [Part(f"Lampiran: {a.filename}", _attachment(a)) for a in own]
@@ -57,7 +57,7 @@ def _cover(complaint, history, documents, attachments, identity, revealed) -> by
         who=complainant(complaint, reveal=revealed, allowed=identity),
         history=history,
         steps=[(r, complaint.sop.step_of_record(r.step_no, r.phase)) for r in history],
-        documents=[(r, DOCUMENT_TITLES[r.document], scans) for r, scans in documents],
+        documents=[(r, document_title(r), scans) for r, scans in documents],
         purposes=PURPOSES,
         attachments=attachments,
     )

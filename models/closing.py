@@ -1,11 +1,13 @@
 """A complaint's life beside its SOP's steps: its class and overall limit, merging it into
-another complaint of the same matter, forwarding it to the agency it belongs to.
+another complaint of the same matter, forwarding it to the agency it belongs to, moving the
+coordination meeting it waits for.
 
 Each is written to the history like a stopped clock (a row that finishes no step; its phase
 one of EVENT_PHASES). Merging and forwarding close the complaint (`closed_as`): the merged
 one points to the complaint it joined (whose page lists it; its citizen's tracking page
 follows that complaint), the forwarded one to the agency, with a Surat Pelimpahan numbered
-as outgoing mail. Who may do which: models/actors.py.
+as outgoing mail. A moved meeting is recorded with a corrected invitation (an Undangan with
+the next outgoing number) and its invitees told. Who may do which: models/actors.py.
 """
 
 from datetime import datetime
@@ -14,21 +16,26 @@ from sqlalchemy import select, update
 
 from models import db
 from models.accounts import User
-from models.actors import class_role, forward_role, merge_role
+from models.actors import class_role, forward_role, latest_invitation, meeting_role, merge_role
 from models.calendar import load_calendar
-from models.complaint import CLOSURES, Complaint, StepRecord
+from models.complaint import CLOSURES, Complaint, MeetingInvitee, StepRecord
+from models.dates import to_wib
 from models.identity import visible_complaints
 from models.lapor import FORWARD_DOCUMENT
 from models.masterdata import ComplaintClass, OtherAgency
+from models.notifications import announce_meeting_moved
 from models.params import parse_id
 from models.sop import CLOSED
+from models.step_forms import MoveMeetingForm
 from models.types import utcnow
 from models.workflow import (
     ActionRefused,
     ClockEvent,
     Done,
+    FormInvalid,
     _commit_or_refuse,
     _move,
+    _multidict,
     _write_record,
     apply_class,
     tell_complainant,
@@ -196,5 +203,62 @@ def forward(complaint_id: int, user: User, raw_agency_id, reason: str | None,
     record = _write_record(complaint, Done(event, user, role, data, reason), now, calendar)
     _move(complaint, CLOSED, now, calendar)
     tell_complainant("forwarded", complaint, now, detail=f"{agency.name}.\n\nAlasan: {reason}")
+    _commit_or_refuse(complaint_id)
+    return record
+
+
+# -- moving the coordination meeting ----------------------------------------------------------
+
+MEETING_MOVED = ClockEvent("rakor_dipindah", "Jadwal rapat koordinasi diubah", "moved",
+                           "undangan_rakor")  # fmt: skip
+
+
+def invitation_in_force(complaint: Complaint) -> StepRecord | None:
+    """The latest invitation to the complaint's coordination meeting (called or moved)."""
+    record_id = latest_invitation(complaint.id)
+    return db.session.get(StepRecord, record_id) if record_id else None
+
+
+def move_form(complaint: Complaint, formdata=None, now: datetime | None = None):
+    """The form that moves the meeting, opened with the invitation in force."""
+    invitation = invitation_in_force(complaint)
+    return MoveMeetingForm(formdata, current=invitation.data if invitation else {},
+                           complaint=complaint, now=now)  # fmt: skip
+
+
+def move_meeting(complaint_id: int, user: User, formdata, now: datetime | None = None,
+                 expected_version: int | None = None) -> StepRecord:  # fmt: skip
+    """Move the coordination meeting the open complaint waits for to a new day, time or place:
+    a corrected invitation (the Undangan again, its next outgoing number, naming the one it
+    replaces and why) is recorded for the same invitees, who (and the official leading it) are
+    told. The step's clock is not changed. Return the record.
+
+    :raise ActionRefused: not whoever called or leads the meeting (403), or it waits for none.
+    :raise FormInvalid: a day before today, nothing changed, no reason.
+    """
+    now = now or utcnow()
+    complaint, role = _acting(complaint_id, user, now, expected_version, meeting_role,
+                              "Jadwal rapat hanya dapat diubah oleh pejabat yang mengundang atau "
+                              "memimpin rapat, selama rapat belum dilaksanakan.")  # fmt: skip
+    invitation = invitation_in_force(complaint)
+    if invitation is None:
+        raise ActionRefused("Pengaduan ini tidak sedang menunggu rapat koordinasi.")
+    form = move_form(complaint, _multidict(formdata or {}), now)
+    if not form.validate():
+        raise FormInvalid(form)
+    before = invitation.data
+    reason = form.reason.data.strip()
+    data = {**before, **form.when_data(), "reason": reason,
+            "moved_from": {k: before.get(k) for k in ("day", "start", "place")},
+            "replaces": invitation.document_number,
+            "replaces_on": to_wib(invitation.finished_at).date().isoformat()}  # fmt: skip
+    record = _write_record(complaint, Done(MEETING_MOVED, user, role, data, reason), now,
+                           load_calendar())  # fmt: skip
+    invited = select(MeetingInvitee.user_id).where(MeetingInvitee.record_id == invitation.id)
+    for person in db.session.scalars(invited).all():
+        db.session.add(MeetingInvitee(complaint_id=complaint.id, record_id=record.id,
+                                      user_id=person))  # fmt: skip
+    db.session.flush()
+    announce_meeting_moved(complaint, record, now, actor=user)
     _commit_or_refuse(complaint_id)
     return record

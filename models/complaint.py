@@ -28,8 +28,8 @@ STATUSES = {"in_progress": "Dalam proses", "closed": "Selesai"}
 # also the `phase` of the history row that closed it.
 CLOSURES = {"merge": "Digabung", "forward": "Dilimpahkan"}
 # History rows that finish no SOP step: the clock stopped or restarted, a class set or
-# changed, a closure.
-EVENT_PHASES = ("pause", "resume", "class", *CLOSURES)
+# changed, a meeting moved, a closure.
+EVENT_PHASES = ("pause", "resume", "class", "moved", *CLOSURES)
 
 
 ANSWER_OPENING = 200  # characters of an answer's body kept for the Tindak lanjut

@@ -443,8 +443,13 @@ def register_book(
 
 def document_links(complaint: Complaint) -> list[tuple[StepRecord, str]]:
     """The documents the complaint's finished steps produced, in order: (record, name)."""
-    return [(r, DOCUMENT_TITLES[r.document]) for r in complaint.history
-            if r.document]  # fmt: skip
+    return [(r, document_title(r)) for r in complaint.history if r.document]
+
+
+def document_title(record: StepRecord) -> str:
+    """A history record's document by name; a moved meeting's invitation says so."""
+    title = DOCUMENT_TITLES[record.document]
+    return f"{title} (perubahan jadwal)" if (record.data or {}).get("moved_from") else title
 
 
 def filename(code: str, complaint: Complaint | None, suffix: str = "") -> str:

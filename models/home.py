@@ -13,7 +13,7 @@ from sqlalchemy import and_, exists, func, select
 
 from models import db
 from models.accounts import ROLE_LABELS, Role, User, users_holding
-from models.actors import INVITED_ROLE, queue_clause
+from models.actors import INVITED_ROLE, MEETING_FORM, queue_clause
 from models.calendar import OfficeHours, WorkCalendar
 from models.complaint import Complaint, MeetingInvitee, StepRecord
 from models.dates import WIB
@@ -159,7 +159,7 @@ def awaiting_meeting():
     Acara, which moves it on."""
     return exists().where(SopStep.sop_id == Complaint.sop_id, SopOutcome.step_id == SopStep.id,
                           SopOutcome.code == Complaint.last_outcome,
-                          SopOutcome.form == "meeting")  # fmt: skip
+                          SopOutcome.form == MEETING_FORM)  # fmt: skip
 
 
 def upcoming_meetings(user: User, today: date, limit: int = HOME_LIMIT) -> list[Meeting]:

@@ -333,8 +333,10 @@ def stage_message(
     occurrence: int = 1,
     limit: int = 1,
     meeting: str | None = None,
+    moved: str | None = None,
 ) -> Message:
-    """The subject and text of a stage's notice for `user`, in Indonesian."""
+    """The subject and text of a stage's notice for `user`, in Indonesian; `moved`: the
+    meeting it waits for was moved, for this reason (an *arrived* notice again)."""
     heading = {
         "arrived": "Ada pengaduan yang menunggu tindak lanjut Anda.",
         "due_soon": "Pengaduan berikut segera jatuh tempo: waktu standarnya tinggal kurang "
@@ -360,6 +362,9 @@ def stage_message(
         if complaint.due_at
         else "Batas waktu    : -",
     ]
+    if moved is not None:
+        heading, title = f"Jadwal rapat koordinasi diubah. Alasan: {moved}", MOVED_TITLE
+        lines[2] = heading
     if meeting:
         lines.append(f"Rapat koordinasi: {meeting}")
     if event == "late":
@@ -504,6 +509,33 @@ def announce_stage(complaint: Complaint, now: datetime, actor: User | None = Non
     rows = []
     for user in people:
         message = stage_message("arrived", complaint, step, user, meeting=meeting)
+        _address(notice_id, "arrived", user, message, now, recipients, complaint.id, rows)
+    return _write(rows)
+
+
+MOVED_TITLE = "Perubahan jadwal rapat"
+
+
+def announce_meeting_moved(complaint: Complaint, record: StepRecord, now: datetime,
+                           actor: User | None = None) -> int:  # fmt: skip
+    """Tell whoever acts on the complaint's meeting step (the invitees, the official leading
+    it) that the meeting moved (`record`, the corrected invitation), as an *arrived* notice
+    with the new date, time and place; `actor` is not told. Return how many were written."""
+    step = complaint.sop.step(complaint.current_step_no)
+    day = to_wib(now).date()
+    recipients = Recipients(day)
+    people = [u for u in recipients.stage_holders(complaint, step)
+              if actor is None or u.id != actor.id]  # fmt: skip
+    if not people:
+        return 0
+    notice_id = _issue(f"arrived:{complaint.id}:moved:{record.id}", "arrived", day, now,
+                       complaint, step.no)  # fmt: skip
+    if notice_id is None:
+        return 0
+    meeting, rows = _meeting(complaint), []
+    for user in people:
+        message = stage_message("arrived", complaint, step, user, meeting=meeting,
+                                moved=record.data.get("reason", ""))  # fmt: skip
         _address(notice_id, "arrived", user, message, now, recipients, complaint.id, rows)
     return _write(rows)
 

@@ -424,12 +424,25 @@ class AnswerForm(StepForm):
         return self.subject.data.strip()
 
 
-class MeetingForm(StepForm):
-    """The Kasi calls a coordination meeting (rakor) of the Tim Teknis."""
+class MeetingWhen(StepForm):
+    """When and where a coordination meeting takes place (called or moved)."""
 
     day = DateField("Hari/tanggal", validators=[InputRequired("Tanggal rapat wajib diisi.")])
     start = TimeField("Pukul (WIB)", validators=[InputRequired("Jam rapat wajib diisi.")])
     place = StringField("Tempat", validators=[_required("Tempat rapat"), Length(max=200)])
+
+    def validate_day(self, field):
+        if field.data and field.data < self.today:
+            raise ValidationError("Tanggal rapat tidak boleh sebelum hari ini.")
+
+    def when_data(self) -> dict:
+        return {"day": self.day.data.isoformat(), "start": self.start.data.strftime("%H:%M"),
+                "place": self.place.data.strip()}  # fmt: skip
+
+
+class MeetingForm(MeetingWhen):
+    """The Kasi calls a coordination meeting (rakor) of the Tim Teknis."""
+
     agenda = TextAreaField("Acara", validators=[_required("Acara rapat"), Length(max=2000)])
     invitees = MultiCheckboxField("Anggota Tim Teknis yang diundang", coerce=int,
                                   validate_choice=False)  # fmt: skip
@@ -443,13 +456,8 @@ class MeetingForm(StepForm):
         if set(field.data) - {c.value for c in field.choices}:
             raise ValidationError("Yang diundang harus anggota Tim Teknis.")
 
-    def validate_day(self, field):
-        if field.data and field.data < self.today:
-            raise ValidationError("Tanggal rapat tidak boleh sebelum hari ini.")
-
     def record_data(self):
-        return {"day": self.day.data.isoformat(), "start": self.start.data.strftime("%H:%M"),
-                "place": self.place.data.strip(), "agenda": self.agenda.data.strip(),
+        return {**self.when_data(), "agenda": self.agenda.data.strip(),
                 "invitees": [_user_snapshot(i) for i in self.invitees.data]}  # fmt: skip
 
     def note_text(self):
@@ -459,6 +467,31 @@ class MeetingForm(StepForm):
         for user_id in self.invitees.data:
             db.session.add(MeetingInvitee(complaint_id=record.complaint_id, record_id=record.id,
                                           user_id=user_id))  # fmt: skip
+
+
+class MoveMeetingForm(MeetingWhen):
+    """A meeting already called moves (a new day, time or place, and why); opened with the
+    invitation in force (`current`: its record's data)."""
+
+    reason = TextAreaField("Alasan perubahan (dimuat dalam undangan perubahan)",
+                           validators=[_required("Alasan perubahan"),
+                                       Length(max=1000)])  # fmt: skip
+
+    def __init__(self, formdata=None, current: dict | None = None, **kwargs):
+        self.current = current or {}
+        super().__init__(formdata, **kwargs)
+
+    def setup(self):
+        if self.fresh and self.current.get("day"):
+            self.day.data = datetime.fromisoformat(self.current["day"]).date()
+            self.start.data = datetime.strptime(self.current.get("start", "09:00"), "%H:%M").time()
+            self.place.data = self.current.get("place", "")
+
+    def validate_place(self, field):
+        if self.day.data and self.start.data and self.current:
+            unchanged = {k: self.current.get(k) for k in ("day", "start", "place")}
+            if self.when_data() == unchanged:
+                raise ValidationError("Hari, jam atau tempat rapat belum diubah.")
 
 
 class MinutesForm(StepForm):

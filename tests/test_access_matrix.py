@@ -81,6 +81,7 @@ NARROWER = {"register_view": {"fo"}, "receipt_view": {"fo"}, "new_code_view": {"
             # beside the steps (models/actors.py): the complaint waits on the Kepala Dinas
             "class_view": {"kabid"}, "merge_view": {"fo", "kadis", "kabid", "kasi"},
             "forward_view": {"kadis"},
+            "move_meeting_view": set(),  # it waits for no meeting (tests/test_meeting_moved.py)
             "register_book_view": COMPLAINT_READERS,
             **dict.fromkeys(SOP_REVISION_PAGES, {"admin"})}  # fmt: skip
 # Every page a view may have; a new one must be added here (and thought about).
@@ -93,7 +94,7 @@ PAGES = {
     "archive_view", "lapor_import_view", "lapor_sample_view", "lapor_followups_view",
     "lapor_posted_view", "lapor_send_view", "lapor_closed_view", "restore_view", "class_view",
     "merge_view", "draft_view",
-    "forward_view", "case_file_view", "scan_view", *SOP_REVISION_PAGES,
+    "forward_view", "case_file_view", "scan_view", "move_meeting_view", *SOP_REVISION_PAGES,
 }  # fmt: skip
 PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",
           "admin.static", "bootstrap.static",

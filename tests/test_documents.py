@@ -379,6 +379,32 @@ def test_signature_blocks_name_the_kadis_in_full_and_a_n_when_the_kabid_signs(
     assert "NIP. 19780822 200312 2 005" in text
 
 
+def test_a_surat_pelimpahan_the_kabid_signs_carries_a_n_and_the_kadis_signs_his_own(
+    app, client, auth
+):
+    """The Surat Pelimpahan goes out in the Kepala Dinas's name (DocumentKind.in_heads_name):
+    forwarded by the Kabid it is signed "a.n. KEPALA DINAS …," above the Kabid's position;
+    forwarded by the Kepala Dinas himself, with no a.n."""
+    from models.closing import forward
+    from models.masterdata import OtherAgency
+    from tests.workflow_helpers import act, register_complaint, user
+
+    head = _head_position(app)
+    with app.app_context():
+        agency = db.session.scalar(select(OtherAgency).where(OtherAgency.active.is_(True)))
+        by_kabid = register_complaint()
+        act(by_kabid, "kadis", "arahan")  # disposed to the Kabid: he may forward it
+        kabid_letter = forward(by_kabid.id, user("kabid"), agency.id, "Bukan kewenangan kami.")
+        by_kadis = register_complaint()
+        kadis_letter = forward(by_kadis.id, user("kadis"), agency.id, "Bukan kewenangan kami.")
+        letters = [(by_kabid.id, kabid_letter.id), (by_kadis.id, kadis_letter.id)]
+    auth.login("fo")
+    signed_for, own = (_text(_get(client, cid, rid).data) for cid, rid in letters)
+    assert f"a.n. {head}, KEPALA BIDANG PENGADUAN, KEBIJAKAN DAN PELAPORAN LAYANAN," in signed_for
+    assert "NIP. 19780822 200312 2 005" in signed_for  # the Kabid's, under his name
+    assert "a.n." not in own and f"{head}, " in own
+
+
 def test_undangan_is_signed_as_the_agency_sets_and_invites_the_kabid(app, client, auth, answered):
     """By default the Kepala Dinas signs the invitation, addressed to the Kabid who leads the
     meeting and the invited Tim Teknis; set to the Kabid, he signs a.n. the Kepala Dinas.
