@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= pengaduan2026
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run mailbox test lint translations bench bench-scale bench-notifications bench-public bench-duplicates bench-browser clean
+.PHONY: install run mailbox test lint forms translations bench bench-scale bench-notifications bench-public bench-duplicates bench-browser clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ test: install $(CHROMIUM)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## Every document of an SOP.50 walk printed and each page rendered to PNG in docs/forms/.
+forms: install
+	$(BIN)/pip install --quiet -e '.[test,docs]'
+	$(BIN)/python docs/render_forms.py
 
 ## Benchmarks (not part of the test suite): numbers printed, nothing asserted.
 bench: install

@@ -78,13 +78,13 @@ def render_pdf(template: str, **context) -> bytes:
 # and "halaman x dari y" written when the page count is known, in a single pass.
 
 REGISTER_COLUMNS = (  # (heading, key, share of the width): the book's columns (DOCUMENTS.md)
-    ("No", "no", 0.025), ("No. Registrasi", "reg_number", 0.125),
+    ("No", "no", 0.025), ("No. Registrasi", "reg_number", 0.115),
     ("Tanggal Diterima", "received", 0.065), ("Kanal / No. LAPOR!", "channel", 0.075),
-    ("Nama Pengadu", "name", 0.075), ("Alamat / Kontak", "contact", 0.095),
-    ("Jenis", "jenis", 0.05), ("Uraian Singkat", "subject", 0.13),
+    ("Nama Pengadu", "name", 0.075), ("Alamat / Kontak", "contact", 0.09),
+    ("Jenis", "jenis", 0.06), ("Uraian Singkat", "subject", 0.12),
     ("Diteruskan Kepada", "addressed_to", 0.09), ("Tindak Lanjut", "follow_up", 0.09),
-    ("Tanggal Selesai", "closed", 0.05), ("Status", "status", 0.06),
-    ("Keterangan", "remarks", 0.07),
+    ("Tanggal Selesai", "closed", 0.06), ("Status", "status", 0.075),
+    ("Keterangan", "remarks", 0.06),
 )  # fmt: skip
 _FONT, _BOLD = "LiberationSans", "LiberationSans-Bold"
 
