@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= pengaduan2026
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run mailbox test lint forms translations bench bench-scale bench-notifications bench-public bench-duplicates bench-browser clean
+.PHONY: install run serve mailbox test lint forms translations bench bench-scale bench-notifications bench-public bench-duplicates bench-browser clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,23 @@ run: install
 	$(BIN)/flask --app app worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+## Production (README, *Running in production*): install, upgrade the database (migrations,
+## SOPs, letterhead, pick lists; no demo accounts), then the notification worker in the
+## background and gunicorn (gunicorn.conf.py, 127.0.0.1:8000) in the foreground with
+## PENGADUAN_ENV=production; the worker stops with gunicorn. The settings come from the
+## environment, e.g. `set -a; . /etc/pengaduan.env; set +a; make serve`: SECRET_KEY is required,
+## DATABASE_URL (PostgreSQL) and APP_BASE_URL should be set. Under systemd the two run as
+## deploy/pengaduan-web.service and deploy/pengaduan-worker.service instead.
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY belum diisi: wajib di produksi (lihat deploy/pengaduan.env.example)." >&2; exit 1; }
+	@test -n "$$DATABASE_URL" || echo "Peringatan: DATABASE_URL kosong, basis data SQLite di instance/ yang dipakai." >&2
+	@test -n "$$APP_BASE_URL" || echo "Peringatan: APP_BASE_URL kosong, tautan di e-mail dan WhatsApp menunjuk ke http://127.0.0.1:5000." >&2
+	PENGADUAN_ENV=production $(BIN)/flask --app app init-db
+	@export PENGADUAN_ENV=production; \
+	$(BIN)/flask --app app worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/gunicorn -c gunicorn.conf.py 'app:create_app()'
 
 ## A local mail server that prints every mail it gets (to try e-mail notifications).
 mailbox: install

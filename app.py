@@ -16,6 +16,7 @@ from flask_migrate import Migrate, upgrade
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload, with_expression
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from models import User, db
@@ -115,10 +116,19 @@ def create_app(config: dict | None = None) -> Flask:
         # The key of the printed documents' verification codes (models/verification.py);
         # unset: SECRET_KEY. Changing it invalidates every code already printed.
         DOCUMENT_SEAL_KEY=os.environ.get("DOCUMENT_SEAL_KEY") or None,
+        # Proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto/-Host are
+        # believed; 0: none, the headers are ignored (any client could write them).
+        TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES", "0")),
         **_notification_settings(),
     )
     if config:
         app.config.update(config)
+    # Behind a proxy every request comes from the proxy's address: take the client's from the
+    # headers the trusted proxies added, so that the login throttle, the public form's limits
+    # and the logs see the real client (request.remote_addr), and the scheme and host are the
+    # ones the browser used.
+    if (proxies := int(app.config["TRUSTED_PROXIES"])) > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
