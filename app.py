@@ -119,6 +119,12 @@ def create_app(config: dict | None = None) -> Flask:
         # Proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto/-Host are
         # believed; 0: none, the headers are ignored (any client could write them).
         TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # Monitoring (ops/): the bearer token of /metrics (unset: no metrics page); how long
+        # the notification worker may be silent before /readyz says not ready (it runs a round
+        # every 5 s, a sweep may take a while); LOG_FORMAT=json: the log lines as JSON.
+        METRICS_TOKEN=os.environ.get("METRICS_TOKEN") or None,
+        WORKER_MAX_SILENCE=int(os.environ.get("WORKER_MAX_SILENCE", "180")),
+        LOG_FORMAT=os.environ.get("LOG_FORMAT", "text"),
         **_notification_settings(),
     )
     if config:
@@ -153,7 +159,9 @@ def create_app(config: dict | None = None) -> Flask:
     from admin_views import init_app as init_admin
     from admin_views.auth import bp as auth_bp
     from citizen import bp as public_bp
+    from ops import init_app as init_ops
 
+    init_ops(app)  # first: every request's id and clock start before any other hook
     app.register_blueprint(auth_bp)
     app.register_blueprint(public_bp)
     csrf.exempt(public_bp)  # its forms check their tokens themselves (citizen/__init__.py)

@@ -7,6 +7,8 @@ gunicorn also reads ./gunicorn.conf.py by itself when started from this folder w
 
 import multiprocessing
 import os
+import shutil
+import tempfile
 
 # Where gunicorn listens: nginx in front proxies to it (deploy/nginx-pengaduan.conf). Keep it
 # on the loopback; listening on every interface would let clients bypass the proxy.
@@ -41,8 +43,10 @@ preload_app = False
 # with TRUSTED_PROXIES set, see app.py), the forwarded-for chain as received, user, time,
 # request line, status, bytes, referrer, user agent and the time taken in milliseconds.
 accesslog = "-"
+# rid: the request's id (ops/), the same as in the app's own log lines of that request.
 access_log_format = (
     '%(h)s fwd="%({x-forwarded-for}i)s" %(u)s %(t)s "%(r)s" %(s)s %(B)s "%(f)s" "%(a)s" %(M)sms'
+    " rid=%({x-request-id}o)s"
 )
 
 # Errors and gunicorn's own messages to stderr (journald under systemd).
@@ -52,3 +56,28 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # Addresses allowed to tell gunicorn the scheme (X-Forwarded-Proto): nginx on this machine.
 # The client address itself is taken by ProxyFix in app.py (TRUSTED_PROXIES).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Prometheus metrics (ops/, /metrics): each worker process writes its figures to files in this
+# folder and a scrape, whichever process answers it, adds them up (prometheus_client's
+# multiprocess mode). Set here, in the master, before any worker imports the app; emptied
+# when gunicorn starts, a dead worker's live figures dropped.
+os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR",
+    os.path.join(tempfile.gettempdir(), f"pengaduan-metrics-{os.getpid()}"),
+)
+
+
+def on_starting(server):
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

@@ -35,6 +35,7 @@ from models.complaint import (  # noqa: E402
     StepRecord,
 )
 from models.drafts import StepDraft  # noqa: E402
+from models.heartbeat import WorkerHeartbeat  # noqa: E402
 from models.held_uploads import HeldUpload  # noqa: E402
 from models.identity import ConfidentialReader, IdentityReveal  # noqa: E402
 from models.lapor_api import LaporPost  # noqa: E402
@@ -95,6 +96,7 @@ __all__ = [
     "IdentityReveal",
     "DayTally",
     "HeldUpload",
+    "WorkerHeartbeat",
     "Delivery",
     "Notice",
     "Notification",

@@ -9,6 +9,8 @@ in a web request waits on a mail server or a gateway: requests only write rows.
 """
 
 import logging
+import os
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from models import db, held_uploads, throttle
+from models import db, heartbeat, held_uploads, throttle
 from models.calendar import WorkCalendar, load_calendar
 from models.channels import CHANNELS, Outgoing, SendFailed, base_url, senders
 from models.citizen_messages import CitizenMessage, forget, outgoing_text, unseal
@@ -229,7 +231,13 @@ def run(
     is logged and tried again at the next round."""
     stop = stop or threading.Event()
     last_sweep = None
+    me = f"{socket.gethostname()}:{os.getpid()}"
     while not stop.is_set():
+        try:
+            heartbeat.beat(me)
+        except OperationalError as exc:
+            db.session.rollback()
+            echo(f"Detak pekerja tidak tercatat (basis data): {exc.orig}")
         if last_sweep is None or time.monotonic() - last_sweep >= sweep_seconds:
             last_sweep = time.monotonic()
             try:

@@ -100,7 +100,9 @@ PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",
           "admin.static", "bootstrap.static",
           # the citizen's: below, and tests/test_tracking.py, test_public_form.py
           "public.track", "public.letter", "public.submit_form", "public.sent",
-          "public.rate_view", "public.verify"}  # fmt: skip
+          "public.rate_view", "public.verify",
+          # a load balancer's and a monitoring system's: tests/test_ops.py (/metrics: a token)
+          "ops.healthz", "ops.readyz", "ops.metrics"}  # fmt: skip
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from models import db
 from models.accounts import LoginAttempt
 from tests.conftest import CSRF_RE, PASSWORD, AuthActions, make_app
-from tests.served import free_port
+from tests.served import database_url, free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
 CLIENT = "203.0.113.7"  # a citizen's or official's address (TEST-NET-3)
@@ -105,9 +106,12 @@ def _gunicorn_settings(monkeypatch, **env) -> dict:
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+    # The file sets the metrics folder when unset: set here, so that the test's process gets
+    # its own environment back afterwards.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "/nonexistent/pengaduan-metrics")
     settings = runpy.run_path(str(PROJECT / "gunicorn.conf.py"))
-    return {k: v for k, v in settings.items() if not k.startswith("_") and k not in ("os",
-            "multiprocessing")}  # fmt: skip
+    return {k: v for k, v in settings.items()
+            if not k.startswith("_") and not isinstance(v, types.ModuleType)}  # fmt: skip
 
 
 def test_gunicorn_conf_loads_with_production_settings(monkeypatch):
@@ -140,7 +144,7 @@ def test_gunicorn_with_its_conf_logs_and_throttles_the_forwarded_client(app, db_
     referrer of the same site: it passes only if the forwarded scheme and host are believed."""
     port = free_port()
     env = {**os.environ, "PENGADUAN_ENV": "production", "SECRET_KEY": "production-test-key",
-           "DATABASE_URL": db_config["SQLALCHEMY_DATABASE_URI"], "TRUSTED_PROXIES": "1",
+           "DATABASE_URL": database_url(db_config), "TRUSTED_PROXIES": "1",
            "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1",
            "GUNICORN_THREADS": "2"}  # fmt: skip
     log_path = tmp_path / "gunicorn.log"

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from models import Complaint, StepRecord, db
 from tests.conftest import PASSWORD
-from tests.served import gunicorn
+from tests.served import database_url, gunicorn
 from tests.workflow_helpers import FORMS, act, register_complaint, registration
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -77,10 +77,7 @@ class Browser:
 
 @pytest.fixture
 def server(app, db_config, tmp_path):
-    url = db_config["SQLALCHEMY_DATABASE_URI"]
-    options = db_config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {})
-    if options.get("options"):  # the test's PostgreSQL schema
-        url += "?options=" + urllib.parse.quote(options["options"])
+    url = database_url(db_config)
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "server-test-secret",
            "PENGADUAN_ENV": "test", "SUBMIT_MIN_SECONDS": "0",
            "SUBMIT_PER_ADDRESS": "100"}  # fmt: skip
