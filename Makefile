@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= pengaduan2026
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve mailbox test lint forms translations bench bench-scale bench-notifications bench-public bench-duplicates bench-browser clean
+.PHONY: install run serve mailbox test lint forms translations bench bench-scale bench-server bench-notifications bench-public bench-duplicates bench-browser clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -77,7 +77,7 @@ forms: install
 	$(BIN)/pip install --quiet -e '.[test,docs]'
 	$(BIN)/python docs/render_forms.py
 
-## Benchmarks (not part of the test suite): numbers printed, nothing asserted.
+## Benchmarks (not part of the test suite): numbers printed, nothing asserted about speed.
 bench: install
 	$(BIN)/python bench/recompute_due.py
 	$(BIN)/python bench/documents.py
@@ -88,6 +88,12 @@ COUNT ?= 100000
 bench-scale: install
 	$(BIN)/python bench/scale.py --count $(COUNT)
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/scale.py --count $(COUNT) --database-url "$(TEST_DATABASE_URL)"; fi
+
+## The app under gunicorn at scale: 16 clients for 45 s on a queue page, then a complaint page
+## (requests/s, p50/p95/p99; any error fails); PostgreSQL too when TEST_DATABASE_URL is set.
+bench-server: install
+	$(BIN)/python bench/server.py --count $(COUNT)
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/server.py --count $(COUNT) --database-url "$(TEST_DATABASE_URL)"; fi
 
 ## Notifications at scale: the outbox's cost per action, the sweep over COUNT complaints, the
 ## worker's throughput against a local SMTP server (PostgreSQL too when TEST_DATABASE_URL is set).
