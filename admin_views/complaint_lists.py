@@ -399,7 +399,13 @@ class ComplaintList(SecureModelView):
         complaint_id = parse_id(id)
         if complaint_id is None:
             return None
-        return self.scope(db.session.query(Complaint)).filter(Complaint.id == complaint_id).first()
+        return (
+            self.scope(db.session.query(Complaint))
+            .filter(Complaint.id == complaint_id)
+            .options(joinedload(Complaint.channel), joinedload(Complaint.jenis),
+                     joinedload(Complaint.platform))
+            .first()
+        )  # fmt: skip
 
     def menu_badge(self) -> int | None:
         return None

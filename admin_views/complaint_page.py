@@ -51,7 +51,7 @@ from models.documents import (
     record_document,
     register_book,
 )
-from models.drafts import draft_of
+from models.drafts import open_drafts
 from models.duplicates import similar
 from models.identity import (
     REVEAL_MINUTES,
@@ -139,8 +139,9 @@ class ComplaintPage:
         forms, drafts = [], {}
         reason = why_not(complaint, current_user)
         if reason is None:
+            saved = open_drafts(complaint)
             for outcome in offered_outcomes(complaint):
-                draft = draft_of(complaint, outcome.code)
+                draft = saved.get(outcome.code)
                 if failed is not None and failed[0] == outcome.code:
                     forms.append((outcome, failed[1]))
                     continue
@@ -186,7 +187,7 @@ class ComplaintPage:
             typed_text=lost,
             reason=refused or reason,
             deadline=deadline_state(complaint, utcnow()),
-            documents=document_links(complaint),
+            documents=document_links(complaint, history),
             scans=scans_of(complaint),
             purposes=PURPOSES,
             may_file=lambda purpose, record: may_file(current_user, purpose, record, now),

@@ -15,14 +15,20 @@ from sqlalchemy import (
     Index,
     String,
     Text,
+    and_,
     bindparam,
-    case,
-    exists,
+    event,
     func,
-    or_,
     select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, validates
+from sqlalchemy.orm import (
+    Mapped,
+    Session,
+    mapped_column,
+    query_expression,
+    relationship,
+    validates,
+)
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import db
@@ -232,26 +238,43 @@ class ActingAppointment(db.Model):
         return f"{self.kind} {self.position}"
 
 
+HOLDERS = "users_holding"  # the session's memo of who holds which role on a day (session.info)
+
+
 def users_holding(role: str, on: date) -> list[User]:
-    """Return the active users who may act in `role` on `on`, own role first (one statement,
-    built once: every form's addressee list and every notification asks it)."""
-    return list(db.session.scalars(_holding_statement(), {"role": role, "on": on}))
+    """Return the active users who may act in `role` on `on` (their own role, or acting in it
+    under an appointment), own role first, then by name: every form's addressee list and every
+    notification asks it. Read for every role at once, in one statement per day, and kept in
+    the session until it writes, commits or rolls back (`_forget_holders`): a page with three
+    forms asks the database once."""
+    memo = db.session.info.setdefault(HOLDERS, {})
+    if on not in memo:
+        memo[on] = db.session.execute(_holding_statement(), {"on": on}).all()
+    rows = memo[on]
+    own = [u for u, _acting in rows if u.role == role]
+    acting = [u for u, held in rows if held == role and u.role != role]
+    return list(dict.fromkeys(own + acting))
 
 
 @cache
 def _holding_statement():
-    role, on = bindparam("role"), bindparam("on")
-    acting = exists().where(
-        ActingAppointment.user_id == User.id,
-        ActingAppointment.role == role,
-        ActingAppointment.starts_on <= on,
-        ActingAppointment.ends_on >= on,
-    )
+    """Every active user, with each role they act in on :on (NULL: none), by name."""
+    on = bindparam("on")
     return (
-        select(User)
-        .where(User.active.is_(True), or_(User.role == role, acting))
-        .order_by(case((User.role == role, 0), else_=1), User.full_name)
-    )
+        select(User, ActingAppointment.role)
+        .outerjoin(ActingAppointment, and_(ActingAppointment.user_id == User.id,
+                                           ActingAppointment.starts_on <= on,
+                                           ActingAppointment.ends_on >= on))
+        .where(User.active.is_(True))
+        .order_by(User.full_name, User.id)
+    )  # fmt: skip
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_holders(session, *_args) -> None:
+    session.info.pop(HOLDERS, None)
 
 
 class LoginGate(db.Model):

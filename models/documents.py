@@ -441,9 +441,12 @@ def register_book(
     }  # fmt: skip
 
 
-def document_links(complaint: Complaint) -> list[tuple[StepRecord, str]]:
-    """The documents the complaint's finished steps produced, in order: (record, name)."""
-    return [(r, document_title(r)) for r in complaint.history if r.document]
+def document_links(complaint: Complaint, history: list[StepRecord] | None = None
+                   ) -> list[tuple[StepRecord, str]]:  # fmt: skip
+    """The documents the complaint's finished steps produced, in order: (record, name);
+    `history`: the complaint's history when already read."""
+    records = complaint.history if history is None else history
+    return [(r, document_title(r)) for r in records if r.document]
 
 
 def document_title(record: StepRecord) -> str:

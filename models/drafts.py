@@ -60,6 +60,15 @@ def draft_of(complaint: Complaint, outcome: str, any_step: bool = False) -> Step
     return None
 
 
+def open_drafts(complaint: Complaint) -> dict[str, StepDraft]:
+    """The drafts typed on the complaint's open step, by outcome (one statement)."""
+    found = select(StepDraft).where(
+        StepDraft.complaint_id == complaint.id,
+        StepDraft.step_started_at == complaint.step_started_at,
+    )
+    return {d.outcome: d for d in db.session.scalars(found)}
+
+
 def drop_drafts(complaint_id: int) -> None:
     """Forget the complaint's drafts (its step is finished), in the caller's transaction."""
     db.session.execute(delete(StepDraft).where(StepDraft.complaint_id == complaint_id))
