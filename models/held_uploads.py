@@ -85,7 +85,7 @@ def hold(files: list[dict], now: datetime | None = None) -> tuple[list[HeldUploa
     now = now or utcnow()
     prune(now)
     owner = _owner(create=True)
-    limit = current_app.config.get("HELD_UPLOADS_MAX_BYTES", MAX_BYTES)
+    limit = int(current_app.config.get("HELD_UPLOADS_MAX_BYTES") or MAX_BYTES)
     used = db.session.scalar(select(func.coalesce(func.sum(HeldUpload.size), 0)))
     kept, lost = [], []
     for f in files:

@@ -138,3 +138,19 @@ def test_crafted_codes_answer_in_indonesian_never_an_error(app, client, monkeypa
             text = response.get_data(as_text=True)
             assert response.status_code in (400, 404), (path, value, response.status_code)
             assert not any(word in text for word in ENGLISH), (path, value)
+
+
+def test_the_guessing_limit_is_read_from_the_environment(app, db_config, monkeypatch):
+    """A production host sets it in its environment file (deploy/pengaduan.env.example), as
+    the README's settings say: the app reads it there, not only from its config."""
+    from tests.conftest import make_app
+
+    monkeypatch.setenv("TRACK_MAX_FAILURES", "2")
+    host = make_app(db_config)
+    client = host.test_client()
+    answers = [client.get("/lacak/", query_string={"kode": f"KX7M2QPA9RT{c}"}).status_code
+               for c in "EFG"]  # fmt: skip
+    assert answers == [404, 404, 429]
+    with host.app_context():
+        db.session.remove()
+        db.engine.dispose()
