@@ -18,7 +18,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from admin_views.base import IntEqualFilter, SecureModelView
 from models import (
@@ -402,8 +402,12 @@ class ComplaintList(SecureModelView):
         return (
             self.scope(db.session.query(Complaint))
             .filter(Complaint.id == complaint_id)
+            # What its page reads: the SOP's whole graph in three statements (not one per
+            # step's outcomes), the master data joined.
             .options(joinedload(Complaint.channel), joinedload(Complaint.jenis),
-                     joinedload(Complaint.platform))
+                     joinedload(Complaint.platform),
+                     selectinload(Complaint.sop).selectinload(Sop.steps)
+                     .selectinload(SopStep.outcomes))
             .first()
         )  # fmt: skip
 

@@ -201,13 +201,8 @@ class SopStep(db.Model):
     closing: Mapped[str | None] = mapped_column(String(20))
 
     sop: Mapped[Sop] = relationship(back_populates="steps")
-    # Loaded with the steps, every step's outcomes in one statement (a page reading the SOP's
-    # graph would otherwise read them step by step).
     outcomes: Mapped[list["SopOutcome"]] = relationship(
-        back_populates="step",
-        order_by="SopOutcome.position",
-        cascade="all, delete-orphan",
-        lazy="selectin",
+        back_populates="step", order_by="SopOutcome.position", cascade="all, delete-orphan"
     )
 
     @property
