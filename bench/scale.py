@@ -17,13 +17,11 @@ the run with a message and exit code 1.
 """
 
 import argparse
-import csv
 import math
 import re
 import resource
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -36,6 +34,7 @@ from sqlalchemy import and_, event, func, inspect, literal, not_, select, text  
 
 from admin_views.complaint_lists import ComplaintList  # noqa: E402
 from app import create_app  # noqa: E402
+from bench.export import raw_dump  # noqa: E402
 from bench.throwaway import throwaway_database  # noqa: E402
 from models import Complaint, StepRecord, User, db  # noqa: E402
 from models.actors import co_acting_roles, queue_clause  # noqa: E402
@@ -58,12 +57,6 @@ QUEUES = (("fo", "fo", "/admin/antrian/fo/"), ("kadis", "kadis", "/admin/antrian
 # the Kabid, the Kasi and the admin all but the confidential ones off their path.
 REGISTER_READERS = ("fo", "kadis", "kabid", "kasi", "admin")
 REGISTER = "/admin/pengaduan/"
-# The complaint columns behind the export's 16: a raw dump of these, written to a file as the
-# export is, is what the export is compared with.
-RAW_COLUMNS = ("reg_number", "received_at", "channel_id", "platform_id", "lapor_tracking_no",
-               "jenis_id", "sop_id", "status", "current_step_no", "due_at", "paused_at",
-               "complainant_name", "complainant_contact", "complainant_address", "subject",
-               "description")  # fmt: skip
 
 
 class Wrong(Exception):
@@ -285,22 +278,6 @@ def _timed(client, url, check, statements, repeat):
     return statistics.median(times) * 1000, max(counts)
 
 
-def _raw_dump(app) -> float:
-    with app.app_context():
-        raw = db.engine.raw_connection()
-        try:
-            t0 = time.perf_counter()
-            cursor = raw.cursor()
-            cursor.execute(f"SELECT {', '.join(RAW_COLUMNS)} FROM complaint ORDER BY id")
-            with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out)
-                while rows := cursor.fetchmany(5000):
-                    writer.writerows(rows)
-            return time.perf_counter() - t0
-        finally:
-            raw.close()
-
-
 def login(client, username: str) -> None:
     client.post("/logout")
     response = client.post("/login", data={"username": username, "password": PASSWORD})
@@ -347,7 +324,7 @@ def run(app, args) -> None:
     export()
     peak = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
-    raw = _raw_dump(app)
+    raw = raw_dump(app)  # the same columns as the export's (bench/export.py)
     print(f"{'CSV export of all rows':56} {export_time * 1000:9.0f}       {peak_rss_mb():7.0f} "
           f"{size / 1e6:.0f} MB file, {peak:.0f} MB peak (tracemalloc)")  # fmt: skip
     print(f"{'raw dump of the same columns to a file':56} {raw * 1000:9.0f}       "

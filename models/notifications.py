@@ -350,6 +350,8 @@ def stage_message(
             "batas waktu standar SOP."
         )
         title = "Terlambat (atasan)"
+    if moved is not None:
+        heading, title = f"Jadwal rapat koordinasi diubah. Alasan: {moved}", MOVED_TITLE
     lines = [
         f"Yth. {user.full_name},",
         "",
@@ -362,9 +364,6 @@ def stage_message(
         if complaint.due_at
         else "Batas waktu    : -",
     ]
-    if moved is not None:
-        heading, title = f"Jadwal rapat koordinasi diubah. Alasan: {moved}", MOVED_TITLE
-        lines[2] = heading
     if meeting:
         lines.append(f"Rapat koordinasi: {meeting}")
     if event == "late":

@@ -14,6 +14,7 @@
   writes the app's log lines as JSON objects.
 """
 
+import functools
 import hmac
 import json
 import logging
@@ -106,9 +107,14 @@ def healthz():
 
 
 def _migration_head() -> str | None:
+    """The newest migration this code carries (read from its files once per process)."""
+    return _head_of(current_app.extensions["migrate"].directory)
+
+
+@functools.cache
+def _head_of(directory: str) -> str | None:
     from alembic.script import ScriptDirectory
 
-    directory = current_app.extensions["migrate"].directory
     return ScriptDirectory(directory).get_current_head()
 
 
