@@ -46,13 +46,18 @@ def format_stored_moment(value: str | datetime | None) -> str:
     return _short_text(to_wib(value))
 
 
-def format_date_long(day: date | datetime | None) -> str:
-    """``28 November 2026`` — the form of letters and documents."""
+def _day_text(day: date | datetime | None, months) -> str:
+    """A day (a moment: its WIB day) with its month's name from `months`; "-" for none."""
     if day is None:
         return "-"
     if isinstance(day, datetime):
         day = to_wib(day).date()
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def format_date_long(day: date | datetime | None) -> str:
+    """``28 November 2026`` — the form of letters and documents."""
+    return _day_text(day, MONTHS)
 
 
 def format_day_date(day: date | datetime) -> str:
@@ -70,11 +75,7 @@ def format_moment_long(moment: datetime) -> str:
 
 def format_date(day: date | datetime | None) -> str:
     """``28 Nov 2026`` — a day in lists and pages, as format_moment writes its date."""
-    if day is None:
-        return "-"
-    if isinstance(day, datetime):
-        day = to_wib(day).date()
-    return f"{day.day} {MONTHS_SHORT[day.month - 1]} {day.year}"
+    return _day_text(day, MONTHS_SHORT)
 
 
 def format_time(moment: time | None) -> str:
