@@ -68,9 +68,11 @@ NOTIFICATION_ENVIRONMENT = (
     "WHATSAPP_TIMEOUT", "NOTIFY_MAX_ATTEMPTS", "NOTIFY_RETRY_SECONDS",
     # The rest that the README's settings name and their modules read from the config as
     # text: the tracking page's guessing limit (models/tracking.py), SP4N-LAPOR!'s API
-    # (models/lapor_api.py), the files kept for forms shown again (models/held_uploads.py).
+    # (models/lapor_api.py), the files kept for forms shown again (models/held_uploads.py),
+    # the exports that become jobs and how long their files are kept (models/export_jobs.py).
     "TRACK_MAX_FAILURES", "TRACK_WINDOW_MINUTES", "LAPOR_API_URL", "LAPOR_API_TOKEN",
     "LAPOR_API_TOKEN_HEADER", "LAPOR_API_PATH", "LAPOR_API_TIMEOUT", "HELD_UPLOADS_MAX_BYTES",
+    "EXPORT_STREAM_MAX_ROWS", "EXPORT_KEEP_HOURS",
 )  # fmt: skip
 
 

@@ -17,6 +17,8 @@ def init_app(app: Flask) -> Admin:
     from admin_views.audit import AdminChangeView, IdentityRevealView
     from admin_views.calendar import CalendarView, OfficeHoursView
     from admin_views.complaints import ComplaintListView, QueueView
+    from admin_views.export import produce_export
+    from admin_views.export_jobs import ExportJobsView
     from admin_views.masterdata import (
         AnswerTemplateView,
         ChannelView,
@@ -123,6 +125,7 @@ def init_app(app: Flask) -> Admin:
                                  endpoint="notification_settings", url="pengaturan-notifikasi"),
         NotificationsView(name="Notifikasi", endpoint="notifications", url="notifikasi"),
         ProfileView(name="Profil", endpoint="profile", url="profil"),
+        ExportJobsView(name="Ekspor saya", endpoint="exports", url="ekspor"),
     )  # fmt: skip
     for view in views:
         admin.add_view(view)
@@ -130,6 +133,8 @@ def init_app(app: Flask) -> Admin:
             admin.add_menu_item(
                 RoleLink(Role.FO, "Registrasi", endpoint=f"{view.endpoint}.register_view")
             )
+    # The worker writes the export jobs of these lists (models/export_jobs.py).
+    app.extensions["export_job_producer"] = produce_export(admin)
     # The bell in the navbar (templates/admin/master.html).
     app.jinja_env.globals["unread_notifications"] = lambda: unread_count(current_user)
     app.jinja_env.globals["take_saved_drafts"] = take_saved_drafts

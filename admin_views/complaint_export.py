@@ -188,7 +188,7 @@ class ComplaintExport(ExportMixin):
             minute = value[14:16]
             return pair[0] + minute + " WIB", pair[1] + minute
 
-        def chunks():
+        def built():
             for part in result.partitions():
                 rows = []
                 for (_cid, hidden_row, number, received, channel, platform_name, lapor, lapor_class,
@@ -222,6 +222,10 @@ class ComplaintExport(ExportMixin):
                                      *(texts(due) if due else ("-", "")), state,
                                      *(texts(closed) if closed else ("", "")), *tail))  # fmt: skip
                 yield rows
+
+        def chunks():
+            with result:  # its cursor closed when the writer stops early too (a job cancelled)
+                yield from built()
 
         if xlsx:
             return XLSX_HEADERS, chunks(), XLSX_MOMENTS

@@ -17,9 +17,11 @@ import io
 import itertools
 import tempfile
 
-from flask import abort, flash, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_admin import expose
+from flask_login import current_user, login_user, logout_user
 
+from models import export_jobs
 from models.dates import to_wib
 from models.types import utcnow
 
@@ -171,7 +173,9 @@ class ExportMixin:
 
     @expose("/ekspor/<fmt>/")
     def export_view(self, fmt):
-        """Download this list, as filtered, searched and sorted, as CSV or XLSX."""
+        """Download this list, as filtered, searched and sorted, as CSV or XLSX; a list of more
+        than EXPORT_STREAM_MAX_ROWS rows becomes a job for the worker (models/export_jobs.py)
+        and the official sees its progress instead of waiting on the request."""
         if fmt not in ("csv", "xlsx"):
             abort(404)
         delimiter = SEPARATORS.get(request.args.get("pemisah", "koma"))
@@ -183,19 +187,69 @@ class ExportMixin:
                   f"({XLSX_MAX_ROWS:,} baris). Persempit dengan filter atau unduh sebagai CSV."
                   .replace(",", "."), "error")  # fmt: skip
             return redirect(url_for(".index_view", **request.args))
-        headers, chunks, formats = self.export_table(query, fmt)
+        file_name = f"{self.export_name}-{to_wib(utcnow()).strftime('%Y%m%d-%H%M')}.{fmt}"
+        if count is not None and count > export_jobs.stream_max_rows():
+            return self._queue_export(fmt, count, file_name)
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         try:
-            if fmt == "csv":
-                _write_csv(spool, headers, chunks, self.export_rows_are_safe, delimiter)
-            else:
-                _write_xlsx(spool, headers, chunks, self.name, formats,
-                            self.export_rows_are_safe)  # fmt: skip
+            self.write_export(spool, query, fmt, delimiter)
         except Exception:
             spool.close()
             raise
         spool.seek(0)
-        stamp = to_wib(utcnow()).strftime("%Y%m%d-%H%M")
         mimetype = "text/csv" if fmt == "csv" else XLSX_TYPE
-        return send_file(spool, mimetype=mimetype, as_attachment=True,
-                         download_name=f"{self.export_name}-{stamp}.{fmt}")  # fmt: skip
+        return send_file(spool, mimetype=mimetype, as_attachment=True, download_name=file_name)
+
+    def write_export(self, out, query, fmt: str, delimiter: str = ",", watch=None) -> None:
+        """Write the rows of `query` to the file `out` as `fmt`; `watch` sees each chunk of
+        rows on its way (an export job's progress)."""
+        headers, chunks, formats = self.export_table(query, fmt)
+        if watch is not None:
+            chunks = watch(chunks)
+        if fmt == "csv":
+            _write_csv(out, headers, chunks, self.export_rows_are_safe, delimiter)
+        else:
+            _write_xlsx(out, headers, chunks, self.name, formats, self.export_rows_are_safe)
+
+    def _queue_export(self, fmt: str, count: int, file_name: str):
+        """Queue the export as a job and open its page (an official has a few at most)."""
+        if export_jobs.active_count(current_user) >= export_jobs.ACTIVE_PER_USER:
+            flash("Anda masih memiliki ekspor yang sedang menunggu atau dibuat. Tunggu salah "
+                  "satunya selesai atau batalkan dulu.", "error")  # fmt: skip
+            return redirect(url_for("exports.index"))
+        job = export_jobs.request_export(
+            current_user, view=self.endpoint, list_path=url_for(".index_view"),
+            title=self.name, args=request.args.items(multi=True), fmt=fmt,
+            file_name=file_name, total_rows=count,
+        )  # fmt: skip
+        flash(f"Daftar ini berisi {count:,} baris: berkasnya dibuat di latar belakang. Anda "
+              "diberi notifikasi saat siap diunduh.".replace(",", "."), "info")  # fmt: skip
+        return redirect(url_for("exports.job_view", job_id=job.id))
+
+
+def produce_export(admin):
+    """The writer of export jobs (models/export_jobs.Produce) for the lists of `admin`: the
+    job's list, as its requester has it now (scope, filters, search, sort: the same query the
+    page and the short export read), written as the short export writes it."""
+
+    def produce(job, out, watch) -> int:
+        view = next((v for v in admin._views
+                     if isinstance(v, ExportMixin) and v.endpoint == job.view), None)  # fmt: skip
+        if view is None:
+            raise PermissionError("Daftar ini tidak lagi dapat diekspor.")
+        user = job.requester
+        # The request context shares the worker's application context (and `g`, where the
+        # logged-in user is kept): the user is logged out again whatever happens.
+        with current_app.test_request_context(job.list_path, query_string=job.query_pairs):
+            login_user(user)
+            try:
+                if not user.active or not view.is_accessible():
+                    raise PermissionError("Anda tidak lagi berwenang membuka daftar ini.")
+                delimiter = SEPARATORS.get(request.args.get("pemisah", "koma"), ",")
+                count, query = view._filtered_query()
+                view.write_export(out, query, job.fmt, delimiter, watch)
+            finally:
+                logout_user()
+        return count
+
+    return produce

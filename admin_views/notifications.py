@@ -112,6 +112,8 @@ class NotificationsView(SecureView):
             abort(404)
         if found.submission_id is not None:  # an online submission waiting for registration
             return redirect(url_for("submissions.details_page", id=found.submission_id))
+        if found.opens_exports:  # an export job: the official's exports
+            return redirect(url_for("exports.index"))
         if found.complaint_id is None:  # a digest: the official's home with their queues
             return redirect(url_for("admin.index"))
         target = complaint_page_for(self.admin, found.complaint_id)

@@ -35,6 +35,7 @@ from models.complaint import (  # noqa: E402
     StepRecord,
 )
 from models.drafts import StepDraft  # noqa: E402
+from models.export_jobs import ExportJob, ExportPiece  # noqa: E402
 from models.heartbeat import WorkerHeartbeat  # noqa: E402
 from models.held_uploads import HeldUpload  # noqa: E402
 from models.identity import ConfidentialReader, IdentityReveal  # noqa: E402
@@ -69,6 +70,8 @@ __all__ = [
     "CalendarDay",
     "AnswerTemplate",
     "StepDraft",
+    "ExportJob",
+    "ExportPiece",
     "Attachment",
     "Channel",
     "Complaint",

@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
-from models import db, heartbeat, held_uploads, throttle
+from models import db, export_jobs, heartbeat, held_uploads, throttle
 from models.calendar import WorkCalendar, load_calendar
 from models.channels import CHANNELS, Outgoing, SendFailed, base_url, senders
 from models.citizen_messages import CitizenMessage, forget, outgoing_text, unseal
@@ -228,10 +228,18 @@ def run(
 ) -> None:
     """The worker's loop: the sweep every `sweep_seconds`, deliveries every `poll_seconds`,
     until `stop` is set (or after one round with `once`). A database or server that is down
-    is logged and tried again at the next round."""
+    is logged and tried again at the next round. Export jobs run beside it, in a thread of
+    their own, so that a long export does not hold notifications back (`once`: after the
+    deliveries, in the same thread)."""
     stop = stop or threading.Event()
     last_sweep = None
     me = f"{socket.gethostname()}:{os.getpid()}"
+    exporter = None
+    if not once:
+        exporter = threading.Thread(target=run_exports, name="exports", daemon=True,
+                                    args=(current_app._get_current_object(), me, poll_seconds,
+                                          stop, echo))  # fmt: skip
+        exporter.start()
     while not stop.is_set():
         try:
             heartbeat.beat(me)
@@ -244,6 +252,7 @@ def run(
                 swept = sweep()
                 throttle.prune()  # the public pages' counted events of past days
                 held_uploads.prune()  # files kept for forms never sent again
+                export_jobs.sweep()  # export files past their time, jobs whose worker died
                 if swept.notifications:
                     echo(
                         f"Sapuan: {swept.due_soon} segera jatuh tempo, {swept.late} "
@@ -261,7 +270,36 @@ def run(
         except OperationalError as exc:
             db.session.rollback()
             echo(f"Pengiriman tertunda (basis data): {exc.orig}")
+        if once:
+            _export_round(me, None, echo)
         db.session.remove()
         if once:
             break
         stop.wait(poll_seconds)
+    if exporter is not None:
+        exporter.join()
+
+
+def _export_round(me: str, stop: threading.Event | None, echo) -> None:
+    """Run the export jobs waiting now (models/export_jobs.py)."""
+    try:
+        done = export_jobs.run_pending(me, current_app.extensions["export_job_producer"],
+                                       stop=stop)  # fmt: skip
+        if done.done or done.failed or done.cancelled or done.queued:
+            echo(f"Ekspor: {done.done} selesai, {done.failed} gagal, {done.cancelled} dibatalkan"
+                 f", {done.queued} dikembalikan ke antrean.")  # fmt: skip
+    except OperationalError as exc:
+        db.session.rollback()
+        echo(f"Ekspor tertunda (basis data): {exc.orig}")
+    except Exception:  # the thread goes on with the next round
+        db.session.rollback()
+        log.exception("export round failed")
+
+
+def run_exports(app, me: str, poll_seconds: float, stop: threading.Event, echo) -> None:
+    """The worker's export thread: waiting jobs every `poll_seconds`, until `stop`."""
+    with app.app_context():
+        while not stop.is_set():
+            _export_round(me, stop, echo)
+            db.session.remove()
+            stop.wait(poll_seconds)

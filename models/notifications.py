@@ -72,7 +72,11 @@ EVENTS = {
     "due_soon": "Segera jatuh tempo",
     "late": "Terlambat",
     "digest": "Ringkasan harian",
+    "export_ready": "Ekspor siap diunduh",
+    "export_failed": "Ekspor gagal",
 }
+# An export job's notices (models/export_jobs.py): they open the official's exports.
+EXPORT_EVENTS = ("export_ready", "export_failed")
 # Sent only while the office is open (a retry waits for the next opening too).
 OFFICE_HOURS_EVENTS = ("due_soon", "late", "digest")
 STATUSES = {"pending": "Menunggu dikirim", "sent": "Terkirim", "failed": "Gagal"}
@@ -197,6 +201,11 @@ class Notification(db.Model):
     @property
     def channel_label(self) -> str:
         return CHANNELS[self.channel]
+
+    @property
+    def opens_exports(self) -> bool:
+        """About an export job: its link opens the official's exports."""
+        return self.event in EXPORT_EVENTS
 
     @property
     def status_label(self) -> str:
@@ -536,6 +545,34 @@ def announce_meeting_moved(complaint: Complaint, record: StepRecord, now: dateti
         message = stage_message("arrived", complaint, step, user, meeting=meeting,
                                 moved=record.data.get("reason", ""))  # fmt: skip
         _address(notice_id, "arrived", user, message, now, recipients, complaint.id, rows)
+    return _write(rows)
+
+
+def announce_export(job, now: datetime) -> int:
+    """Tell the requester of an export job (models/export_jobs.py) that its file is ready, or
+    that it failed, on their channels; once per job. Return how many were written."""
+    event = "export_ready" if job.status == "done" else "export_failed"
+    day = to_wib(now).date()
+    notice_id = _issue(f"export:{job.id}", event, day, now)
+    if notice_id is None:
+        return 0
+    user = job.requester
+    kind = job.fmt.upper()
+    lines = [f"Yth. {user.full_name},", ""]
+    if event == "export_ready":
+        rows = f"{job.rows_written:,}".replace(",", ".")
+        lines += [
+            f"Berkas ekspor {job.title} ({kind}, {rows} baris) siap diunduh sampai "
+            f"{format_moment_long(job.expires_at)}.",
+            "",
+            f"Nama berkas : {job.file_name}",
+        ]
+    else:
+        lines += [f"Ekspor {job.title} ({kind}) gagal dibuat. {job.error or ''}".strip()]
+    message = Message(f"[Pengaduan] {EVENTS[event]}: {job.title} ({kind})"[:300],
+                      "\n".join(lines))  # fmt: skip
+    rows = []
+    _address(notice_id, event, user, message, now, Recipients(day), None, rows)
     return _write(rows)
 
 

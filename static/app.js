@@ -294,3 +294,41 @@ document.querySelectorAll('select[data-answer-template]').forEach(function (sele
     body.focus();
   });
 });
+
+// An export job's page (templates/admin/export_job.html): the progress bar follows the job
+// every two seconds until it has ended, then shows the download (or the failure).
+(function () {
+  var card = document.getElementById('ekspor');
+  if (!card) return;
+  var bar = document.getElementById('ekspor-bar');
+  var dots = function (n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.'); };
+  function show(data) {
+    document.getElementById('ekspor-status').textContent = data.label;
+    bar.style.width = data.percent + '%';
+    bar.setAttribute('aria-valuenow', data.percent);
+    bar.textContent = data.percent + '%';
+    var text = dots(data.rows) + ' dari ' + dots(data.total) + ' baris';
+    if (data.seconds_left) text += ', sisa waktu sekitar ' + data.seconds_left + ' detik';
+    document.getElementById('ekspor-baris').textContent = text + '.';
+    var error = document.getElementById('ekspor-galat');
+    error.hidden = !data.error;
+    error.textContent = data.error || '';
+    var running = data.status === 'queued' || data.status === 'running';
+    if (!running) {
+      bar.classList.remove('progress-bar-striped', 'progress-bar-animated');
+      ['ekspor-batal', 'ekspor-catatan'].forEach(function (id) {
+        var element = document.getElementById(id);
+        if (element) element.hidden = true;
+      });
+    }
+    if (data.download) document.getElementById('ekspor-unduh').hidden = false;
+    return running;
+  }
+  function poll() {
+    fetch(card.dataset.progress, {credentials: 'same-origin', headers: {'Accept': 'application/json'}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) { if (data && show(data)) setTimeout(poll, 2000); })
+      .catch(function () { setTimeout(poll, 5000); });
+  }
+  if (card.dataset.running) setTimeout(poll, 1000);
+})();

@@ -53,6 +53,7 @@ VIEWS = {
     "answer_templates": {"admin"},
     "notifications": ANYONE,  # each official's own inbox (the bell)
     "profile": ANYONE,  # each official's own e-mail, WhatsApp number and channels
+    "exports": ANYONE,  # each official's own export jobs (tests/test_export_jobs.py)
     "outbox": {"admin"},
     "deliveries": {"admin"},
     "notification_settings": {"admin"},
@@ -95,6 +96,7 @@ PAGES = {
     "lapor_posted_view", "lapor_send_view", "lapor_closed_view", "restore_view", "class_view",
     "merge_view", "draft_view",
     "forward_view", "case_file_view", "scan_view", "move_meeting_view", *SOP_REVISION_PAGES,
+    "job_view", "progress_view", "cancel_view", "download_view",
 }  # fmt: skip
 PUBLIC = {"auth.root", "auth.login", "auth.logout", "auth.favicon", "static",
           "admin.static", "bootstrap.static",
