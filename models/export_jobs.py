@@ -59,6 +59,7 @@ PROGRESS_SECONDS = 1.0  # how often a running job reports its rows (and reads a 
 STALLED = timedelta(minutes=10)  # a running job silent this long lost its worker
 DEFAULT_KEEP_HOURS = 24
 DEFAULT_STREAM_MAX_ROWS = 20_000
+FAILED_SHOWN = timedelta(days=1)  # failed jobs the metrics count
 ACTIVE_PER_USER = 3  # exports one official may have waiting or running at once
 
 
@@ -448,12 +449,17 @@ def sweep(now: datetime | None = None) -> int:
     return len(ended)
 
 
-def backlog() -> dict[str, int]:
-    """{status: count} of the jobs waiting, running and failed (the metrics)."""
+def backlog(now: datetime | None = None) -> dict[str, int]:
+    """{status: count} of the jobs waiting and running, and of those failed in the last day
+    (the metrics)."""
+    now = now or utcnow()
     found = dict(
         db.session.execute(
             select(ExportJob.status, func.count(ExportJob.id))
-            .where(ExportJob.status.in_(("queued", "running", "failed")))
+            .where(
+                ExportJob.status.in_(ACTIVE)
+                | ((ExportJob.status == "failed") & (ExportJob.finished_at >= now - FAILED_SHOWN))
+            )
             .group_by(ExportJob.status)
         ).all()
     )

@@ -30,6 +30,7 @@ from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import text
 
 from models import db
+from models.export_jobs import backlog as export_backlog
 from models.monitoring import outbox_states, waiting_by_role, worker_silence
 from models.types import utcnow
 
@@ -177,7 +178,12 @@ class _Register:
                                    "given up (failed)", labels=["outbox", "state"])  # fmt: skip
         for (name, state), count in sorted(outbox_states().items()):
             outbox.add_metric([name, state], count)
-        yield from (waiting, overdue, outbox)
+        exports = GaugeMetricFamily("pengaduan_export_jobs", "Export jobs waiting (queued), "
+                                    "being written (running), failed in the last day",
+                                    labels=["state"])  # fmt: skip
+        for state, count in export_backlog(now).items():
+            exports.add_metric([state], count)
+        yield from (waiting, overdue, outbox, exports)
         silence = worker_silence(now)
         if silence is not None:
             yield GaugeMetricFamily("pengaduan_worker_silence_seconds",

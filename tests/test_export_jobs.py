@@ -303,3 +303,25 @@ def test_the_request_that_starts_a_job_writes_no_rows(register, client, auth, mo
     job_id = _job_id(client.get(f"{LIST}ekspor/csv/"))
     assert _pieces(app, job_id) == 0
     assert _job(app, job_id).created_at <= utcnow()
+
+
+def test_the_metrics_count_waiting_and_failed_exports(register, client, auth, monkeypatch):
+    from tests.test_ops import TOKEN, _metric
+
+    app = register
+    monkeypatch.setitem(app.config, "EXPORT_STREAM_MAX_ROWS", 1)
+    monkeypatch.setitem(app.config, "METRICS_TOKEN", TOKEN)
+    auth.login("kadis")
+    _job_id(client.get(f"{LIST}ekspor/csv/"))
+    _job_id(client.get(f"{LIST}ekspor/xlsx/"))
+
+    def exports(state):
+        page = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+        return _metric(page.get_data(as_text=True), "pengaduan_export_jobs", state=state)
+
+    assert (exports("queued"), exports("running"), exports("failed")) == (2, 0, 0)
+    with app.app_context():
+        user("kadis").active = False  # both fail: the requester may no longer export
+        db.session.commit()
+    _work(app)
+    assert (exports("queued"), exports("failed")) == (0, 2)
