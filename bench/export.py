@@ -1,5 +1,6 @@
 """Benchmark the complaint export, CSV (comma and semicolon) and XLSX, against a raw dump of
-the same rows: seconds, the ratio, file size and peak memory.
+the same rows: seconds, the ratio, file size and peak memory; written in the request and as a
+job by the worker.
 
     python bench/export.py --count 200000 [--database-url postgresql+psycopg://...]
                            [--schema bench_export]   (PostgreSQL: keep the data for the next run)
@@ -10,15 +11,23 @@ complaints it lacks), fills it with `seed-bulk`, then gives the bulk complaints 
 keeps of their documents — the addressee of every disposition and order, the Hal and opening
 of every answer — and half of them a class. Each export is timed
 through the real Flask stack as the front office downloads it; a second, untimed run measures
-its peak memory (tracemalloc slows Python down). Prints a table; asserts nothing.
+its peak memory (tracemalloc slows Python down). Then the same exports as jobs
+(models/export_jobs.py), as a list past EXPORT_STREAM_MAX_ROWS becomes: the request that queues
+one, the job as a worker process (`flask worker --once`) writes it, that process's peak RSS, and
+the download, whose rows are counted. Prints tables; asserts only that every file is whole.
 """
 
 import argparse
 import csv
+import io
+import os
+import re
+import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,8 +36,8 @@ from sqlalchemy import inspect, select, text, update  # noqa: E402
 
 from admin_views.export import XLSX_MAX_ROWS  # noqa: E402
 from app import create_app  # noqa: E402
-from bench.throwaway import throwaway_database  # noqa: E402
-from models import Complaint, ComplaintClass, StepRecord, User, db  # noqa: E402
+from bench.throwaway import database_url, throwaway_database  # noqa: E402
+from models import Complaint, ComplaintClass, ExportJob, StepRecord, User, db  # noqa: E402
 from models.sop import SopOutcome  # noqa: E402
 from seeds.bulk import seed_bulk  # noqa: E402
 from seeds.loader import create_demo_accounts, init_data  # noqa: E402
@@ -41,6 +50,7 @@ RAW_COLUMNS = ("id", "reg_number", "received_at", "channel_id", "platform_id",
                "paused_at", "closed_at", "class_due_at", "complainant_name",
                "complainant_contact", "complainant_address", "subject",
                "description", "addressed_to", "answer_subject", "answer_opening")  # fmt: skip
+PASSWORD = "Bench-2026"  # every demo official's
 BODY = ("Dengan hormat, menindaklanjuti pengaduan Saudara, bersama ini kami sampaikan bahwa "
         "permohonan telah diverifikasi dan diproses sesuai ketentuan. ") * 4  # fmt: skip
 
@@ -82,6 +92,33 @@ def raw_dump(app) -> float:
             raw.close()
 
 
+def prepare(app, count: int) -> tuple[int, float, str]:
+    """Create the tables (unless reused), the master data and the demo officials, fill the
+    database up to `count` complaints and enrich them; return (complaints, seconds it took,
+    the database's dialect)."""
+    with app.app_context():
+        inspector = inspect(db.engine)
+        missing = [t for t in db.metadata.sorted_tables if not inspector.has_table(t.name)]
+        db.metadata.create_all(db.engine, tables=missing)  # all of them, unless reused
+        init_data()
+        create_demo_accounts(PASSWORD)
+        have = db.session.execute(text("SELECT count(*) FROM complaint")).scalar()
+        t0 = time.perf_counter()
+        if have < count:
+            seed_bulk(count - have, echo=lambda line: None)
+        _enrich()
+        fill = time.perf_counter() - t0
+        dialect = db.engine.dialect.name
+        if dialect == "postgresql":  # as autovacuum would have left it
+            with db.engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                conn.execute(text("VACUUM ANALYZE complaint"))
+                conn.execute(text("VACUUM ANALYZE step_record"))
+        rows = db.session.execute(text("SELECT count(*) FROM complaint")).scalar()
+        db.session.remove()
+    return rows, fill, dialect
+
+
 def _download(client, url) -> int:
     response = client.get(url, buffered=False)
     assert response.status_code == 200, (url, response.status_code)
@@ -90,61 +127,132 @@ def _download(client, url) -> int:
     return size
 
 
+ROOT = Path(__file__).resolve().parent.parent
+EXPORTS = (("CSV, comma", "/admin/pengaduan/ekspor/csv/"),
+           ("CSV, semicolon (Excel)", "/admin/pengaduan/ekspor/csv/?pemisah=titik-koma"),
+           ("XLSX", "/admin/pengaduan/ekspor/xlsx/"))  # fmt: skip
+
+
+@dataclass
+class JobRun:
+    request_ms: float  # the request that queues the job
+    job_s: float  # the job's own time, started to finished, as the database recorded it
+    worker_s: float  # the worker process, start to exit (its sweep and start-up included)
+    worker_rss_mb: float  # that process's peak resident set size
+    rows: int  # rows in the downloaded file
+    size: int  # its bytes
+    download_s: float
+
+
+def export_job(app, config: dict, client, url: str) -> JobRun:
+    """Queue the export at `url` as the logged-in `client`, have a worker process write it,
+    download it and count its rows. The app's EXPORT_STREAM_MAX_ROWS must make it a job."""
+    t0 = time.perf_counter()
+    response = client.get(url)
+    request_ms = (time.perf_counter() - t0) * 1000
+    found = re.search(r"/admin/ekspor/(\d+)/$", response.headers.get("Location", ""))
+    if response.status_code != 302 or not found:
+        raise SystemExit(f"{url}: no job queued (status {response.status_code})")
+    job_id = int(found.group(1))
+    env = {**os.environ, "DATABASE_URL": database_url(config), "SECRET_KEY": "bench",
+           "MAIL_SERVER": "", "WHATSAPP_GATEWAY_URL": ""}  # fmt: skip
+    t0 = time.perf_counter()
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--once"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # fmt: skip
+    _pid, status, usage = os.wait4(worker.pid, 0)
+    worker_s = time.perf_counter() - t0
+    with app.app_context():
+        job = db.session.get(ExportJob, job_id)
+        if status or job.status != "done":
+            raise SystemExit(f"{url}: the job ended {job.status} ({job.error}), worker {status}")
+        job_s = (job.finished_at - job.started_at).total_seconds()
+        db.session.remove()
+    t0 = time.perf_counter()
+    download = client.get(f"/admin/ekspor/{job_id}/unduh", buffered=False)
+    with tempfile.TemporaryFile() as out:
+        for part in download.response:  # streamed, as a browser reads
+            out.write(part)
+        download.close()
+        download_s = time.perf_counter() - t0
+        size = out.tell()
+        out.seek(0)
+        if "xlsx" in url:
+            rows = _sheet_rows(out) - 1
+        else:
+            text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+            rows = sum(1 for _ in csv.reader(text)) - 1
+    return JobRun(request_ms, job_s, worker_s, usage.ru_maxrss / 1024, rows, size, download_s)
+
+
+def _sheet_rows(file) -> int:
+    """The rows of an XLSX's one worksheet, counted in its XML as it is unzipped."""
+    import zipfile
+
+    count, tail = 0, b""
+    with zipfile.ZipFile(file) as book, book.open("xl/worksheets/sheet1.xml") as sheet:
+        while part := sheet.read(1 << 20):
+            joined = tail + part
+            count += joined.count(b"<row ") - tail.count(b"<row ")
+            tail = joined[-4:]
+    return count
+
+
+JOB_HEADER = (f"{'export job':34} {'rows':>9} {'queue ms':>9} {'job s':>7} {'raw s':>7} "
+              f"{'ratio':>6} {'worker s':>8} {'RSS MB':>7} {'MB file':>8} "
+              f"{'get s':>6}")  # fmt: skip
+
+
+def job_line(label: str, run: JobRun, raw: float) -> str:
+    return (f"{label:34} {run.rows:9d} {run.request_ms:9.0f} {run.job_s:7.1f} {raw:7.1f} "
+            f"{run.job_s / raw:6.2f} {run.worker_s:8.1f} {run.worker_rss_mb:7.0f} "
+            f"{run.size / 1e6:8.0f} {run.download_s:6.1f}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200_000)
     parser.add_argument("--database-url")
     parser.add_argument("--schema", help="PostgreSQL: a schema kept after the run and reused")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
+    parser.add_argument("--jobs-only", action="store_true", help="only the exports as jobs")
     args = parser.parse_args()
     with throwaway_database(args.database_url, keep=args.schema) as config:
         app = create_app({"SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
                           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **config})  # fmt: skip
-        with app.app_context():
-            inspector = inspect(db.engine)
-            missing = [t for t in db.metadata.sorted_tables if not inspector.has_table(t.name)]
-            db.metadata.create_all(db.engine, tables=missing)  # all of them, unless reused
-            init_data()
-            create_demo_accounts("Bench-2026")
-            have = db.session.execute(text("SELECT count(*) FROM complaint")).scalar()
-            t0 = time.perf_counter()
-            if have < args.count:
-                seed_bulk(args.count - have, echo=lambda line: None)
-            _enrich()
-            fill = time.perf_counter() - t0
-            dialect = db.engine.dialect.name
-            if dialect == "postgresql":  # as autovacuum would have left it
-                with db.engine.connect() as conn:
-                    conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                    conn.execute(text("VACUUM ANALYZE complaint"))
-                    conn.execute(text("VACUUM ANALYZE step_record"))
-            rows = db.session.execute(text("SELECT count(*) FROM complaint")).scalar()
-            db.session.remove()
+        rows, fill, dialect = prepare(app, args.count)
         raw = raw_dump(app)
         print(f"{dialect}, {rows} complaints (seed-bulk and enrich {fill:.0f} s); "
               f"raw dump of the same rows to a file: {raw:.1f} s")  # fmt: skip
-        print(f"{'export':34} {'rows':>9} {'s':>7} {'raw s':>7} {'ratio':>6} {'MB file':>8} "
-              f"{'peak MB':>8}")  # fmt: skip
         client = app.test_client()
-        client.post("/login", data={"username": "fo", "password": "Bench-2026"})
-        for label, url in (("CSV, comma", "/admin/pengaduan/ekspor/csv/"),
-                           ("CSV, semicolon (Excel)",
-                            "/admin/pengaduan/ekspor/csv/?pemisah=titik-koma"),
-                           ("XLSX", "/admin/pengaduan/ekspor/xlsx/")):  # fmt: skip
+        client.post("/login", data={"username": "fo", "password": PASSWORD})
+        if not args.jobs_only:
+            app.config["EXPORT_STREAM_MAX_ROWS"] = rows  # all of them in the request
+            print(f"{'export in the request':34} {'rows':>9} {'s':>7} {'raw s':>7} {'ratio':>6} "
+                  f"{'MB file':>8} {'peak MB':>8}")  # fmt: skip
+            for label, url in EXPORTS:
+                if url.endswith("xlsx/") and rows > XLSX_MAX_ROWS:
+                    print(f"{label:34} more rows than a worksheet holds: not offered")
+                    continue
+                t0 = time.perf_counter()
+                size = _download(client, url)
+                seconds = time.perf_counter() - t0
+                peak = "-"
+                if not args.no_memory:
+                    tracemalloc.start()
+                    _download(client, url)
+                    peak = f"{tracemalloc.get_traced_memory()[1] / 1e6:.0f}"
+                    tracemalloc.stop()
+                print(f"{label:34} {rows:9d} {seconds:7.1f} {raw:7.1f} {seconds / raw:6.2f} "
+                      f"{size / 1e6:8.0f} {peak:>8}", flush=True)  # fmt: skip
+        app.config["EXPORT_STREAM_MAX_ROWS"] = 0  # every export a job
+        print(JOB_HEADER)
+        for label, url in EXPORTS:
             if url.endswith("xlsx/") and rows > XLSX_MAX_ROWS:
-                print(f"{label:34} more rows than a worksheet holds: not offered")
                 continue
-            t0 = time.perf_counter()
-            size = _download(client, url)
-            seconds = time.perf_counter() - t0
-            peak = "-"
-            if not args.no_memory:
-                tracemalloc.start()
-                _download(client, url)
-                peak = f"{tracemalloc.get_traced_memory()[1] / 1e6:.0f}"
-                tracemalloc.stop()
-            print(f"{label:34} {rows:9d} {seconds:7.1f} {raw:7.1f} {seconds / raw:6.2f} "
-                  f"{size / 1e6:8.0f} {peak:>8}", flush=True)  # fmt: skip
+            run = export_job(app, config, client, url)
+            if run.rows != rows:
+                raise SystemExit(f"{label}: {run.rows} rows in the file, {rows} complaints")
+            print(job_line(label, run, raw), flush=True)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

@@ -48,7 +48,7 @@ from bench.scale import (  # noqa: E402
     full_history_complaint,
     prepare,
 )
-from bench.throwaway import throwaway_database  # noqa: E402
+from bench.throwaway import database_url, throwaway_database  # noqa: E402
 from models import Complaint, User, db  # noqa: E402
 from models.actors import co_acting_roles, queue_clause  # noqa: E402
 
@@ -133,20 +133,10 @@ def load(clients: list[Client], path: str, must_show: bytes, duration: float) ->
             "max": ordered[-1] * 1000}  # fmt: skip
 
 
-def _database_url(config: dict) -> str:
-    """The prepared database as one URL for the server's DATABASE_URL (a PostgreSQL schema as
-    the connection's search_path option, as tests/test_server_concurrency.py passes it)."""
-    url = config["SQLALCHEMY_DATABASE_URI"]
-    options = config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {})
-    if options.get("options"):
-        url += ("&" if "?" in url else "?") + "options=" + urllib.parse.quote(options["options"])
-    return url
-
-
 def serve(config: dict, workers: int, threads: int, log):
     """Start gunicorn with the production settings; return the process and its base URL."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": _database_url(config), "SECRET_KEY": "bench-server",
+    env = {**os.environ, "DATABASE_URL": database_url(config), "SECRET_KEY": "bench-server",
            "PENGADUAN_ENV": "bench", "WEB_CONCURRENCY": str(workers),
            "GUNICORN_THREADS": str(threads)}  # fmt: skip
     process = subprocess.Popen(

@@ -1,6 +1,7 @@
 """An empty database for a benchmark: a new SQLite file, or a PostgreSQL schema dropped after."""
 
 import tempfile
+import urllib.parse
 import uuid
 from contextlib import contextmanager
 
@@ -30,3 +31,13 @@ def throwaway_database(url: str | None = None, keep: str | None = None):
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def database_url(config: dict) -> str:
+    """The database of `config` as one URL for another process's DATABASE_URL (a PostgreSQL
+    schema as the connection's search_path option)."""
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    options = config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {})
+    if options.get("options"):
+        url += ("&" if "?" in url else "?") + "options=" + urllib.parse.quote(options["options"])
+    return url

@@ -54,7 +54,7 @@ STATUSES = {
 }
 ACTIVE = ("queued", "running")
 FORMATS = ("csv", "xlsx")
-PIECE_BYTES = 4 * 1024 * 1024  # a piece of the file, one row of export_piece
+PIECE_BYTES = 1024 * 1024  # a piece of the file, one row of export_piece
 PROGRESS_SECONDS = 1.0  # how often a running job reports its rows (and reads a cancel)
 STALLED = timedelta(minutes=10)  # a running job silent this long lost its worker
 DEFAULT_KEEP_HOURS = 24
@@ -276,7 +276,9 @@ class PieceWriter:
         self.buffer += data
         self.size += len(data)
         while len(self.buffer) >= PIECE_BYTES:
-            self._store(bytes(self.buffer[:PIECE_BYTES]))
+            with memoryview(self.buffer) as view:
+                piece = bytes(view[:PIECE_BYTES])
+            self._store(piece)
             del self.buffer[:PIECE_BYTES]
         return len(data)
 

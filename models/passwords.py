@@ -7,7 +7,6 @@ dates, scored by how many guesses they would take; the official's username, name
 and the agency's own words count as guessable too.
 """
 
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 15  # a password that is the only factor (NIST rev. 4)
 MAX_LENGTH = 128
@@ -42,6 +41,8 @@ def password_problem(password: str, user_inputs=()) -> str | None:
     own = _own_words(user_inputs)
     if any(word in lowered for word in own):
         return f"Kata sandi tidak boleh memuat nama, nama pengguna atau NIP Anda. {ADVICE}"
+    from zxcvbn import zxcvbn  # its word lists (13 MB) are loaded at the first check
+
     result = zxcvbn(password, user_inputs=[*own, *AGENCY_WORDS], max_length=MAX_LENGTH)
     if result["score"] < MIN_SCORE:
         return ("Kata sandi ini terlalu mudah ditebak (kata sandi umum, urutan atau "

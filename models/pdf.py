@@ -7,15 +7,13 @@ reaches the templates autoescaped, so HTML in it prints as text.
 
 import logging
 import threading
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
 from flask import render_template
-from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 FONTS_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
-POLICY = ResourceAccessPolicy.server(base_dir=FONTS_DIR, allow_remote=False)
 _lock = threading.Lock()  # xhtml2pdf serialises renders anyway; say so
 
 
@@ -49,11 +47,23 @@ def _known_fonts() -> None:
         default.DEFAULT_FONT["liberation sans"] = _FONT
 
 
+@cache
+def _policy():
+    """What a render may read: the fonts' folder, nothing remote. (xhtml2pdf and the libraries
+    it brings, some 35 MB, are imported at the first render, not in every process: the
+    notification worker never renders a document.)"""
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
+
+    return ResourceAccessPolicy.server(base_dir=FONTS_DIR, allow_remote=False)
+
+
 def render_pdf(template: str, **context) -> bytes:
     """Render `templates/<template>` with `context` into PDF bytes.
 
     :raise DocumentError: xhtml2pdf reported an error (e.g. a resource it may not read).
     """
+    from xhtml2pdf import pisa
+
     _known_fonts()
     html = render_template(template, **context)
     out = BytesIO()
@@ -63,7 +73,7 @@ def render_pdf(template: str, **context) -> bytes:
     try:
         with _lock:
             result = pisa.CreatePDF(html, dest=out, path=str(FONTS_DIR / "document.html"),
-                                    encoding="utf-8", resource_policy=POLICY)  # fmt: skip
+                                    encoding="utf-8", resource_policy=_policy())  # fmt: skip
     finally:
         logger.removeHandler(collector)
     if result.err:
