@@ -19,6 +19,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql import operators
 
 from admin_views.base import IntEqualFilter, SecureModelView
 from models import (
@@ -248,6 +249,34 @@ class _Made(dict):
         return value
 
 
+def reversed_order(query):
+    """`query` in the exact reverse of its order, or None when that order does not end with
+    the complaint's id (only a total order reverses into the same pages). The default NULL
+    placement reverses with the direction on SQLite and PostgreSQL alike."""
+    clauses = query._order_by_clauses
+    if not clauses or not _bare(clauses[-1]).compare(Complaint.__table__.c.id):
+        return None
+    flipped = []
+    for clause in clauses:
+        modifier = getattr(clause, "modifier", None)
+        if modifier is operators.desc_op:
+            flipped.append(clause.element.asc())
+        elif modifier is operators.asc_op:
+            flipped.append(clause.element.desc())
+        elif modifier is None:
+            flipped.append(clause.desc())
+        else:  # NULLS FIRST / LAST: not reversed here
+            return None
+    return query.order_by(None).order_by(*flipped)
+
+
+def _bare(clause):
+    """What an ORDER BY clause sorts by, its ASC or DESC taken off."""
+    while getattr(clause, "modifier", None) in (operators.asc_op, operators.desc_op):
+        clause = clause.element
+    return clause
+
+
 class ComplaintList(SecureModelView):
     """The list of complaints: its columns, filters, search, scope, counts and pages."""
 
@@ -363,37 +392,51 @@ class ComplaintList(SecureModelView):
         page is read by their ids: a planner that guesses many matches would otherwise walk
         the whole register backwards looking for the newest (measured: 329 ms for none).
         """
-        count, query = super().get_list(page, sort_column, sort_desc, search, filters,
-                                        execute=False, page_size=page_size)  # fmt: skip
-        capped = False
+        size = self.page_size if page_size is None else page_size
+        # The sorted, filtered query without its page (paged below, from the nearer end).
+        count, whole = super().get_list(None, sort_column, sort_desc, search, filters,
+                                        execute=False, page_size=False)  # fmt: skip
+        capped, backward = False, False
         if count is None and has_request_context() and request.args.get("search"):
-            whole = query.limit(None).offset(None)
             ids = [i for (i,) in whole.order_by(None).with_entities(Complaint.id)
                    .limit(SEARCH_COUNT_CAP + 1)]  # fmt: skip
             capped, count = len(ids) > SEARCH_COUNT_CAP, min(len(ids), SEARCH_COUNT_CAP)
             if not capped:  # few matches: the page reads exactly those rows
-                query = self._apply_pagination(whole.filter(Complaint.id.in_(ids)), page,
-                                               page_size)  # fmt: skip
+                whole = whole.filter(Complaint.id.in_(ids))
+            query = super()._apply_pagination(whole, page, size)
+        else:
+            query, backward = self._page(whole, page or 0, size, count)
         if has_request_context():
             self._template_args["search_capped"] = capped
         if execute:
             query = query.all()
+            if backward:
+                query.reverse()
         if has_request_context() and not search and not filters:
             # The whole list was counted: the menu badge of this list needs no count of its own.
             _queue_counts()[self.endpoint] = count
         return count, query
 
-    def _apply_pagination(self, query, page, page_size):
-        """A page finds its 25 ids first and joins only those: skipping 50,000 rows reads
-        index entries, not 50,000 joined rows, and a queue of two roles (the Kabid's own
-        steps and the meetings he leads) sorts ids, not joined rows."""
-        paged = super()._apply_pagination(query, page, page_size)
-        if not page_size or (has_request_context() and request.args.get("search")):
-            return paged  # (search results come through their own index already)
-        if not page and not self.sorts_ids_first:
-            return paged  # the first page of one index's order: 25 rows joined directly
-        ids = paged.with_entities(Complaint.id).subquery()
-        return query.filter(Complaint.id.in_(select(ids.c.id))).limit(page_size)
+    def _page(self, query, page: int, size: int, count: int | None):
+        """The page's rows, found by their ids first: skipping 50,000 rows reads index
+        entries, not 50,000 joined rows, and a queue of two roles (the Kabid's own steps and
+        the meetings he leads) sorts ids, not joined rows. A page nearer the list's end is
+        read from the end, in the reversed order (the true last page costs what the first
+        does, not a walk past every row before it); return (query, whether its rows come
+        reversed)."""
+        if not size:
+            return query, False
+        offset = page * size
+        after = None if count is None else count - offset - size  # rows beyond the page
+        reverse = reversed_order(query) if after is not None and after < offset else None
+        if reverse is not None:
+            query, offset, size = reverse, max(after, 0), size + min(after, 0)
+        if size <= 0:
+            return query.limit(0), reverse is not None
+        if not offset and not self.sorts_ids_first:
+            return query.limit(size), reverse is not None  # one index's order: joined directly
+        ids = query.with_entities(Complaint.id).limit(size).offset(offset).subquery()
+        return query.filter(Complaint.id.in_(select(ids.c.id))).limit(size), reverse is not None
 
     def get_one(self, id):
         complaint_id = parse_id(id)
