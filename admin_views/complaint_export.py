@@ -21,6 +21,7 @@ from admin_views.export import (
     MOMENT_FORMAT,
     ExportMixin,
     neutralise,
+    read_ahead,
 )
 from models import (
     Channel,
@@ -73,6 +74,15 @@ def wib_naive(value: str | datetime | None) -> datetime | None:
     if isinstance(value, str):
         return datetime.fromisoformat(value) + _WIB
     return value.replace(tzinfo=None) - value.utcoffset() + _WIB
+
+
+def utc_text(column):
+    """A moment column as its UTC text, "2026-12-02 07:30:00…", whichever the database:
+    SQLite keeps it so; PostgreSQL writes it (on the server, beside the Python that turns it
+    into the office's clock once per hour of it: texts() in export_table)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24:MI:SS.US")
+    return type_coerce(column, String)
 
 
 def overall_case(now: datetime):
@@ -139,14 +149,14 @@ class ComplaintExport(ExportMixin):
         now = utcnow()
         columns = query.with_entities(
             Complaint.id, case((hidden, True), else_=False),
-            Complaint.reg_number, type_coerce(Complaint.received_at, String), Channel.name,
+            Complaint.reg_number, utc_text(Complaint.received_at), Channel.name,
             func.coalesce(platform.name, ""), func.coalesce(Complaint.lapor_tracking_no, ""),
             func.coalesce(Complaint.lapor_classification, ""),
             func.coalesce(Complaint.lapor_category, ""), Jenis.name, ComplaintClass.name,
             ComplaintClass.limit_days, Sop.code, Sop.revision,
             Complaint.status, Complaint.closed_as, open_step.no,
-            open_step.short_name, type_coerce(Complaint.due_at, String),
-            deadline_case(now), type_coerce(Complaint.closed_at, String), overall_case(now),
+            open_step.short_name, utc_text(Complaint.due_at),
+            deadline_case(now), utc_text(Complaint.closed_at), overall_case(now),
             shown(Complaint.complainant_name),
             shown(Complaint.complainant_contact), shown(Complaint.complainant_address),
             Complaint.subject, Complaint.description, Complaint.addressed_to,
@@ -175,11 +185,7 @@ class ComplaintExport(ExportMixin):
         hours = {}
 
         def texts(value):
-            if not isinstance(value, str):  # PostgreSQL's aware datetime
-                m = wib_naive(value)
-                return (f"{m.day} {MONTHS_SHORT[m.month - 1]} {m.year} "
-                        f"{m.hour:02d}.{m.minute:02d} WIB", f"{m:%Y-%m-%d %H:%M}")  # fmt: skip
-            pair = hours.get(value[:13])  # SQLite's "2026-12-02 07:30:00.000000", in UTC
+            pair = hours.get(value[:13])  # "2026-12-02 07:30:00…", in UTC (utc_text)
             if pair is None:
                 m = wib_naive(value[:13] + ":00")
                 pair = hours[value[:13]] = (
@@ -227,6 +233,9 @@ class ComplaintExport(ExportMixin):
             with result:  # its cursor closed when the writer stops early too (a job cancelled)
                 yield from built()
 
+        # built() reads only its cursor and the values above: it runs ahead in its own thread.
+        chunks = read_ahead(chunks())
+
         if xlsx:
-            return XLSX_HEADERS, chunks(), XLSX_MOMENTS
-        return EXPORT_HEADERS, chunks(), {}
+            return XLSX_HEADERS, chunks, XLSX_MOMENTS
+        return EXPORT_HEADERS, chunks, {}

@@ -15,7 +15,9 @@ widths taken from the first rows and an autofilter over the whole table.
 import csv
 import io
 import itertools
+import queue
 import tempfile
+import threading
 
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_admin import expose
@@ -54,6 +56,55 @@ def neutralised(chunk) -> list[list[str]]:
     """`neutralise` over a chunk of rows whose values are all text (the export's hot loop)."""
     starts = FORMULA_STARTS
     return [["'" + v if v and v[0] in starts else v for v in row] for row in chunk]
+
+
+class _Failed:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+def read_ahead(chunks, depth: int = 2):
+    """Iterate `chunks` in a thread of their own, at most `depth` ahead: while the file's
+    writer turns one chunk into text, the database already computes the next (the two
+    cores work at once; a driver waiting on its server lets the other thread run). Only for
+    chunks that read nothing but their own cursor (no session, no request). Stopped early,
+    the thread stops too and closes `chunks` (and so their cursor)."""
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def hand(item) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read():
+        try:
+            for chunk in chunks:
+                if not hand(chunk):
+                    return
+            hand(end)
+        except BaseException as exc:  # raised again in the writer's thread
+            hand(_Failed(exc))
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+
+    reader = threading.Thread(target=read, name="export-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while (item := waiting.get()) is not end:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _write_csv(spool, headers, chunks, safe: bool, delimiter: str = ",") -> None:

@@ -14,6 +14,8 @@ requester for EXPORT_KEEP_HOURS, then deleted by the worker's sweep.
 
 import json
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -237,12 +239,17 @@ def downloadable(job: ExportJob, now: datetime | None = None) -> bool:
 
 
 class Side:
-    """The job's own second connection: progress, cancel and the file's pieces are committed
-    on it at once, while the rows are read in one long pass on the session's connection."""
+    """A connection of the job's own beside the session's (where the rows are read in one
+    long pass): what is written on it is committed at once."""
 
     def __init__(self, job_id: int):
         self.job_id = job_id
         self.connection = db.engine.connect()
+        if self.connection.dialect.name == "postgresql":
+            # Nothing on it need wait for the disk: the file counts only once the job is marked
+            # done, in a commit that waits for everything written before it.
+            self.connection.exec_driver_sql("SET synchronous_commit = off")
+            self.connection.commit()
 
     def report(self, rows: int, now: datetime) -> bool:
         """Write the rows written so far; return whether the requester cancelled."""
@@ -260,17 +267,26 @@ class Side:
         self.connection.commit()
 
     def close(self) -> None:
+        if self.connection.dialect.name == "postgresql":
+            self.connection.exec_driver_sql("RESET synchronous_commit")  # back to the pool
+            self.connection.commit()
         self.connection.close()
 
 
 class PieceWriter:
-    """A write-only file whose bytes go to the job's pieces, PIECE_BYTES at a time."""
+    """A write-only file whose bytes go to the job's pieces, PIECE_BYTES at a time, stored by a
+    thread of its own on a connection of its own: the rows of the next piece are made while
+    the database takes the last (at most two pieces wait in memory)."""
 
-    def __init__(self, side: Side):
-        self.side = side
+    def __init__(self, job_id: int):
+        self.side = Side(job_id)
         self.buffer = bytearray()
         self.seq = 0
         self.size = 0
+        self.error: Exception | None = None
+        self.waiting: queue.Queue = queue.Queue(maxsize=2)
+        self.thread = threading.Thread(target=self._store_all, name="export-pieces", daemon=True)
+        self.thread.start()
 
     def write(self, data) -> int:
         self.buffer += data
@@ -286,13 +302,34 @@ class PieceWriter:
         pass
 
     def _store(self, data: bytes) -> None:
-        self.side.add_piece(self.seq, data)
+        if self.error is not None:
+            raise self.error
+        self.waiting.put((self.seq, data))
         self.seq += 1
 
+    def _store_all(self) -> None:
+        while (item := self.waiting.get()) is not None:
+            if self.error is None:
+                try:
+                    self.side.add_piece(*item)
+                except Exception as exc:  # told to the job's thread at its next write
+                    self.error = exc
+
     def close(self) -> None:
+        """Store the rest; raise what the storing thread met."""
         if self.buffer or not self.seq:
             self._store(bytes(self.buffer))
             self.buffer.clear()
+        self.stop()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        """End the storing thread (after what waits) and release its connection."""
+        if self.thread.is_alive():
+            self.waiting.put(None)
+            self.thread.join()
+            self.side.close()
 
 
 class Progress:
@@ -371,10 +408,14 @@ def run_job(job: ExportJob, produce: Produce, stop=None) -> str:
     job_id = job.id
     side = Side(job_id)
     progress = Progress(side, stop)
-    out = PieceWriter(side)
     try:
-        produce(job, out, progress.counted)
-        out.close()
+        out = PieceWriter(job_id)
+        try:
+            produce(job, out, progress.counted)
+            out.close()
+        finally:
+            out.stop()  # nothing is stored after this: an unfinished file is deleted whole
+            side.close()
     except Cancelled:
         _finish(job_id, "cancelled", utcnow())
         return "cancelled"
@@ -387,8 +428,6 @@ def run_job(job: ExportJob, produce: Produce, stop=None) -> str:
         announce_export(db.session.get(ExportJob, job_id), utcnow())
         db.session.commit()
         return "failed"
-    finally:
-        side.close()
     now = utcnow()
     # The file's rows: those written (the list may have changed since the count was asked).
     _finish(job_id, "done", now, rows_written=progress.rows, total_rows=progress.rows,

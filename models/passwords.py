@@ -7,7 +7,6 @@ dates, scored by how many guesses they would take; the official's username, name
 and the agency's own words count as guessable too.
 """
 
-
 MIN_LENGTH = 15  # a password that is the only factor (NIST rev. 4)
 MAX_LENGTH = 128
 MIN_SCORE = 3  # zxcvbn: about 10^8 guesses or more ("safely unguessable" online)
