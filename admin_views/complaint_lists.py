@@ -445,11 +445,11 @@ class ComplaintList(SecureModelView):
         return (
             self.scope(db.session.query(Complaint))
             .filter(Complaint.id == complaint_id)
-            # What its page reads: the SOP's whole graph in three statements (not one per
-            # step's outcomes), the master data joined.
+            # What its page reads: the SOP joined, its steps and their outcomes in two more
+            # statements (not one per step's outcomes), the master data joined.
             .options(joinedload(Complaint.channel), joinedload(Complaint.jenis),
                      joinedload(Complaint.platform),
-                     selectinload(Complaint.sop).selectinload(Sop.steps)
+                     joinedload(Complaint.sop).selectinload(Sop.steps)
                      .selectinload(SopStep.outcomes))
             .first()
         )  # fmt: skip

@@ -29,18 +29,24 @@ def _statements(app, client, url) -> list[str]:
     return seen
 
 
-@pytest.mark.parametrize("steps", [2, 6])
+@pytest.mark.parametrize("steps", [2, 6, len(SOP_50_WALK)])
 def test_the_complaint_page_repeats_no_statement(app, client, auth, steps):
+    """Open at a step or closed (with its survey read), the page reads each thing once."""
     with app.app_context():
         c = register_complaint()
         for who, _queue, outcome in SOP_50_WALK[:steps]:
-            act(c, who, outcome)
+            act(c, who, outcome, **({"body": "Jawaban."} if "jawab" in outcome else {}))
         cid = c.id
-        acting = SOP_50_WALK[steps][0]
+        closed = c.status == "closed"
+        acting = None if closed else SOP_50_WALK[steps][0]
+    assert closed == (steps == len(SOP_50_WALK))
     auth.login("fo")  # reads it in Semua pengaduan
     reading = _statements(app, client, f"/admin/pengaduan/details/?id={cid}")
     repeated = [s for s, n in collections.Counter(reading).items() if n > 1]
     assert repeated == [] and len(reading) <= READ_LIMIT, reading
+    if closed:
+        assert any("FROM rating" in s for s in reading)  # the citizen's survey, once
+        return
     auth.logout()
     auth.login(acting)  # the official whose step it is: the page with its forms
     queue = {"teknis1": "tim-teknis"}.get(acting, acting)
