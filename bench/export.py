@@ -81,7 +81,10 @@ def raw_dump(app) -> float:
         raw = db.engine.raw_connection()
         try:
             t0 = time.perf_counter()
-            cursor = raw.cursor()
+            # PostgreSQL: a server-side cursor, as the export reads (a client-side one would
+            # hold every row in this process's memory).
+            named = {"name": "raw_dump"} if db.engine.dialect.name == "postgresql" else {}
+            cursor = raw.cursor(**named)
             cursor.execute(f"SELECT {', '.join(RAW_COLUMNS)} FROM complaint ORDER BY id")
             with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as out:
                 writer = csv.writer(out)
