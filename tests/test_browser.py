@@ -41,6 +41,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 PASSWORD = "pengaduan2026"
 SECRET = "browser-test-secret"  # the site's SECRET_KEY (a test forges an idle session with it)
+EXPORT_AT_ONCE = 40  # the site's EXPORT_STREAM_MAX_ROWS: the other tests export fewer rows
 SAVE = "button[type=submit]:not([formaction])"  # a step form's own button (not Simpan draf)
 SLOWEST = 10.0  # seconds: only a hung page fails; speed is reported, not asserted
 EVERY_PAGE_SHOT = os.environ.get("BROWSER_SCREENSHOTS") == "1"  # a third of the tests' time
@@ -73,13 +74,14 @@ def site(request, tmp_path_factory, pg_database):
     tmp = tmp_path_factory.mktemp(f"site-{request.param}")
     env = {**os.environ, "DATABASE_URL": _database_url(request.param, tmp, pg_database),
            "SECRET_KEY": SECRET, "PENGADUAN_ENV": "test",
-           "SUBMIT_MIN_SECONDS": "0"}  # a script types faster than the bot check waits  # fmt: skip
+           "SUBMIT_MIN_SECONDS": "0",  # a script types faster than the bot check waits
+           "EXPORT_STREAM_MAX_ROWS": str(EXPORT_AT_ONCE)}  # fmt: skip
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     for command in (["init-db"], ["seed-demo", "--password", PASSWORD]):
         subprocess.run(flask + command, cwd=PROJECT, env=env, check=True, capture_output=True)
     with gunicorn(env, tmp / "gunicorn.log", workers=2, threads=8) as base:
         _warm_up(base)
-        yield {"base": base, "db": request.param}
+        yield {"base": base, "db": request.param, "env": env}
 
 
 def _warm_up(base: str):
@@ -843,3 +845,41 @@ def test_the_admin_changes_a_time_standard_of_sop_50_from_next_monday(officials)
     assert "diterbitkan" in admin.flash() and "Langkah 3, Waktu: 60 menit → 90 menit" in text
     assert f"mulai {format_date_long(monday)}" in admin.flash()
     assert "tetap mengikuti revisi lamanya" in admin.flash()
+
+
+# --- a long list exported as a job --------------------------------------------------------------
+
+def test_a_long_export_shows_its_progress_rings_the_bell_and_downloads_whole(officials, site):
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    subprocess.run([*flask, "seed-bulk", str(EXPORT_AT_ONCE + 10)], cwd=PROJECT,
+                   env=site["env"], check=True, capture_output=True)  # fmt: skip
+    kadis = officials("kadis")
+    kadis.menu("/admin/pengaduan/", "semua")
+    shown = _row_count(kadis)
+    assert shown > EXPORT_AT_ONCE
+    before = _bell(kadis)
+    kadis.page.get_by_role("link", name="Ekspor").click()
+    kadis.click(kadis.page.get_by_role("link", name="CSV, pemisah koma (sesuai saringan)"),
+                "ekspor-antre")  # fmt: skip
+    assert re.search(r"/admin/ekspor/\d+/$", kadis.page.url)
+    assert "dibuat di latar belakang" in kadis.flash()
+    assert kadis.page.locator("#ekspor-status").inner_text() == "Menunggu giliran"
+    assert kadis.page.locator("#ekspor-unduh").is_hidden()
+    # The worker's round: the page follows it without a reload.
+    subprocess.run([*flask, "worker", "--once"], cwd=PROJECT, env=site["env"], check=True,
+                   capture_output=True)  # fmt: skip
+    kadis.page.locator("#ekspor-unduh").wait_for(state="visible")
+    assert kadis.page.locator("#ekspor-status").inner_text() == "Siap diunduh"
+    assert kadis.page.locator("#ekspor-bar").inner_text() == "100%"
+    assert f"{shown} dari {shown} baris" in kadis.page.locator("#ekspor-baris").inner_text()
+    assert kadis.page.locator("#ekspor-batal").is_hidden()
+    with kadis.page.expect_download() as download:
+        kadis.page.locator("#ekspor-unduh").click()
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
+    assert len(rows) - 1 == shown and download.value.suggested_filename.endswith(".csv")
+    kadis.open("/admin/", "beranda")
+    assert _bell(kadis) > before  # (the worker's sweep may have told of other things too)
+    kadis.click(kadis.page.locator("#bell"), "notifikasi")
+    news = kadis.page.locator(".notification-unread", has_text="Ekspor siap diunduh")
+    kadis.click(news.get_by_role("link", name="Buka ekspor"), "ekspor-saya")
+    assert "Siap diunduh" in kadis.page.locator("#ekspor-saya").inner_text()
