@@ -36,7 +36,7 @@ from sqlalchemy import inspect, select, text, update  # noqa: E402
 
 from admin_views.export import XLSX_MAX_ROWS  # noqa: E402
 from app import create_app  # noqa: E402
-from bench.throwaway import database_url, throwaway_database  # noqa: E402
+from bench.throwaway import database_url, throwaway_database, vacuum  # noqa: E402
 from models import Complaint, ComplaintClass, ExportJob, StepRecord, User, db  # noqa: E402
 from models.sop import SopOutcome  # noqa: E402
 from seeds.bulk import seed_bulk  # noqa: E402
@@ -112,11 +112,7 @@ def prepare(app, count: int) -> tuple[int, float, str]:
         _enrich()
         fill = time.perf_counter() - t0
         dialect = db.engine.dialect.name
-        if dialect == "postgresql":  # as autovacuum would have left it
-            with db.engine.connect() as conn:
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                conn.execute(text("VACUUM ANALYZE complaint"))
-                conn.execute(text("VACUUM ANALYZE step_record"))
+        vacuum(db.engine)
         rows = db.session.execute(text("SELECT count(*) FROM complaint")).scalar()
         db.session.remove()
     return rows, fill, dialect

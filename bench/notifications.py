@@ -31,12 +31,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import event, func, insert, inspect, select, text  # noqa: E402
+from sqlalchemy import event, func, insert, inspect, select  # noqa: E402
 from sqlalchemy.ext.compiler import compiles  # noqa: E402
 from sqlalchemy.sql.expression import ClauseElement, Executable  # noqa: E402
 
 from app import create_app  # noqa: E402
-from bench.throwaway import throwaway_database  # noqa: E402
+from bench.throwaway import throwaway_database, vacuum  # noqa: E402
 from models import (  # noqa: E402
     Channel,
     Complaint,
@@ -439,11 +439,7 @@ def sweep_at_scale(app, count: int, repeat: int) -> None:
         if have < count:
             seed_bulk(count - have, echo=lambda line: None)
         fill = time.perf_counter() - t0
-        if dialect == "postgresql":  # as autovacuum would have left it
-            with db.engine.connect() as conn:
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                for table in ("complaint", "notice", "notification"):
-                    conn.execute(text(f"VACUUM ANALYZE {table}"))
+        vacuum(db.engine, ("complaint", "notice", "notification"))
         statements = Statements(db.engine)
         total = db.session.scalar(select(func.count(Complaint.id)))
         open_stages = db.session.scalar(

@@ -42,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import bindparam, func, select, text, update  # noqa: E402
+from sqlalchemy import bindparam, func, select, update  # noqa: E402
 
 from app import create_app  # noqa: E402
 from bench.notifications import (  # noqa: E402
@@ -52,7 +52,7 @@ from bench.notifications import (  # noqa: E402
     print_slowest,
     revision,
 )
-from bench.throwaway import throwaway_database  # noqa: E402
+from bench.throwaway import throwaway_database, vacuum  # noqa: E402
 from models import Complaint, db  # noqa: E402
 from models.tracking import ALPHABET, CODE_LENGTH, code_hash, format_code  # noqa: E402
 from seeds.bulk import seed_bulk  # noqa: E402
@@ -126,11 +126,8 @@ def fill(count: int) -> str:
         db.session.commit()
     hashed = time.perf_counter() - t0
     t0 = time.perf_counter()
-    if (have < count or missing) and db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as conn:  # as autovacuum would have left it
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            for name in ("complaint", "step_record", "submission", "rate_event"):
-                conn.execute(text(f"VACUUM ANALYZE {name}"))
+    if have < count or missing:
+        vacuum(db.engine, ("complaint", "step_record", "submission", "rate_event"))
     vacuumed = time.perf_counter() - t0
     done = [f"seed-bulk {count - have} in {seeded:.1f} s" if have < count
             else f"reused {have}",

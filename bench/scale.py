@@ -34,7 +34,7 @@ from sqlalchemy import and_, event, func, inspect, literal, not_, select, text  
 from admin_views.complaint_lists import ComplaintList  # noqa: E402
 from app import create_app  # noqa: E402
 from bench.export import export_job, raw_dump  # noqa: E402
-from bench.throwaway import throwaway_database  # noqa: E402
+from bench.throwaway import throwaway_database, vacuum  # noqa: E402
 from models import Complaint, StepRecord, User, db  # noqa: E402
 from models.actors import co_acting_roles, queue_clause  # noqa: E402
 from models.dates import to_wib  # noqa: E402
@@ -90,10 +90,7 @@ def prepare(app, count: int) -> float:
         if have < count:
             seed_bulk(count - have, echo=lambda line: None)
         fill = time.perf_counter() - t0
-        if db.engine.dialect.name == "postgresql":  # as autovacuum would have left it
-            with db.engine.connect() as conn:
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                conn.execute(text("VACUUM ANALYZE complaint"))
+        vacuum(db.engine)
         db.session.remove()
     return fill
 

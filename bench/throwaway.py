@@ -7,6 +7,9 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 
+# The tables seed-bulk fills (the complaints, their histories, the triggers' tallies and readers).
+SEEDED = ("complaint", "step_record", "confidential_reader", "day_tally", "step_tally")
+
 
 @contextmanager
 def throwaway_database(url: str | None = None, keep: str | None = None):
@@ -41,3 +44,14 @@ def database_url(config: dict) -> str:
     if options.get("options"):
         url += ("&" if "?" in url else "?") + "options=" + urllib.parse.quote(options["options"])
     return url
+
+
+def vacuum(engine, tables=SEEDED) -> None:
+    """VACUUM ANALYZE `tables` on PostgreSQL, as autovacuum would have left them after a bulk
+    load (statistics, and the visibility map an index-only scan needs); nothing on SQLite."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        for table in tables:
+            conn.execute(text(f"VACUUM ANALYZE {table}"))
