@@ -185,6 +185,12 @@ def _write_xlsx(spool, headers, chunks, sheet_title, formats=None, safe=False) -
     book.save(spool)
 
 
+def too_many_for_xlsx(count: int) -> str:
+    return (f"Daftar ini berisi {count:,} baris, melebihi batas satu lembar XLSX "
+            f"({XLSX_MAX_ROWS:,} baris). Persempit dengan filter atau unduh sebagai CSV."
+            .replace(",", "."))  # fmt: skip
+
+
 class ExportMixin:
     """Adds `/ekspor/csv/` and `/ekspor/xlsx/` to a ModelView with `export_rows()`."""
 
@@ -234,12 +240,13 @@ class ExportMixin:
             abort(404)
         count, query = self._filtered_query()
         if fmt == "xlsx" and count is not None and count > XLSX_MAX_ROWS:
-            flash(f"Daftar ini berisi {count:,} baris, melebihi batas satu lembar XLSX "
-                  f"({XLSX_MAX_ROWS:,} baris). Persempit dengan filter atau unduh sebagai CSV."
-                  .replace(",", "."), "error")  # fmt: skip
+            flash(too_many_for_xlsx(count), "error")
             return redirect(url_for(".index_view", **request.args))
         file_name = f"{self.export_name}-{to_wib(utcnow()).strftime('%Y%m%d-%H%M')}.{fmt}"
-        if count is not None and count > export_jobs.stream_max_rows():
+        # A search with more matches than its page counts (admin_views/complaint_lists.py)
+        # may be long: the worker counts and writes it.
+        capped = self._template_args.get("search_capped")
+        if count is not None and (count > export_jobs.stream_max_rows() or capped):
             return self._queue_export(fmt, count, file_name)
         spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         try:
@@ -273,8 +280,8 @@ class ExportMixin:
             title=self.name, args=request.args.items(multi=True), fmt=fmt,
             file_name=file_name, total_rows=count,
         )  # fmt: skip
-        flash(f"Daftar ini berisi {count:,} baris: berkasnya dibuat di latar belakang. Anda "
-              "diberi notifikasi saat siap diunduh.".replace(",", "."), "info")  # fmt: skip
+        flash("Daftar ini panjang: berkasnya dibuat di latar belakang. Anda diberi notifikasi "
+              "saat siap diunduh.", "info")  # fmt: skip
         return redirect(url_for("exports.job_view", job_id=job.id))
 
 
@@ -283,11 +290,11 @@ def produce_export(admin):
     job's list, as its requester has it now (scope, filters, search, sort: the same query the
     page and the short export read), written as the short export writes it."""
 
-    def produce(job, out, watch) -> int:
+    def produce(job, out, progress) -> None:
         view = next((v for v in admin._views
                      if isinstance(v, ExportMixin) and v.endpoint == job.view), None)  # fmt: skip
         if view is None:
-            raise PermissionError("Daftar ini tidak lagi dapat diekspor.")
+            raise export_jobs.Refused("Daftar ini tidak lagi dapat diekspor.")
         user = job.requester
         # The request context shares the worker's application context (and `g`, where the
         # logged-in user is kept): the user is logged out again whatever happens.
@@ -295,12 +302,16 @@ def produce_export(admin):
             login_user(user)
             try:
                 if not user.active or not view.is_accessible():
-                    raise PermissionError("Anda tidak lagi berwenang membuka daftar ini.")
+                    raise export_jobs.Refused("Anda tidak lagi berwenang membuka daftar ini.")
                 delimiter = SEPARATORS.get(request.args.get("pemisah", "koma"), ",")
                 count, query = view._filtered_query()
-                view.write_export(out, query, job.fmt, delimiter, watch)
+                if view._template_args.get("search_capped"):  # the page counted a thousand
+                    count = query.order_by(None).count()
+                if job.fmt == "xlsx" and count is not None and count > XLSX_MAX_ROWS:
+                    raise export_jobs.Refused(too_many_for_xlsx(count))
+                progress.start(count or 0)
+                view.write_export(out, query, job.fmt, delimiter, progress.counted)
             finally:
                 logout_user()
-        return count
 
     return produce

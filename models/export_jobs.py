@@ -151,6 +151,10 @@ class Cancelled(Exception):
     """The requester cancelled the running job."""
 
 
+class Refused(Exception):
+    """The job may not be written (its message says why, to the requester)."""
+
+
 class Interrupted(Exception):
     """The worker is stopping: the job waits again for the next worker."""
 
@@ -251,6 +255,13 @@ class Side:
             self.connection.exec_driver_sql("SET synchronous_commit = off")
             self.connection.commit()
 
+    def total(self, rows: int) -> None:
+        """Write how many rows the file will have, as counted when the job began."""
+        self.connection.execute(
+            update(ExportJob).where(ExportJob.id == self.job_id).values(total_rows=rows)
+        )
+        self.connection.commit()
+
     def report(self, rows: int, now: datetime) -> bool:
         """Write the rows written so far; return whether the requester cancelled."""
         cancelled = self.connection.execute(
@@ -343,6 +354,10 @@ class Progress:
         self.clock = clock
         self.last = clock()
 
+    def start(self, total: int) -> None:
+        """The rows to come, as the list has them now (the request counted them earlier)."""
+        self.side.total(total)
+
     def counted(self, chunks: Iterator[list]) -> Iterator[list]:
         try:
             for chunk in chunks:
@@ -361,9 +376,10 @@ class Progress:
 
 
 # The writer of a job's file, set by the admin (admin_views/export.py): it builds the list's
-# query as the requester has it and writes the file to `out` (a PieceWriter), passing its chunks
-# of rows through `watch` (Progress.counted); it returns the number of rows the list had.
-Produce = Callable[[ExportJob, PieceWriter, Callable], int]
+# query as the requester has it, tells `progress` its rows (Progress.start) and writes the file
+# to `out` (a PieceWriter), passing its chunks of rows through Progress.counted; Refused when
+# the requester may not have it (any more).
+Produce = Callable[[ExportJob, PieceWriter, "Progress"], None]
 
 
 def claim(worker: str, now: datetime | None = None) -> ExportJob | None:
@@ -411,7 +427,7 @@ def run_job(job: ExportJob, produce: Produce, stop=None) -> str:
     try:
         out = PieceWriter(job_id)
         try:
-            produce(job, out, progress.counted)
+            produce(job, out, progress)
             out.close()
         finally:
             out.stop()  # nothing is stored after this: an unfinished file is deleted whole
@@ -439,7 +455,7 @@ def run_job(job: ExportJob, produce: Produce, stop=None) -> str:
 
 def _failure_text(exc: Exception) -> str:
     """What the requester reads of a failure (the details are in the worker's log)."""
-    if isinstance(exc, PermissionError):
+    if isinstance(exc, Refused):
         return str(exc)[:500]
     return "Terjadi kesalahan saat menulis berkas; coba lagi atau hubungi admin."
 

@@ -325,3 +325,40 @@ def test_the_metrics_count_waiting_and_failed_exports(register, client, auth, mo
         db.session.commit()
     _work(app)
     assert (exports("queued"), exports("failed")) == (0, 2)
+
+
+def test_a_search_with_more_matches_than_its_page_counts_is_exported_whole_as_a_job(
+    register, client, auth, monkeypatch
+):
+    """The list counts a search's matches only up to a cap; its export is not cut there: it
+    becomes a job, which counts them all and writes them all."""
+    import admin_views.complaint_lists as lists
+
+    app = register
+    monkeypatch.setattr(lists, "SEARCH_COUNT_CAP", 2)
+    auth.login("kadis")
+    job_id = _job_id(client.get(f"{LIST}ekspor/csv/?search=izin"))  # four matches
+    _work(app)
+    job = _job(app, job_id)
+    assert (job.status, job.total_rows, job.rows_written) == ("done", 4, 4)
+    rows = _rows(_download(client, f"/admin/ekspor/{job_id}/unduh")[1])
+    assert sorted(row[rows[0].index("Pokok pengaduan")] for row in rows[1:]) == [
+        f"Izin usaha nomor {i}" for i in range(4)
+    ]
+
+
+def test_an_xlsx_job_past_a_worksheets_rows_says_why_it_failed(
+    register, client, auth, monkeypatch
+):
+    import admin_views.export as export
+
+    app = register
+    monkeypatch.setitem(app.config, "EXPORT_STREAM_MAX_ROWS", 1)
+    auth.login("kadis")
+    job_id = _job_id(client.get(f"{LIST}ekspor/xlsx/"))
+    monkeypatch.setattr(export, "XLSX_MAX_ROWS", 3)  # the list grew past it since the request
+    _work(app)
+    job = _job(app, job_id)
+    assert job.status == "failed" and "melebihi batas satu lembar XLSX" in job.error
+    page = client.get(f"/admin/ekspor/{job_id}/").get_data(as_text=True)
+    assert "melebihi batas satu lembar XLSX" in page and " hidden>Unduh berkas" in page
