@@ -849,6 +849,7 @@ def test_the_admin_changes_a_time_standard_of_sop_50_from_next_monday(officials)
 
 # --- a long list exported as a job --------------------------------------------------------------
 
+
 def test_a_long_export_shows_its_progress_rings_the_bell_and_downloads_whole(officials, site):
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     subprocess.run([*flask, "seed-bulk", str(EXPORT_AT_ONCE + 10)], cwd=PROJECT,

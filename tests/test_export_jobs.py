@@ -347,9 +347,7 @@ def test_a_search_with_more_matches_than_its_page_counts_is_exported_whole_as_a_
     ]
 
 
-def test_an_xlsx_job_past_a_worksheets_rows_says_why_it_failed(
-    register, client, auth, monkeypatch
-):
+def test_an_xlsx_job_past_a_worksheets_rows_says_why_it_failed(register, client, auth, monkeypatch):
     import admin_views.export as export
 
     app = register
