@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= pengaduan2026
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run serve mailbox test lint forms translations bench bench-scale bench-server bench-notifications bench-public bench-duplicates bench-browser clean
+.PHONY: install run serve mailbox test lint forms translations bench bench-scale bench-server bench-export-browser bench-notifications bench-public bench-duplicates bench-browser clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +94,12 @@ bench-scale: install
 bench-server: install
 	$(BIN)/python bench/server.py --count $(COUNT)
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/server.py --count $(COUNT) --database-url "$(TEST_DATABASE_URL)"; fi
+
+## The whole register exported from Chromium as production serves it: the queuing click, the
+## progress bar sampled each second, the notification, the download's rows counted.
+bench-export-browser: install $(CHROMIUM)
+	$(BIN)/python bench/export_browser.py --count $(COUNT)
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then $(BIN)/python bench/export_browser.py --count $(COUNT) --database-url "$(TEST_DATABASE_URL)"; fi
 
 ## Notifications at scale: the outbox's cost per action, the sweep over COUNT complaints, the
 ## worker's throughput against a local SMTP server (PostgreSQL too when TEST_DATABASE_URL is set).

@@ -419,7 +419,8 @@ def restore_command(path, yes):
 )
 @with_appcontext
 def worker_command(once, poll, sweep_every):
-    """Send notifications (e-mail, WhatsApp) and sweep for reminders, until stopped."""
+    """Send notifications (e-mail, WhatsApp), sweep for reminders and write export jobs, until
+    stopped."""
     import logging
     import signal
     import threading
@@ -433,7 +434,7 @@ def worker_command(once, poll, sweep_every):
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set())
                 for sig in (signal.SIGINT, signal.SIGTERM)}  # fmt: skip
-    click.echo("Pekerja notifikasi berjalan (Ctrl+C untuk berhenti).")
+    click.echo("Pekerja notifikasi dan ekspor berjalan (Ctrl+C untuk berhenti).")
     try:
         run(poll_seconds=poll, sweep_seconds=sweep_every, once=once, stop=stop,
             echo=click.echo)  # fmt: skip
@@ -442,7 +443,7 @@ def worker_command(once, poll, sweep_every):
             signal.signal(sig, handler)
         if lock is not None:
             lock.close()
-    click.echo("Pekerja notifikasi berhenti.")
+    click.echo("Pekerja notifikasi dan ekspor berhenti.")
 
 
 def _single_sqlite_worker(app):
@@ -459,7 +460,7 @@ def _single_sqlite_worker(app):
     except BlockingIOError:
         lock.close()
         raise click.ClickException(
-            "Pekerja notifikasi lain sudah berjalan pada basis data SQLite ini; "
+            "Pekerja lain sudah berjalan pada basis data SQLite ini; "
             "SQLite hanya mendukung satu pekerja."
         ) from None
     return lock
