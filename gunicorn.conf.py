@@ -57,6 +57,10 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The client address itself is taken by ProxyFix in app.py (TRUSTED_PROXIES).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+# gunicorn 27's control socket (for `gunicornc`) stays off: every gunicorn on the host would
+# share its one default path (~/.gunicorn/gunicorn.ctl), and nothing here uses it.
+control_socket_disable = True
+
 # Prometheus metrics (ops/, /metrics): each worker process writes its figures to files in this
 # folder and a scrape, whichever process answers it, adds them up (prometheus_client's
 # multiprocess mode). Set here, in the master, before any worker imports the app; emptied
