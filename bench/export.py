@@ -13,8 +13,8 @@ of every answer — and half of them a class. Each export is timed
 through the real Flask stack as the front office downloads it; a second, untimed run measures
 its peak memory (tracemalloc slows Python down). Then the same exports as jobs
 (models/export_jobs.py), as a list past EXPORT_STREAM_MAX_ROWS becomes: the request that queues
-one, the job as a worker process (`flask worker --once`) writes it, that process's peak RSS, and
-the download, whose rows are counted. Prints tables; asserts only that every file is whole.
+one, the job as a worker process (`flask worker`) writes it, that process's peak RSS, and the
+download, whose rows are counted. Prints tables; asserts only that every file is whole.
 """
 
 import argparse
@@ -22,6 +22,7 @@ import csv
 import io
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -32,15 +33,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import inspect, select, text, update  # noqa: E402
+from sqlalchemy import select, text, update  # noqa: E402
 
 from admin_views.export import XLSX_MAX_ROWS  # noqa: E402
 from app import create_app  # noqa: E402
-from bench.throwaway import database_url, throwaway_database, vacuum  # noqa: E402
+from bench.throwaway import PASSWORD, database_url, fill, throwaway_database  # noqa: E402
 from models import Complaint, ComplaintClass, ExportJob, StepRecord, User, db  # noqa: E402
 from models.sop import SopOutcome  # noqa: E402
-from seeds.bulk import seed_bulk  # noqa: E402
-from seeds.loader import create_demo_accounts, init_data  # noqa: E402
 
 # The complaint columns behind the export: a raw dump of these, written to a file as the
 # export is, is what the export is compared with.
@@ -50,7 +49,6 @@ RAW_COLUMNS = ("id", "reg_number", "received_at", "channel_id", "platform_id",
                "paused_at", "closed_at", "class_due_at", "complainant_name",
                "complainant_contact", "complainant_address", "subject",
                "description", "addressed_to", "answer_subject", "answer_opening")  # fmt: skip
-PASSWORD = "Bench-2026"  # every demo official's
 BODY = ("Dengan hormat, menindaklanjuti pengaduan Saudara, bersama ini kami sampaikan bahwa "
         "permohonan telah diverifikasi dan diproses sesuai ketentuan. ") * 4  # fmt: skip
 
@@ -96,26 +94,14 @@ def raw_dump(app) -> float:
 
 
 def prepare(app, count: int) -> tuple[int, float, str]:
-    """Create the tables (unless reused), the master data and the demo officials, fill the
-    database up to `count` complaints and enrich them; return (complaints, seconds it took,
-    the database's dialect)."""
+    """The database filled up to `count` complaints and enriched (bench/throwaway.fill);
+    return (complaints, seconds it took, the database's dialect)."""
+    seconds = fill(app, count, then=_enrich)
     with app.app_context():
-        inspector = inspect(db.engine)
-        missing = [t for t in db.metadata.sorted_tables if not inspector.has_table(t.name)]
-        db.metadata.create_all(db.engine, tables=missing)  # all of them, unless reused
-        init_data()
-        create_demo_accounts(PASSWORD)
-        have = db.session.execute(text("SELECT count(*) FROM complaint")).scalar()
-        t0 = time.perf_counter()
-        if have < count:
-            seed_bulk(count - have, echo=lambda line: None)
-        _enrich()
-        fill = time.perf_counter() - t0
-        dialect = db.engine.dialect.name
-        vacuum(db.engine)
         rows = db.session.execute(text("SELECT count(*) FROM complaint")).scalar()
+        dialect = db.engine.dialect.name
         db.session.remove()
-    return rows, fill, dialect
+    return rows, seconds, dialect
 
 
 def _download(client, url) -> int:
@@ -136,7 +122,7 @@ EXPORTS = (("CSV, comma", "/admin/pengaduan/ekspor/csv/"),
 class JobRun:
     request_ms: float  # the request that queues the job
     job_s: float  # the job's own time, started to finished, as the database recorded it
-    worker_s: float  # the worker process, start to exit (its sweep and start-up included)
+    worker_s: float  # the worker process, start to the job's end (start-up, a sweep included)
     worker_rss_mb: float  # that process's peak resident set size
     rows: int  # rows in the downloaded file
     size: int  # its bytes
@@ -156,16 +142,28 @@ def export_job(app, config: dict, client, url: str) -> JobRun:
     env = {**os.environ, "DATABASE_URL": database_url(config), "SECRET_KEY": "bench",
            "MAIL_SERVER": "", "WHATSAPP_GATEWAY_URL": ""}  # fmt: skip
     t0 = time.perf_counter()
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", "--once"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL)  # fmt: skip
-    _pid, status, usage = os.wait4(worker.pid, 0)
-    worker_s = time.perf_counter() - t0
-    with app.app_context():
-        job = db.session.get(ExportJob, job_id)
-        if status or job.status != "done":
-            raise SystemExit(f"{url}: the job ended {job.status} ({job.error}), worker {status}")
-        job_s = (job.finished_at - job.started_at).total_seconds()
-        db.session.remove()
+    # The worker as it runs in production (its loop, the export in its own thread), stopped
+    # once the job has ended. Its peak RSS is read from /proc while it runs: what the kernel
+    # reports at exit (ru_maxrss) counts this process's pages it was forked from too.
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker",
+                               "--poll", "0.2"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
+    try:
+        with app.app_context():
+            while (job := db.session.get(ExportJob, job_id)).status in ("queued", "running"):
+                db.session.remove()
+                if worker.poll() is not None:
+                    raise SystemExit(f"{url}: the worker stopped ({worker.returncode})")
+                time.sleep(0.2)
+            worker_s = time.perf_counter() - t0
+            peak = _peak_rss_mb(worker.pid)
+            if job.status != "done":
+                raise SystemExit(f"{url}: the job ended {job.status} ({job.error})")
+            job_s = (job.finished_at - job.started_at).total_seconds()
+            db.session.remove()
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
     t0 = time.perf_counter()
     download = client.get(f"/admin/ekspor/{job_id}/unduh", buffered=False)
     with tempfile.TemporaryFile() as out:
@@ -180,7 +178,13 @@ def export_job(app, config: dict, client, url: str) -> JobRun:
         else:
             text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
             rows = sum(1 for _ in csv.reader(text)) - 1
-    return JobRun(request_ms, job_s, worker_s, usage.ru_maxrss / 1024, rows, size, download_s)
+    return JobRun(request_ms, job_s, worker_s, peak, rows, size, download_s)
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """A running process's peak resident set size (VmHWM: its own pages only)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) / 1024
 
 
 def _sheet_rows(file) -> int:

@@ -20,9 +20,7 @@ failed or timed-out job, no bell or notification, a file whose rows are not the 
 or a browser error fails the run (exit code 1).
 """
 
-import argparse
 import csv
-import multiprocessing
 import os
 import re
 import signal
@@ -41,7 +39,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from bench.scale import PASSWORD, Wrong, prepare  # noqa: E402
-from bench.server import serve, stop, wait_ready  # noqa: E402
+from bench.server import interrupted, serve, served_arguments, stop, wait_ready  # noqa: E402
 from bench.throwaway import database_url, throwaway_database  # noqa: E402
 from models import Complaint, db  # noqa: E402
 from models.export_jobs import DEFAULT_STREAM_MAX_ROWS  # noqa: E402
@@ -159,21 +157,11 @@ def export(page, base: str, timeout: float) -> None:
         raise Wrong(f"the file has {rows:,} rows, the list {shown:,}")
 
 
-def _interrupted(_signum, _frame):
-    raise KeyboardInterrupt
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=100_000)
-    parser.add_argument("--database-url")
-    parser.add_argument("--schema", help="PostgreSQL: a schema kept after the run and reused")
-    parser.add_argument("--workers", type=int,
-                        default=min(2 * multiprocessing.cpu_count() + 1, 8))  # fmt: skip
-    parser.add_argument("--threads", type=int, default=4)
+    parser = served_arguments(__doc__.splitlines()[0])
     parser.add_argument("--timeout", type=float, default=1800, help="seconds for the job")
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, _interrupted)  # stopped like Ctrl+C: the server with it
+    signal.signal(signal.SIGTERM, interrupted)  # stopped like Ctrl+C: the server with it
     failed = False
     logs = Path(tempfile.mkdtemp(prefix="bench-export-"))
     web_log, worker_log = logs / "gunicorn.log", logs / "worker.log"

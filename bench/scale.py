@@ -29,22 +29,19 @@ from urllib.parse import quote_plus
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from markupsafe import escape  # noqa: E402
-from sqlalchemy import and_, event, func, inspect, literal, not_, select, text  # noqa: E402
+from sqlalchemy import and_, event, func, literal, not_, select, text  # noqa: E402
 
 from admin_views.complaint_lists import ComplaintList  # noqa: E402
 from app import create_app  # noqa: E402
 from bench.export import export_job, raw_dump  # noqa: E402
-from bench.throwaway import throwaway_database, vacuum  # noqa: E402
+from bench.throwaway import PASSWORD, fill, throwaway_database  # noqa: E402
 from models import Complaint, StepRecord, User, db  # noqa: E402
 from models.actors import co_acting_roles, queue_clause  # noqa: E402
 from models.dates import to_wib  # noqa: E402
 from models.identity import visible_complaints  # noqa: E402
 from models.recap import build_recap, parse_period  # noqa: E402
 from models.types import utcnow  # noqa: E402
-from seeds.bulk import seed_bulk  # noqa: E402
-from seeds.loader import create_demo_accounts, init_data  # noqa: E402
 
-PASSWORD = "Bench-2026"  # every demo official's, set by create_demo_accounts
 PAGE_SIZE = ComplaintList.page_size  # rows on a list page (admin_views/base.py)
 # The lists' order (models/search.py, "Queue order"): open steps by due moment, none last.
 LIST_ORDER = (Complaint.due_at.is_(None), Complaint.due_at, Complaint.id)
@@ -77,22 +74,8 @@ def peak_rss_mb() -> float:
 
 
 def prepare(app, count: int) -> float:
-    """Create the tables (unless reused), the master data and the demo officials (password
-    PASSWORD), and fill the database up to `count` complaints; return the seconds it took."""
-    with app.app_context():
-        inspector = inspect(db.engine)
-        missing = [t for t in db.metadata.sorted_tables if not inspector.has_table(t.name)]
-        db.metadata.create_all(db.engine, tables=missing)  # all of them, unless reused
-        init_data()
-        create_demo_accounts(PASSWORD)
-        have = db.session.execute(text("SELECT count(*) FROM complaint")).scalar()
-        t0 = time.perf_counter()
-        if have < count:
-            seed_bulk(count - have, echo=lambda line: None)
-        fill = time.perf_counter() - t0
-        vacuum(db.engine)
-        db.session.remove()
-    return fill
+    """The database filled up to `count` complaints (bench/throwaway.fill); its seconds."""
+    return fill(app, count)
 
 
 def full_history_complaint(count: int) -> tuple[int, str, list[str]]:

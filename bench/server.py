@@ -191,22 +191,28 @@ def pages(app, count: int) -> list[tuple[str, str, str, bytes]]:
              f"/admin/pengaduan/details/?id={cid}", reg_number.encode())]  # fmt: skip
 
 
-def _interrupted(_signum, _frame):
+def interrupted(_signum, _frame):
     raise KeyboardInterrupt
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def served_arguments(description: str) -> argparse.ArgumentParser:
+    """The arguments of a benchmark that serves a prepared database with gunicorn."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--database-url")
     parser.add_argument("--schema", help="PostgreSQL: a schema kept after the run and reused")
     parser.add_argument("--workers", type=int,
                         default=min(2 * multiprocessing.cpu_count() + 1, 8))  # fmt: skip
     parser.add_argument("--threads", type=int, default=4)
+    return parser
+
+
+def main() -> None:
+    parser = served_arguments(__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=45, help="seconds per scenario")
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, _interrupted)  # stopped like Ctrl+C: the server with it
+    signal.signal(signal.SIGTERM, interrupted)  # stopped like Ctrl+C: the server with it
     failed = False
     with throwaway_database(args.database_url, keep=args.schema) as config:
         app = create_app({"SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

@@ -8,9 +8,6 @@ identities gets the cover and the documents masked, as each document prints on i
 from dataclasses import dataclass
 from io import BytesIO
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
-
 from models.complaint import Attachment, Complaint, StepRecord
 from models.documents import (
     base_context,
@@ -79,6 +76,9 @@ def _document(complaint, record, identity, revealed) -> bytes:
 
 def _attachment(attachment: Attachment) -> bytes:
     """The attachment's own pages (a PDF) or a page holding it (an image, scaled to fit)."""
+    from pypdf import PdfReader, PdfWriter  # (7 MB: imported by the case file, not every process)
+    from pypdf.errors import PdfReadError
+
     if attachment.mime_type == "application/pdf":
         try:
             reader = PdfReader(BytesIO(attachment.content))
@@ -152,6 +152,8 @@ def _notice_page(attachment: Attachment, why: str) -> bytes:
 
 def _joined(parts: list[Part], title: str) -> bytes:
     """The parts one after another, each an entry of the PDF's outline."""
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter()
     for part in parts:
         first = len(writer.pages)

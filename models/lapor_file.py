@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from openpyxl import load_workbook
-
 from models.dates import WIB
 
 MAX_ROWS = 5000
@@ -121,6 +119,8 @@ def rows_of(content: bytes, filename: str) -> list[list[str]]:
     """
     if content[:2] == b"PK":  # a zip: an XLSX workbook
         try:
+            from openpyxl import load_workbook  # (13 MB: imported by an import, not every process)
+
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
             return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
