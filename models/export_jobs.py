@@ -506,6 +506,24 @@ def sweep(now: datetime | None = None) -> int:
     return len(ended)
 
 
+def files_lost(now: datetime | None = None) -> int:
+    """After a restore from a backup without the export files (models/backup.py): a finished
+    job whose file is gone says so, a running one failed; return how many."""
+    now = now or utcnow()
+    kept = select(ExportPiece.job_id)
+    done = db.session.execute(
+        update(ExportJob).where(ExportJob.status == "done", ExportJob.id.not_in(kept))
+        .values(status="expired", size_bytes=0)
+    ).rowcount  # fmt: skip
+    running = db.session.execute(
+        update(ExportJob).where(ExportJob.status == "running")
+        .values(status="failed", finished_at=now, progress_at=now,
+                error="Basis data dipulihkan dari cadangan; silakan ekspor ulang.")
+    ).rowcount  # fmt: skip
+    db.session.commit()
+    return done + running
+
+
 def backlog(now: datetime | None = None) -> dict[str, int]:
     """{status: count} of the jobs waiting and running, and of those failed in the last day
     (the metrics)."""
