@@ -18,8 +18,12 @@ SEEDED = ("complaint", "step_record", "confidential_reader", "day_tally", "step_
 def throwaway_database(url: str | None = None, keep: str | None = None):
     """Yield the Flask settings of an empty database; a PostgreSQL schema is dropped after,
     unless it is `keep` (made when missing, kept and reused as it is)."""
-    if url is None or url.startswith("sqlite"):
-        yield {"SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{tempfile.mkdtemp()}/bench.db"}
+    if url is not None and url.startswith("sqlite"):  # the given file, kept
+        yield {"SQLALCHEMY_DATABASE_URI": url}
+        return
+    if url is None:  # a new file in a folder deleted after
+        with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+            yield {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db"}
         return
     schema = keep or f"bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
