@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from flask import current_app
 from sqlalchemy import (
@@ -108,6 +109,12 @@ class ExportJob(db.Model):
     @property
     def query_pairs(self) -> list[tuple[str, str]]:
         return [tuple(pair) for pair in json.loads(self.args or "[]")]
+
+    @property
+    def list_url(self) -> str:
+        """The list as it was exported (its filters, search and sort)."""
+        pairs = [(k, v) for k, v in self.query_pairs if k != "pemisah"]
+        return self.list_path + (f"?{urlencode(pairs)}" if pairs else "")
 
     def percent(self) -> int:
         if self.status == "done":
@@ -224,9 +231,12 @@ def cancel(job: ExportJob, now: datetime | None = None) -> bool:
 def pieces(job: ExportJob) -> Iterator[bytes]:
     """The file of a finished job, piece by piece (one piece in memory at a time)."""
     for seq in range(piece_count(job.id)):
-        yield db.session.scalar(
+        data = db.session.scalar(
             select(ExportPiece.data).where(ExportPiece.job_id == job.id, ExportPiece.seq == seq)
         )
+        if data is None:  # deleted meanwhile (its time ran out): the download stops short
+            raise RuntimeError(f"export job {job.id}: piece {seq} is gone")
+        yield data
 
 
 def piece_count(job_id: int) -> int:

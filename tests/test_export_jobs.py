@@ -89,6 +89,7 @@ def test_a_long_list_becomes_a_job_whose_file_is_the_direct_export(
     job_id = _job_id(client.get(url))
     page = client.get(f"/admin/ekspor/{job_id}/").get_data(as_text=True)
     assert "Menunggu giliran" in page and "0 dari 5 baris" in page and "Batalkan ekspor" in page
+    assert 'href="/admin/pengaduan/?sort=0"' in page  # back to the list as it was exported
     progress = client.get(f"/admin/ekspor/{job_id}/kemajuan").get_json()
     assert progress["status"] == "queued" and progress["total"] == 5 and "download" not in progress
     refused, _ = _download(client, f"/admin/ekspor/{job_id}/unduh")
