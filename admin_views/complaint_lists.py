@@ -446,9 +446,10 @@ class ComplaintList(SecureModelView):
             self.scope(db.session.query(Complaint))
             .filter(Complaint.id == complaint_id)
             # What its page reads: the SOP joined, its steps and their outcomes in two more
-            # statements (not one per step's outcomes), the master data joined.
+            # statements (not one per step's outcomes), the master data, class and survey joined.
             .options(joinedload(Complaint.channel), joinedload(Complaint.jenis),
-                     joinedload(Complaint.platform),
+                     joinedload(Complaint.platform), joinedload(Complaint.complaint_class),
+                     joinedload(Complaint.rating),
                      joinedload(Complaint.sop).selectinload(Sop.steps)
                      .selectinload(SopStep.outcomes))
             .first()

@@ -16,7 +16,12 @@ from wtforms import DateField
 from wtforms.validators import InputRequired, ValidationError
 
 from admin_views.base import draft_saved, may_open, safe_path
-from admin_views.complaint_lists import DEADLINE_BADGES, OVERALL_BADGES, ComplaintList
+from admin_views.complaint_lists import (
+    DEADLINE_BADGES,
+    OVERALL_BADGES,
+    ComplaintList,
+    working_calendar,
+)
 from admin_views.i18n import AppForm
 from admin_views.responses import file_response
 from models import (
@@ -77,7 +82,7 @@ from models.pdf import render_pdf, render_register
 from models.scans import PURPOSES, ScanRefused, file_scan, files_scans, may_file, scans_of
 from models.settings import agency_settings
 from models.step_forms import read_upload
-from models.survey import SCALE, UNSUR, rating_of
+from models.survey import SCALE, UNSUR
 from models.swimlane import complaint_swimlane
 from models.tracking import format_code, qr_svg, reissue, tracking_url
 from models.types import utcnow
@@ -161,12 +166,12 @@ class ComplaintPage:
             "admin/complaint_page.html",
             complaint=complaint,
             who=who,
-            rating=rating_of(complaint.id) if complaint.status == "closed" else None,
+            rating=complaint.rating if complaint.status == "closed" else None,
             rating_comment=sees_identities(current_user),  # the citizen's words may name them
             unsur=UNSUR,
             scale=SCALE,
             lapor_class=class_label,
-            lapor_limits=national_limits(complaint, utcnow()),
+            lapor_limits=national_limits(complaint, utcnow(), working_calendar()),
             lapor_api=api_ready(),
             lapor_post=latest_post(complaint.id) if complaint.lapor_tracking_no else None,
             lapor_followup=followup_text(complaint, history)

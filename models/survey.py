@@ -22,7 +22,7 @@ from fractions import Fraction
 
 from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, Text, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models import db
 from models.complaint import Complaint
@@ -86,6 +86,10 @@ class Rating(db.Model):
     @property
     def u9_label(self) -> str:
         return SCALE[self.u9]
+
+
+# A finished complaint's response, for the complaint's page to load with the complaint itself.
+Complaint.rating = relationship(Rating, uselist=False, viewonly=True)
 
 
 class SurveyRefused(Exception):
