@@ -10,6 +10,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    text,
     update,
 )
 from sqlalchemy.orm import Mapped, deferred, foreign, mapped_column, relationship
@@ -62,6 +63,16 @@ class Complaint(db.Model):
             "closed_as IS NULL OR " + " OR ".join(f"closed_as = '{c}'" for c in CLOSURES),
             name="closed_as_known",
         ),
+        # The co-acting queues' count (the Kabid's meetings: co-actor here, actor another role)
+        # from this small index alone: only open steps with a co-actor are in it (10M: 98 ms
+        # reading rows from the wider queue index before it).
+        Index(
+            "ix_complaint_co_acting",
+            "current_co_actor",
+            "current_actor",
+            sqlite_where=text("current_co_actor IS NOT NULL"),
+            postgresql_where=text("current_co_actor IS NOT NULL"),
+        ),  # fmt: skip
         # The sweep's reminders of the overall limit: open complaints by its last quarter.
         Index("ix_complaint_class_due", "status", "class_due_soon_at"),
         # The sweep's reminder to close a LAPOR! report 10 working days after the follow-up.
