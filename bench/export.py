@@ -156,7 +156,7 @@ def export_job(app, config: dict, client, url: str) -> JobRun:
                     raise SystemExit(f"{url}: the worker stopped ({worker.returncode})")
                 time.sleep(0.2)
             worker_s = time.perf_counter() - t0
-            peak = _peak_rss_mb(worker.pid)
+            peak = peak_rss_mb(worker.pid)
             if job.status != "done":
                 raise SystemExit(f"{url}: the job ended {job.status} ({job.error})")
             job_s = (job.finished_at - job.started_at).total_seconds()
@@ -181,10 +181,15 @@ def export_job(app, config: dict, client, url: str) -> JobRun:
     return JobRun(request_ms, job_s, worker_s, peak, rows, size, download_s)
 
 
-def _peak_rss_mb(pid: int) -> float:
-    """A running process's peak resident set size (VmHWM: its own pages only)."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) / 1024
+def peak_rss_mb(pid: int) -> float | None:
+    """A running process's peak resident set size (VmHWM: its own pages only); None when it
+    has ended."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    return int(found.group(1)) / 1024 if found else None
 
 
 def _sheet_rows(file) -> int:

@@ -38,6 +38,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench.export import peak_rss_mb  # noqa: E402
 from bench.scale import PASSWORD, Wrong, prepare  # noqa: E402
 from bench.server import interrupted, serve, served_arguments, stop, wait_ready  # noqa: E402
 from bench.throwaway import database_url, throwaway_database  # noqa: E402
@@ -57,16 +58,6 @@ def start_worker(config: dict, log) -> subprocess.Popen:
         [sys.executable, "-m", "flask", "--app", "app", "worker", "--poll", "1"],
         cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
-
-
-def peak_rss_mb(pid: int) -> float | None:
-    """A live process's peak resident set size (VmHWM, in KiB in /proc)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
-    return int(found.group(1)) / 1024 if found else None
 
 
 def since(t0: float) -> float:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.throwaway import database_url  # noqa: F401 - one helper for servers and benches
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 
@@ -21,16 +23,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def database_url(db_config: dict) -> str:
-    """The DATABASE_URL of the test's database for a server process (a PostgreSQL test
-    schema travels as the connection's search_path option)."""
-    url = db_config["SQLALCHEMY_DATABASE_URI"]
-    options = db_config.get("SQLALCHEMY_ENGINE_OPTIONS", {}).get("connect_args", {})
-    if options.get("options"):
-        url += "?options=" + urllib.parse.quote(options["options"])
-    return url
 
 
 @contextlib.contextmanager
